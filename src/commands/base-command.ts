@@ -1,0 +1,115 @@
+import {existsSync, readFileSync} from 'node:fs';
+import {Command, Flags, type Interfaces} from '@oclif/core';
+import {AppContext} from '../app/context.js';
+import {formatDiagnostic, sortDiagnostics, type Diagnostic} from '../kernel/diagnostic.js';
+import {HardstopError} from '../kernel/errors.js';
+import {ExitCode, statusName} from '../kernel/exit-status.js';
+
+/** What a command hands back to be printed and turned into the exit code. */
+export interface CommandOutcome {
+  exitCode: ExitCode;
+  /** Human output (stdout) in text mode. */
+  text?: string;
+  /** Data for --json (merged with the status fields). */
+  json?: Record<string, unknown>;
+  diagnostics?: Diagnostic[];
+  /** Source texts by file name, for caret excerpts; files are otherwise read from the home. */
+  sources?: Map<string, string>;
+}
+
+export type BaseFlags = Interfaces.InferredFlags<(typeof HardstopCommand)['baseFlags']>;
+
+/**
+ * Every Hardstop command: global flags, one context, one error boundary, diagnostics on
+ * stderr, one status line (or the same facts in --json), and an honest exit code.
+ */
+export abstract class HardstopCommand extends Command {
+  static override baseFlags = {
+    home: Flags.string({description: 'Hardstop home folder (config/, rules/, hardstop.db, run_records/, output/)', helpGroup: 'GLOBAL', env: 'HARDSTOP_HOME'}),
+    now: Flags.string({description: 'pin the run clock (RFC 3339, e.g. 2025-12-29T17:00:00Z)', helpGroup: 'GLOBAL'}),
+    strict: Flags.boolean({description: 'strict mode (default): pinned clock, derived ids, blocking warnings fail', helpGroup: 'GLOBAL', exclusive: ['best-effort']}),
+    'best-effort': Flags.boolean({description: 'best-effort mode: wall clock and random ids allowed, declared in RunRecords', helpGroup: 'GLOBAL'}),
+    json: Flags.boolean({description: 'print machine-readable JSON on stdout', helpGroup: 'GLOBAL'}),
+    debug: Flags.boolean({description: 'print stack traces of unexpected errors', helpGroup: 'GLOBAL'}),
+  };
+
+  protected abstract execute(ctx: AppContext, flags: Record<string, unknown>, args: Record<string, unknown>): Promise<CommandOutcome>;
+
+  /** Commands that work without a valid hardstop.config.yaml (init, doctor) override this. */
+  protected requiresConfig = true;
+
+  async run(): Promise<void> {
+    const {flags, args} = await this.parse(this.constructor as typeof HardstopCommand);
+    let ctx: AppContext | undefined;
+    let outcome: CommandOutcome;
+    try {
+      ctx = AppContext.create(flags);
+      if (this.requiresConfig) void ctx.config;
+      outcome = await this.execute(ctx, flags as Record<string, unknown>, args as Record<string, unknown>);
+    } catch (err) {
+      outcome = this.errorOutcome(err, Boolean(flags.debug));
+    }
+    try {
+      this.render(outcome, ctx, Boolean(flags.json));
+    } finally {
+      ctx?.close();
+    }
+    process.exitCode = outcome.exitCode;
+  }
+
+  private errorOutcome(err: unknown, debug: boolean): CommandOutcome {
+    if (err instanceof HardstopError) return {exitCode: err.exitCode, diagnostics: err.diagnostics};
+    const e = err as Error;
+    if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
+    return {
+      exitCode: ExitCode.BROKEN,
+      diagnostics: [
+        {
+          code: 'INTERNAL_ERROR',
+          severity: 'error',
+          message: e?.message ?? String(err),
+          hint: debug ? 'this is a Hardstop bug: please report it with the stack above' : 'rerun with --debug for the stack trace, and report it',
+        },
+      ],
+    };
+  }
+
+  private sourceText(ctx: AppContext | undefined, file: string, given?: Map<string, string>): string | undefined {
+    if (given?.has(file)) return given.get(file);
+    const path = ctx ? ctx.home.resolve(file) : file;
+    try {
+      return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private render(outcome: CommandOutcome, ctx: AppContext | undefined, json: boolean): void {
+    const diagnostics = sortDiagnostics(outcome.diagnostics ?? []);
+    const group = ctx?.group;
+    let configHash: string | null = null;
+    try {
+      configHash = ctx && ctx.loaded.config ? ctx.configHash : null;
+    } catch {
+      configHash = null;
+    }
+    const status = {
+      status: statusName(outcome.exitCode),
+      exit_code: outcome.exitCode,
+      run_group_id: group?.id ?? null,
+      config_hash: configHash,
+    };
+    if (json) {
+      process.stdout.write(`${JSON.stringify({...outcome.json, diagnostics, ...status}, null, 2)}\n`);
+      return;
+    }
+    if (outcome.text) process.stdout.write(outcome.text.endsWith('\n') ? outcome.text : `${outcome.text}\n`);
+    for (const d of diagnostics) {
+      const text = d.file ? this.sourceText(ctx, d.file, outcome.sources) : undefined;
+      process.stderr.write(`${formatDiagnostic(d, text)}\n`);
+    }
+    process.stdout.write(
+      `${status.status} exit=${status.exit_code} run_group=${status.run_group_id ?? '-'} config=${configHash ? configHash.slice(0, 12) : '-'}\n`,
+    );
+  }
+}

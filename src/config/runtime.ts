@@ -1,0 +1,236 @@
+import {existsSync} from 'node:fs';
+import {Ajv, type ErrorObject} from 'ajv';
+import {parse as parseYamlScalar} from 'yaml';
+import type {Diagnostic} from '../kernel/diagnostic.js';
+import {positionOf, readYamlFile, type YamlSource} from '../kernel/yaml-source.js';
+
+/** hardstop.config.yaml, resolved: every key present. */
+export interface RuntimeConfig {
+  version: number;
+  storage: {sqlite_path: string};
+  logging: {level: 'debug' | 'info' | 'warn' | 'error'};
+  domain: {active_pack: string};
+  network: {facilities_csv: string; lanes_csv: string; shipments_csv: string};
+  alert_quality: {
+    min_confidence_class_1: number;
+    min_confidence_class_2: number;
+    min_confidence_ambiguous: number;
+    allow_quality_override_floor: boolean;
+  };
+  correlation: {window_hours: number; max_candidates: number};
+  linking: {max_shipments: number; shipment_days_ahead: number; shipment_days_back: number; shipment_window: boolean};
+  scoring: {eta_window_hours_ahead: number; eta_window_days_back: number};
+  fetch: {max_bytes: number; max_item_bytes: number; max_redirects: number; retries: number};
+}
+
+/** Built-in defaults (documented in docs/CONFIGURATION.md). */
+export const RUNTIME_DEFAULTS: RuntimeConfig = {
+  version: 1,
+  storage: {sqlite_path: 'hardstop.db'},
+  logging: {level: 'info'},
+  domain: {active_pack: 'supply-chain'},
+  network: {facilities_csv: 'network/facilities.csv', lanes_csv: 'network/lanes.csv', shipments_csv: 'network/shipments.csv'},
+  alert_quality: {
+    min_confidence_class_1: 0.6,
+    min_confidence_class_2: 0.7,
+    min_confidence_ambiguous: 0.5,
+    allow_quality_override_floor: true,
+  },
+  correlation: {window_hours: 168, max_candidates: 20},
+  linking: {max_shipments: 50, shipment_days_ahead: 30, shipment_days_back: 7, shipment_window: true},
+  scoring: {eta_window_hours_ahead: 48, eta_window_days_back: 7},
+  fetch: {max_bytes: 5 * 1024 * 1024, max_item_bytes: 256 * 1024, max_redirects: 5, retries: 2},
+};
+
+const num = (min: number, max?: number) => ({type: 'number', minimum: min, ...(max === undefined ? {} : {maximum: max})});
+const int = (min: number, max?: number) => ({type: 'integer', minimum: min, ...(max === undefined ? {} : {maximum: max})});
+const section = (properties: Record<string, unknown>) => ({type: 'object', additionalProperties: false, properties});
+
+/** JSON Schema of hardstop.config.yaml (also written to docs/specs/config.schema.json). */
+export const RUNTIME_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'hardstop.config.yaml',
+  type: 'object',
+  additionalProperties: false,
+  required: ['version'],
+  properties: {
+    version: {const: 1},
+    storage: section({sqlite_path: {type: 'string', minLength: 1}}),
+    logging: section({level: {enum: ['debug', 'info', 'warn', 'error']}}),
+    domain: section({active_pack: {type: 'string', pattern: '^[A-Za-z0-9_.-]+$'}}),
+    network: section({
+      facilities_csv: {type: 'string', minLength: 1},
+      lanes_csv: {type: 'string', minLength: 1},
+      shipments_csv: {type: 'string', minLength: 1},
+    }),
+    alert_quality: section({
+      min_confidence_class_1: num(0, 1),
+      min_confidence_class_2: num(0, 1),
+      min_confidence_ambiguous: num(0, 1),
+      allow_quality_override_floor: {type: 'boolean'},
+    }),
+    correlation: section({window_hours: int(1), max_candidates: int(1, 1000)}),
+    linking: section({max_shipments: int(0, 10000), shipment_days_ahead: int(0), shipment_days_back: int(0), shipment_window: {type: 'boolean'}}),
+    scoring: section({eta_window_hours_ahead: int(0), eta_window_days_back: int(0)}),
+    fetch: section({max_bytes: int(1024), max_item_bytes: int(256), max_redirects: int(0, 20), retries: int(0, 5)}),
+  },
+} as const;
+
+const ajv = new Ajv({allErrors: true, strict: false});
+const validate = ajv.compile(RUNTIME_SCHEMA);
+
+export interface EnvOverride {
+  name: string;
+  path: string[];
+  value: unknown;
+}
+
+/**
+ * `HARDSTOP_<SECTION>__<KEY>` overrides (double underscore between segments, lower-cased).
+ * Only names containing `__` are overrides, so HARDSTOP_HOME and secret variables are not.
+ */
+export function envOverrides(env: NodeJS.ProcessEnv): {overrides: EnvOverride[]; diagnostics: Diagnostic[]} {
+  const overrides: EnvOverride[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith('HARDSTOP_') || !name.includes('__')) continue;
+    const path = name.slice('HARDSTOP_'.length).toLowerCase().split('__');
+    type SchemaNode = {type?: string; properties?: Record<string, SchemaNode>};
+    let schemaNode: SchemaNode | undefined = RUNTIME_SCHEMA as unknown as SchemaNode;
+    for (const seg of path) schemaNode = schemaNode?.properties?.[seg];
+    if (!schemaNode || schemaNode.type === 'object') {
+      diagnostics.push({
+        code: 'CONFIG_ENV_UNKNOWN',
+        severity: 'error',
+        message: `environment variable ${name} names no configuration key (${path.join('.')})`,
+        hint: 'unset it, or fix the name: HARDSTOP_<SECTION>__<KEY>, e.g. HARDSTOP_CORRELATION__WINDOW_HOURS',
+      });
+      continue;
+    }
+    overrides.push({name, path, value: parseYamlScalar(env[name] ?? '')});
+  }
+  return {overrides, diagnostics};
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const seg of path.slice(0, -1)) {
+    if (typeof node[seg] !== 'object' || node[seg] === null) node[seg] = {};
+    node = node[seg] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]] = value;
+}
+
+function mergeDefaults(defaults: unknown, value: unknown): unknown {
+  if (value === undefined || value === null) return structuredClone(defaults);
+  if (typeof defaults === 'object' && defaults !== null && !Array.isArray(defaults) && typeof value === 'object' && !Array.isArray(value)) {
+    const out: Record<string, unknown> = {...(value as Record<string, unknown>)};
+    for (const [k, v] of Object.entries(defaults)) out[k] = mergeDefaults(v, (value as Record<string, unknown>)[k]);
+    return out;
+  }
+  return value;
+}
+
+function ajvDiagnostic(e: ErrorObject, src: YamlSource | undefined, file: string, strict: boolean): Diagnostic {
+  const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (e.keyword === 'additionalProperties') {
+    const key = (e.params as {additionalProperty: string}).additionalProperty;
+    const pos = src ? positionOf(src, [...path, key], {key: true}) : undefined;
+    return {
+      code: 'CONFIG_UNKNOWN_KEY',
+      severity: strict ? 'error' : 'warning',
+      message: `unknown key "${[...path, key].join('.')}"`,
+      hint: 'remove it or check the spelling against docs/CONFIGURATION.md',
+      file,
+      ...pos,
+    };
+  }
+  const pos = src ? positionOf(src, path) : undefined;
+  return {
+    code: 'CONFIG_INVALID',
+    severity: 'error',
+    message: `${path.join('.') || '(top level)'}: ${e.message ?? 'invalid value'}`,
+    hint: 'see docs/CONFIGURATION.md for the allowed values',
+    file,
+    ...pos,
+  };
+}
+
+export interface LoadedRuntimeConfig {
+  config: RuntimeConfig | null;
+  diagnostics: Diagnostic[];
+  overrides: EnvOverride[];
+  source?: YamlSource;
+  /** Keys whose built-in default was used because the file did not set them. */
+  defaultsUsed: string[];
+}
+
+/**
+ * Reads hardstop.config.yaml, applies defaults and HARDSTOP_* overrides, validates.
+ * A missing file is an error (CONFIG_MISSING): every command needs a home.
+ */
+export function loadRuntimeConfig(path: string, displayName: string, env: NodeJS.ProcessEnv, opts: {strict: boolean}): LoadedRuntimeConfig {
+  if (!existsSync(path)) {
+    return {
+      config: null,
+      overrides: [],
+      defaultsUsed: [],
+      diagnostics: [
+        {
+          code: 'CONFIG_MISSING',
+          severity: 'error',
+          message: `${displayName} not found`,
+          hint: 'run `hardstop init` in this folder, or pass --home pointing at a Hardstop home',
+          file: displayName,
+        },
+      ],
+    };
+  }
+  const src = readYamlFile(path, displayName);
+  const diagnostics = [...src.diagnostics];
+  if (diagnostics.some((d) => d.severity === 'error')) return {config: null, diagnostics, overrides: [], source: src, defaultsUsed: []};
+  const raw = src.value ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    diagnostics.push({code: 'CONFIG_INVALID', severity: 'error', message: 'the file must be a mapping of sections', file: displayName, line: 1, col: 1});
+    return {config: null, diagnostics, overrides: [], source: src, defaultsUsed: []};
+  }
+  if (!validate(raw)) for (const e of validate.errors ?? []) diagnostics.push(ajvDiagnostic(e, src, displayName, opts.strict));
+  const defaultsUsed: string[] = [];
+  for (const [sec, vals] of Object.entries(RUNTIME_DEFAULTS)) {
+    if (typeof vals !== 'object') continue;
+    for (const k of Object.keys(vals)) if ((raw as Record<string, Record<string, unknown>>)[sec]?.[k] === undefined) defaultsUsed.push(`${sec}.${k}`);
+  }
+  const merged = mergeDefaults(RUNTIME_DEFAULTS, raw) as Record<string, unknown>;
+  const env_ = envOverrides(env);
+  diagnostics.push(...env_.diagnostics);
+  for (const o of env_.overrides) setPath(merged, o.path, o.value);
+  if (env_.overrides.length && !validate(merged)) {
+    for (const e of validate.errors ?? []) {
+      diagnostics.push({
+        code: 'CONFIG_ENV_INVALID',
+        severity: 'error',
+        message: `environment override ${e.instancePath.slice(1).replace(/\//g, '.')}: ${e.message}`,
+        hint: 'fix or unset the HARDSTOP_* variable',
+      });
+    }
+  }
+  const cfg = merged as unknown as RuntimeConfig;
+  if (cfg.alert_quality.min_confidence_class_1 > cfg.alert_quality.min_confidence_class_2) {
+    diagnostics.push({
+      code: 'CONFIG_INVALID',
+      severity: 'error',
+      message: 'alert_quality.min_confidence_class_1 must not exceed min_confidence_class_2',
+      hint: 'class 2 (Impactful) needs at least the confidence of class 1 (Relevant)',
+      file: displayName,
+      ...positionOf(src, ['alert_quality', 'min_confidence_class_1']),
+    });
+  }
+  const ok = !diagnostics.some((d) => d.severity === 'error');
+  return {config: ok ? cfg : null, diagnostics, overrides: env_.overrides, source: src, defaultsUsed};
+}
+
+/** The runtime member of the config snapshot: excluded keys removed (paths, logging). */
+export function runtimeSnapshot(cfg: RuntimeConfig): Record<string, unknown> {
+  const {storage: _storage, logging: _logging, network: _network, ...rest} = cfg;
+  return rest;
+}

@@ -1,0 +1,37 @@
+import {type Diagnostic} from './diagnostic.js';
+import {ExitCode} from './exit-status.js';
+
+/**
+ * An error that stops a command. It carries the diagnostic(s) to print and the exit code.
+ * Commands catch these in one place; anything else reaching the top is a bug (still exit 2).
+ */
+export class HardstopError extends Error {
+  readonly code: string;
+  readonly hint?: string;
+  readonly exitCode: ExitCode;
+  readonly diagnostics: Diagnostic[];
+
+  constructor(
+    code: string,
+    message: string,
+    options: {hint?: string; exitCode?: ExitCode; diagnostics?: Diagnostic[]; cause?: unknown; file?: string; line?: number; col?: number} = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : {cause: options.cause});
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? ExitCode.BROKEN;
+    this.diagnostics = options.diagnostics ?? [
+      {code, severity: 'error', message, hint: options.hint, file: options.file, line: options.line, col: options.col},
+    ];
+  }
+}
+
+/** Bad command-line usage (unknown flag value, bad `--since`). */
+export class UsageError extends HardstopError {}
+
+/** A configuration file is missing, unparseable or invalid. */
+export class ConfigError extends HardstopError {}
+
+/** The database cannot be opened, migrated, or is locked. */
+export class StoreError extends HardstopError {}

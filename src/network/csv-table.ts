@@ -1,0 +1,188 @@
+import {existsSync, readFileSync} from 'node:fs';
+import {parse} from 'csv-parse/sync';
+import type {Diagnostic} from '../kernel/diagnostic.js';
+
+/** One data record of a CSV file with the physical line it starts on. */
+export interface CsvRecord {
+  line: number;
+  fields: Record<string, string>;
+  /** 1-based column of each header name. */
+  columns: Record<string, number>;
+}
+
+export interface CsvTable {
+  file: string;
+  header: string[];
+  records: CsvRecord[];
+  diagnostics: Diagnostic[];
+  /** False when the file cannot be used at all (missing, unreadable, bad header). */
+  usable: boolean;
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({length: b.length + 1}, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+/** The closest header name, for "did you mean" hints. */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = c.toLowerCase() === name.toLowerCase() ? 0 : editDistance(c.toLowerCase(), name.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function lineStarts(buf: Buffer): number[] {
+  const starts = [0];
+  for (let i = 0; i < buf.length; i++) if (buf[i] === 0x0a) starts.push(i + 1);
+  return starts;
+}
+
+function lineOfOffset(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/** Locates the first invalid UTF-8 sequence: line and byte column. */
+function invalidUtf8Position(buf: Buffer): {line: number; col: number} | null {
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+  while (i < buf.length) {
+    const b = buf[i];
+    let n = 0;
+    if (b < 0x80) n = 0;
+    else if (b >= 0xc2 && b <= 0xdf) n = 1;
+    else if (b >= 0xe0 && b <= 0xef) n = 2;
+    else if (b >= 0xf0 && b <= 0xf4) n = 3;
+    else return {line, col: i - lineStart + 1};
+    for (let k = 1; k <= n; k++) {
+      if (i + k >= buf.length || (buf[i + k] & 0xc0) !== 0x80) return {line, col: i - lineStart + 1};
+    }
+    if (b === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+    i += n + 1;
+  }
+  return null;
+}
+
+/**
+ * Reads a CSV file (RFC 4180, LF or CRLF, BOM stripped, every field trimmed) and checks its
+ * header against the required and known columns. Records keep their starting line.
+ */
+export function readCsvTable(path: string, file: string, required: readonly string[], known: readonly string[]): CsvTable {
+  const diagnostics: Diagnostic[] = [];
+  const fail = (d: Omit<Diagnostic, 'file' | 'severity'>): CsvTable => ({
+    file,
+    header: [],
+    records: [],
+    diagnostics: [...diagnostics, {severity: 'error', file, ...d}],
+    usable: false,
+  });
+  if (!existsSync(path)) {
+    return fail({code: 'FILE_MISSING', message: `file not found: ${path}`, hint: 'check the path given by the flag or by network.* in hardstop.config.yaml', line: 1, col: 1});
+  }
+  let buf = readFileSync(path);
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+  const bad = invalidUtf8Position(buf);
+  if (bad) return fail({code: 'CSV_ENCODING', message: `invalid UTF-8 at byte column ${bad.col}`, hint: 're-save the file as UTF-8', line: bad.line, col: bad.col});
+  if (buf.toString('utf8').trim() === '') return fail({code: 'CSV_EMPTY', message: 'the file is empty: a header line is required', line: 1, col: 1});
+  let rows: {record: string[]; info: {bytes: number}; raw: string}[];
+  try {
+    rows = parse(buf, {info: true, raw: true, relax_column_count: true, skip_empty_lines: true, record_delimiter: ["\r\n", "\n"]}) as unknown as typeof rows;
+  } catch (err) {
+    const e = err as {message: string; lines?: number; code?: string};
+    return fail({code: 'CSV_SYNTAX', message: e.message, hint: 'check quoting: a field with a comma or quote must be quoted, quotes doubled', line: e.lines ?? 1, col: 1});
+  }
+  const starts = lineStarts(buf);
+  let prevEnd = 0;
+  const withLines = rows.map((r) => {
+    let start = prevEnd;
+    while (start < buf.length && (buf[start] === 0x0a || buf[start] === 0x0d)) start++;
+    prevEnd = r.info.bytes;
+    return {line: lineOfOffset(starts, start), fields: r.record.map((f) => f.trim())};
+  });
+  const [head, ...body] = withLines;
+  const header = head.fields;
+  const columns: Record<string, number> = {};
+  header.forEach((h, i) => {
+    if (columns[h] !== undefined) {
+      diagnostics.push({code: 'CSV_HEADER_DUPLICATE', severity: 'error', file, line: 1, col: i + 1, message: `column "${h}" appears twice (columns ${columns[h]} and ${i + 1})`, hint: 'remove or rename one of them'});
+    } else columns[h] = i + 1;
+  });
+  for (const req of required) {
+    if (columns[req] === undefined) {
+      const near = closest(req, header);
+      diagnostics.push({
+        code: 'CSV_HEADER_MISSING',
+        severity: 'error',
+        file,
+        line: 1,
+        col: near ? columns[near] : 1,
+        message: `required column "${req}" is missing`,
+        hint: near ? `did you mean ${near}? column names are case-sensitive` : `add a "${req}" column to the header`,
+      });
+    }
+  }
+  header.forEach((h, i) => {
+    if (!known.includes(h) && h !== '') {
+      const near = closest(h, known);
+      diagnostics.push({
+        code: 'CSV_HEADER_UNKNOWN',
+        severity: 'warning',
+        file,
+        line: 1,
+        col: i + 1,
+        message: `unknown column "${h}" is ignored`,
+        hint: near ? `did you mean ${near}?` : `known columns: ${known.join(', ')}`,
+      });
+    }
+  });
+  if (diagnostics.some((d) => d.severity === 'error')) return {file, header, records: [], diagnostics, usable: false};
+  if (body.length === 0) {
+    diagnostics.push({code: 'CSV_EMPTY', severity: 'error', file, line: 1, col: 1, message: 'the file has a header but no data rows'});
+    return {file, header, records: [], diagnostics, usable: false};
+  }
+  const records: CsvRecord[] = [];
+  for (const row of body) {
+    if (row.fields.length !== header.length) {
+      diagnostics.push({
+        code: 'CSV_FIELD_COUNT',
+        severity: 'error',
+        file,
+        line: row.line,
+        col: Math.min(row.fields.length, header.length) + 1,
+        message: `expected ${header.length} fields, got ${row.fields.length}`,
+        hint: 'every row needs one value per header column; quote values that contain commas',
+      });
+      continue;
+    }
+    const fields: Record<string, string> = {};
+    header.forEach((h, i) => (fields[h] = row.fields[i]));
+    records.push({line: row.line, fields, columns});
+  }
+  return {file, header, records, diagnostics, usable: true};
+}
