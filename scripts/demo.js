@@ -40,4 +40,6 @@ step('init', ['init']);
 if (existsSync(join(demo, 'home'))) cpSync(join(demo, 'home'), home, {recursive: true, force: true});
 step('ingest network', ['ingest', '--now', NOW]);
 step('doctor', ['doctor', '--now', NOW]);
+step('run the pipeline', ['run', '--since', '7d', '--now', NOW]);
+step('list alerts', ['alerts', 'list', '--now', NOW]);
 console.log(`\nDemo finished. Explore it with: hardstop doctor --home ${home}`);

@@ -122,7 +122,7 @@ export class AppContext {
       const cfg = this.config;
       this.snapshot_ = buildSnapshot({
         runtime: runtimeSnapshot(cfg),
-        sources: sourcesMember(this.home, this.mode),
+        sources: sourcesMember(this.home, cfg),
         rules: rulesMember(this.home, cfg),
         compat: compatMember(this.home),
         inputs: {network_snapshot_hash: this.store_ ? currentNetworkHash(this.store_) : null, reference_tables: referenceMembers()},

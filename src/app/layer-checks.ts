@@ -1,4 +1,71 @@
-import type {ExtraCheck} from './checks.js';
+import {existsSync} from 'node:fs';
+import {computeSourceHealth, healthGate} from '../sources/health.js';
+import {loadSourcesConfig} from '../sources/config.js';
+import type {CheckResult, ExtraCheck} from './checks.js';
+import {compileSourceRules, loadHomeRulePack} from './decision-inputs.js';
+
+const sourcesCheck: ExtraCheck = (ctx) => {
+  if (!ctx.loaded.config) return [];
+  const loaded = loadSourcesConfig(ctx.home, {runtime: ctx.config});
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  const enabled = loaded.sources.filter((s) => s.enabled);
+  const results: CheckResult[] = [];
+  if (errors.length || !loaded.ok) {
+    results.push({id: 'sources', title: 'config/sources.yaml', status: 'fail', message: `${errors.length} error(s)`, diagnostics: loaded.diagnostics});
+    return results;
+  }
+  results.push({
+    id: 'sources',
+    title: 'config/sources.yaml',
+    status: enabled.length === 0 ? 'warn' : 'ok',
+    message: `${loaded.sources.length} source(s), ${enabled.length} enabled`,
+    hint: enabled.length === 0 ? 'enable at least one source, or `hardstop run` has nothing to fetch' : undefined,
+    diagnostics: [
+      ...loaded.diagnostics,
+      ...(enabled.length === 0 ? [{code: 'NO_ENABLED_SOURCES', severity: 'warning' as const, message: 'no source is enabled'}] : []),
+    ],
+  });
+  // Health only reads an existing store; a missing database is reported by the database check.
+  const store = existsSync(ctx.dbPath) && ctx.store ? ctx.store : undefined;
+  const health = computeSourceHealth(store, loaded.sources, {now: ctx.clock.now()});
+  const gate = healthGate(health.filter((h) => h.enabled && h.configured));
+  results.push({
+    id: 'source-health',
+    title: 'Source health',
+    status: gate.blocked.length ? 'fail' : gate.watch.length ? 'warn' : 'ok',
+    message: gate.blocked.length
+      ? `${gate.blocked.length} source(s) exhausted their failure budget: ${gate.blocked.join(', ')}`
+      : gate.watch.length
+        ? `${gate.watch.length} source(s) on WATCH: ${gate.watch.join(', ')}`
+        : `${health.length - gate.pending.length} healthy, ${gate.pending.length} never fetched`,
+    hint: gate.blocked.length || gate.watch.length ? 'see `hardstop sources health` and `hardstop sources test <id>`' : undefined,
+    diagnostics: [
+      ...gate.blocked.map((id) => ({code: 'SOURCE_BLOCKED', severity: 'error' as const, message: `source ${id} exhausted its failure budget`})),
+      ...gate.watch.map((id) => ({code: 'SOURCE_WATCH', severity: 'warning' as const, message: `source ${id} is near its failure budget`})),
+    ],
+  });
+  return results;
+};
+
+const rulesCheck: ExtraCheck = (ctx) => {
+  if (!ctx.loaded.config) return [];
+  const r = loadHomeRulePack(ctx);
+  const diagnostics = [...r.diagnostics];
+  if (r.pack) {
+    const sources = loadSourcesConfig(ctx.home, {runtime: ctx.config});
+    if (sources.ok) diagnostics.push(...compileSourceRules(r.pack, sources.sources).diagnostics);
+  }
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  return {
+    id: 'rules',
+    title: 'Rule pack',
+    status: errors ? 'fail' : warnings ? 'warn' : 'ok',
+    message: errors ? `${errors} error(s), ${warnings} warning(s)` : `${ctx.config.domain.active_pack}: ${r.pack?.files.length ?? 0} file(s) compile${warnings ? `, ${warnings} warning(s)` : ''}`,
+    hint: errors || warnings ? 'run `hardstop rules check` for details' : undefined,
+    diagnostics,
+  };
+};
 
 /** Checks contributed by the sources and rules layers, run by doctor after the built-ins. */
-export const DOCTOR_EXTRA_CHECKS: readonly ExtraCheck[] = [];
+export const DOCTOR_EXTRA_CHECKS: readonly ExtraCheck[] = [sourcesCheck, rulesCheck];

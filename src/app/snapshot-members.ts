@@ -1,34 +1,30 @@
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {existsSync, readFileSync} from 'node:fs';
 import {sha256Hex} from '../kernel/canonical-json.js';
-import type {Mode} from '../kernel/exit-status.js';
 import type {Home} from '../config/home.js';
 import type {RuntimeConfig} from '../config/runtime.js';
+import {referenceTableHashes} from '../network/geo/reference.js';
+import {ruleFilesIn} from '../rules/loader.js';
+import {loadSourcesConfig, sourcesSnapshotMember} from '../sources/config.js';
 
-/** Snapshot member for config/sources.yaml: the file's hash until sources resolve. */
-export function sourcesMember(home: Home, _mode: Mode): unknown {
+/**
+ * Snapshot member for config/sources.yaml: the normalized source list. An invalid file
+ * contributes the hash of its bytes, so the fingerprint still changes with every edit;
+ * commands that need sources report the file's errors themselves.
+ */
+export function sourcesMember(home: Home, cfg: RuntimeConfig): unknown {
   if (!existsSync(home.sourcesFile)) return null;
-  return {file_sha256: sha256Hex(readFileSync(home.sourcesFile))};
-}
-
-function listYaml(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, {withFileTypes: true})) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listYaml(p));
-    else if (/\.ya?ml$/.test(entry.name)) out.push(p);
-  }
-  return out.sort();
+  const loaded = loadSourcesConfig(home, {runtime: cfg});
+  return loaded.ok ? sourcesSnapshotMember(loaded) : {invalid_file_sha256: sha256Hex(readFileSync(home.sourcesFile))};
 }
 
 /** Snapshot member for the rule pack: every rule file, home-relative, with its hash. */
 export function rulesMember(home: Home, cfg: RuntimeConfig): unknown {
-  const files = listYaml(join(home.rulesDir, cfg.domain.active_pack)).map((p) => ({path: home.rel(p), sha256: sha256Hex(readFileSync(p))}));
+  const dir = `${home.rulesDir}/${cfg.domain.active_pack}`;
+  const files = existsSync(dir) ? ruleFilesIn(dir).map((p) => ({path: home.rel(p), sha256: sha256Hex(readFileSync(p))})) : [];
   return {pack: cfg.domain.active_pack, files};
 }
 
-/** Reference tables used by linking (filled once the tables ship). */
+/** Hashes of the bundled reference tables that linking reads. */
 export function referenceMembers(): Record<string, string> {
-  return {};
+  return referenceTableHashes();
 }

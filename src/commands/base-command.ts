@@ -96,6 +96,7 @@ export abstract class HardstopCommand extends Command {
     const status = {
       status: statusName(outcome.exitCode),
       exit_code: outcome.exitCode,
+      mode: ctx?.mode ?? 'strict',
       run_group_id: group?.id ?? null,
       config_hash: configHash,
     };
@@ -109,7 +110,7 @@ export abstract class HardstopCommand extends Command {
       process.stderr.write(`${formatDiagnostic(d, text)}\n`);
     }
     process.stdout.write(
-      `${status.status} exit=${status.exit_code} run_group=${status.run_group_id ?? '-'} config=${configHash ? configHash.slice(0, 12) : '-'}\n`,
+      `${status.status} (exit ${status.exit_code}) ${ctx?.mode ?? 'strict'} run ${status.run_group_id ? status.run_group_id.slice(0, 8) : '-'} config ${configHash ? configHash.slice(0, 12) : '-'}\n`,
     );
   }
 }

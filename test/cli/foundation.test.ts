@@ -80,7 +80,7 @@ describe('ingest', () => {
     const r = runCli(['ingest', '--home', home, '--now', NOW]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('network/shipments.csv:8:3: error CSV_FK_MISSING: lane_id: no lane "LANE-999"');
-    expect(r.stdout).toMatch(/^BROKEN exit=2/m);
+    expect(r.stdout).toMatch(/^BROKEN \(exit 2\) strict run [0-9a-f]{8} config [0-9a-f]{12}$/m);
     const after = tableHashes(join(home, 'hardstop.db'));
     for (const t of ['facilities', 'lanes', 'shipments', 'network_loads']) expect(after[t]).toBe(before[t]);
     expect(expectValidRunRecords(home)).toBe(2);

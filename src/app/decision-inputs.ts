@@ -1,0 +1,84 @@
+import {existsSync} from 'node:fs';
+import {join} from 'node:path';
+import type {Diagnostic} from '../kernel/diagnostic.js';
+import {HardstopError} from '../kernel/errors.js';
+import type {NetworkSnapshot} from '../network/model.js';
+import type {SuppressRule} from '../rules/model.js';
+import type {CompiledRulePack} from '../rules/pack.js';
+import {loadRulePack} from '../rules/loader.js';
+import {loadSourcesConfig, type LoadedSourcesConfig, type ResolvedSource} from '../sources/config.js';
+import type {Store} from '../store/db.js';
+import {loadNetwork} from '../store/network-repo.js';
+import type {AppContext} from './context.js';
+
+/** The compiled rule pack of the home, with compat inputs when present. */
+export function loadHomeRulePack(ctx: AppContext): {pack: CompiledRulePack | null; diagnostics: Diagnostic[]; sources: Map<string, string>} {
+  const dir = join(ctx.home.rulesDir, ctx.config.domain.active_pack);
+  const rel = ctx.home.rel(dir);
+  if (!existsSync(dir)) {
+    return {
+      pack: null,
+      sources: new Map(),
+      diagnostics: [
+        {
+          code: 'RULE_PACK_MISSING',
+          severity: 'error',
+          message: `rule pack folder ${rel} does not exist`,
+          hint: 'run `hardstop init --force` to restore the shipped pack, or set domain.active_pack',
+        },
+      ],
+    };
+  }
+  return loadRulePack(rel, {
+    cwd: ctx.home.root,
+    suppressionCompat: existsSync(ctx.home.suppressionFile) ? 'config/suppression.yaml' : undefined,
+    keywordsCompat: existsSync(ctx.home.keywordsFile) ? 'config/keywords.yaml' : undefined,
+  });
+}
+
+/** Compiles every enabled source's `suppress:` block against the pack. */
+export function compileSourceRules(pack: CompiledRulePack, sources: readonly ResolvedSource[]): {rules: Map<string, SuppressRule[]>; diagnostics: Diagnostic[]} {
+  const rules = new Map<string, SuppressRule[]>();
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const s of sources) {
+    if (!s.suppress) continue;
+    const r = pack.compileSourceSuppressRules(s.suppress.src, s.suppress.path, s.id, seen);
+    diagnostics.push(...r.diagnostics);
+    rules.set(s.id, r.rules);
+  }
+  return {rules, diagnostics};
+}
+
+export interface DecisionInputs {
+  sourcesConfig: LoadedSourcesConfig;
+  pack: CompiledRulePack;
+  sourceRules: Map<string, SuppressRule[]>;
+  network: NetworkSnapshot;
+  diagnostics: Diagnostic[];
+}
+
+function fail(code: string, message: string, diagnostics: Diagnostic[], hint?: string): never {
+  throw new HardstopError(code, message, {diagnostics: diagnostics.length ? diagnostics : undefined, hint});
+}
+
+/**
+ * Sources, rules and network, validated and compiled once per run. Any error stops the run
+ * before it decides anything (exit 2), with every diagnostic.
+ */
+export function loadDecisionInputs(ctx: AppContext, store: Store): DecisionInputs {
+  const sourcesConfig = loadSourcesConfig(ctx.home, {runtime: ctx.config});
+  const sourceErrors = sourcesConfig.diagnostics.filter((d) => d.severity === 'error');
+  if (sourceErrors.length) fail('SOURCES_INVALID', 'config/sources.yaml is invalid', sourcesConfig.diagnostics);
+  const loaded = loadHomeRulePack(ctx);
+  if (!loaded.pack) fail('RULES_INVALID', 'the rule pack does not compile', loaded.diagnostics);
+  const pack = loaded.pack;
+  const src = compileSourceRules(pack, sourcesConfig.sources);
+  if (src.diagnostics.some((d) => d.severity === 'error')) fail('RULES_INVALID', 'per-source suppression rules in config/sources.yaml do not compile', src.diagnostics);
+  const network = loadNetwork(store);
+  const diagnostics = [...sourcesConfig.diagnostics, ...loaded.diagnostics, ...src.diagnostics].filter((d) => d.severity !== 'error');
+  if (network.facilities.length === 0) {
+    diagnostics.push({code: 'NETWORK_EMPTY', severity: 'warning', message: 'no network is loaded: nothing can be linked', hint: 'run `hardstop ingest` first'});
+  }
+  return {sourcesConfig, pack, sourceRules: src.rules, network, diagnostics};
+}

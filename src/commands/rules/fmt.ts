@@ -1,0 +1,18 @@
+import {Args, Flags} from '@oclif/core';
+import type {AppContext} from '../../app/context.js';
+import {rulesFmt} from '../../rules/cli/fmt.js';
+import {HardstopCommand, type CommandOutcome} from '../base-command.js';
+
+export default class RulesFmt extends HardstopCommand {
+  static override summary = 'Format rule files canonically (comments kept); --check only reports.';
+  static override examples = ['<%= config.bin %> rules fmt', '<%= config.bin %> rules fmt --check'];
+  static override strict = false;
+  static override args = {files: Args.string({description: 'rule files or directories'})};
+  static override flags = {check: Flags.boolean({description: 'do not write; exit 1 if a file would change'})};
+  protected override requiresConfig = false;
+
+  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
+    const {argv} = await this.parse(RulesFmt);
+    return rulesFmt({files: argv as string[], home: ctx.home.root, check: flags.check === true});
+  }
+}

@@ -1,0 +1,105 @@
+import {Flags} from '@oclif/core';
+import type {AppContext} from '../app/context.js';
+import {loadDecisionInputs} from '../app/decision-inputs.js';
+import {progressReporter} from '../app/progress.js';
+import {evaluateRunStatus} from '../app/run-status.js';
+import type {Diagnostic} from '../kernel/diagnostic.js';
+import {HardstopError} from '../kernel/errors.js';
+import {valueRef} from '../kernel/run-record.js';
+import {runIngestOperator} from '../pipeline/ingest-operator.js';
+import type {IngestSummary} from '../pipeline/ingest-external.js';
+import {progressPrinter} from '../sources/cli-format.js';
+import {fetchSources, parseSinceFlag, type FetchSummary} from '../sources/fetch-operator.js';
+import {computeSourceHealth} from '../sources/health.js';
+import {sourceRunsOfGroup} from '../store/source-runs-repo.js';
+import {HardstopCommand, type CommandOutcome} from './base-command.js';
+
+export const RUN_OPERATOR = 'hardstop.run@1.0.0';
+
+export default class Run extends HardstopCommand {
+  static override summary = 'The main job: fetch every enabled source, decide every new item, and report the run status.';
+  static override description =
+    'Exit 0 healthy, 1 warnings (best-effort only), 2 broken: invalid config, all sources failed, a crashed step, an exhausted failure budget, or any warning in strict mode.';
+  static override examples = ['<%= config.bin %> run', '<%= config.bin %> run --since 24h --json', '<%= config.bin %> run --best-effort'];
+  static override flags = {
+    since: Flags.string({description: 'fetch window on published time (<n>h or <n>d)', default: '24h'}),
+    'max-items': Flags.integer({description: 'at most this many items per source', min: 1}),
+    'no-network': Flags.boolean({description: 'refuse every non-file:// URL'}),
+    'no-suppress': Flags.boolean({description: 'evaluate no suppression rules (recorded in the config fingerprint)'}),
+  };
+
+  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
+    const since = parseSinceFlag(flags.since as string | undefined);
+    if (flags['no-suppress']) ctx.flags.no_suppress = true;
+    const store = ctx.openStoreForWrite();
+    // Validate sources, rules and network before any work (B1: exit 2 with positions).
+    const inputs = loadDecisionInputs(ctx, store);
+    const group = ctx.runGroup('run', {since: since?.text ?? null, max_items: flags['max-items'] ?? null, no_network: Boolean(flags['no-network'])});
+    const showProgress = Boolean(process.stderr.isTTY) && !flags.json;
+    const crashed: string[] = [];
+    const diagnostics: Diagnostic[] = [...inputs.diagnostics];
+    let fetch: FetchSummary | undefined;
+    let ingest: IngestSummary | undefined;
+    try {
+      fetch = await fetchSources(ctx, group, {
+        since: since?.text ?? null,
+        maxItems: flags['max-items'] as number | undefined,
+        noNetwork: Boolean(flags['no-network']),
+        loaded: inputs.sourcesConfig,
+        onProgress: showProgress ? progressPrinter((s) => process.stderr.write(s)) : undefined,
+      });
+      diagnostics.push(...fetch.diagnostics);
+    } catch (err) {
+      crashed.push('fetch');
+      if (err instanceof HardstopError) diagnostics.push(...err.diagnostics);
+      else diagnostics.push({code: 'FETCH_CRASHED', severity: 'error', message: (err as Error).message});
+    }
+    try {
+      ingest = await runIngestOperator(
+        {store, home: ctx.home, config: ctx.config, sources: inputs.sourcesConfig.sources, pack: inputs.pack, sourceRules: inputs.sourceRules, network: inputs.network},
+        group,
+        {noSuppress: Boolean(flags['no-suppress']), onProgress: showProgress ? progressReporter('decide') : undefined},
+      );
+      diagnostics.push(...ingest.diagnostics);
+    } catch (err) {
+      crashed.push('ingest');
+      if (err instanceof HardstopError) diagnostics.push(...err.diagnostics);
+      else diagnostics.push({code: 'INGEST_CRASHED', severity: 'error', message: (err as Error).message});
+    }
+    const enabled = inputs.sourcesConfig.sources.filter((s) => s.enabled);
+    const status = evaluateRunStatus({
+      mode: ctx.mode,
+      enabledSources: enabled.length,
+      fetchRows: crashed.includes('fetch') ? null : sourceRunsOfGroup(store, group.id, 'FETCH'),
+      ingestRows: crashed.includes('ingest') ? null : sourceRunsOfGroup(store, group.id, 'INGEST'),
+      health: computeSourceHealth(store, inputs.sourcesConfig.sources, {now: ctx.clock.now()}),
+      crashedSteps: crashed,
+    });
+    await group.run(RUN_OPERATOR, (trace) => {
+      trace.output(valueRef(`run-status:${group.id}`, 'RunStatus', {exit_code: status.exitCode, messages: status.messages}));
+      trace.report(...status.diagnostics);
+    });
+    const c = ingest?.counts;
+    const lines = [
+      fetch
+        ? `Fetch: ${fetch.totals.sources} source(s), ${fetch.totals.succeeded} succeeded, ${fetch.totals.failed} failed — ${fetch.totals.items} item(s), ${fetch.totals.new} new`
+        : 'Fetch: crashed',
+      c
+        ? `Decide: ${c.processed} item(s), ${c.suppressed} suppressed, ${c.alerts_created} alert(s) created, ${c.alerts_updated} updated, ${c.failed} failed`
+        : 'Decide: crashed',
+      '',
+      `Run status: ${['HEALTHY', 'WARNING', 'BROKEN'][status.exitCode]}`,
+      ...status.messages.map((m) => `  - ${m}`),
+    ];
+    return {
+      exitCode: status.exitCode,
+      text: lines.join('\n'),
+      diagnostics: [...diagnostics, ...status.diagnostics.filter((d) => d.severity === 'error')],
+      json: {
+        fetch: fetch ? {totals: fetch.totals, results: fetch.results} : null,
+        ingest: c ?? null,
+        run_status: {exit_code: status.exitCode, messages: status.messages},
+      },
+    };
+  }
+}

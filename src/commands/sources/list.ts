@@ -1,0 +1,31 @@
+import type {AppContext} from '../../app/context.js';
+import {ExitCode} from '../../kernel/exit-status.js';
+import {sourcesListTable} from '../../sources/cli-format.js';
+import {loadSourcesConfig, normalizedSource} from '../../sources/config.js';
+import {HardstopCommand, type CommandOutcome} from '../base-command.js';
+
+export default class SourcesList extends HardstopCommand {
+  static override summary = 'List the configured sources with every field resolved.';
+  static override description = 'Validates config/sources.yaml (every problem reported with file:line:col); exit 2 when it is missing or invalid.';
+  static override examples = ['<%= config.bin %> sources list', '<%= config.bin %> sources list --json'];
+
+  protected async execute(ctx: AppContext): Promise<CommandOutcome> {
+    const loaded = loadSourcesConfig(ctx.home, {runtime: ctx.config});
+    if (!loaded.ok) return {exitCode: ExitCode.BROKEN, diagnostics: loaded.diagnostics, json: {sources: []}};
+    const enabled = loaded.sources.filter((s) => s.enabled).length;
+    const text = loaded.sources.length
+      ? `${sourcesListTable(loaded.sources)}\n${loaded.sources.length} source(s), ${enabled} enabled`
+      : 'No sources configured in config/sources.yaml.';
+    return {
+      exitCode: loaded.diagnostics.some((d) => d.severity === 'warning') ? ExitCode.WARNING : ExitCode.HEALTHY,
+      text,
+      diagnostics: loaded.diagnostics,
+      json: {
+        sources: loaded.sources.map(normalizedSource),
+        defaults: loaded.defaults,
+        tier_defaults: loaded.tierDefaults,
+        counts: {total: loaded.sources.length, enabled},
+      },
+    };
+  }
+}

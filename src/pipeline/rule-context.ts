@@ -1,0 +1,110 @@
+import type {RuntimeConfig} from '../config/runtime.js';
+import {parseIsoInstant, type EpochMicros} from '../kernel/time.js';
+import type {NetworkIndex} from '../network/network-index.js';
+import type {Shipment} from '../network/model.js';
+import type {RuleContext} from '../rules/schema.js';
+import type {CanonicalEvent} from './event.js';
+import type {LinkResult} from './link.js';
+
+export function instantOf(text: string | null): EpochMicros | null {
+  if (text === null) return null;
+  return parseIsoInstant(text)?.micros ?? null;
+}
+
+/** Per-run lookups the context builder needs beyond the NetworkIndex. */
+export interface ContextTables {
+  index: NetworkIndex;
+  shipmentsById: ReadonlyMap<string, Shipment>;
+  config: RuntimeConfig;
+  now: EpochMicros;
+}
+
+function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+/**
+ * The rule context of one item: the event, its source, and the network entities it linked
+ * to (each list sorted by id, as the pack expects).
+ */
+export function buildRuleContext(event: CanonicalEvent, link: LinkResult | null, tables: ContextTables, source: {type: string; tags: readonly string[]}): RuleContext {
+  const facilities = (link?.facilities ?? [])
+    .map((id) => tables.index.facility(id))
+    .filter((f): f is NonNullable<typeof f> => f !== undefined)
+    .map((f) => ({id: f.facility_id, name: f.name, type: f.type, city: f.city, state: f.state_code ?? f.state, criticality: f.criticality_score}));
+  const lanes = (link?.lanes ?? [])
+    .map((id) => tables.index.lane(id))
+    .filter((l): l is NonNullable<typeof l> => l !== undefined)
+    .map((l) => ({id: l.lane_id, origin: l.origin_facility_id, dest: l.dest_facility_id, mode: l.mode, volume: l.volume_score}));
+  const shipments = [...(link?.shipments ?? [])]
+    .sort()
+    .map((id) => tables.shipmentsById.get(id))
+    .filter((s): s is Shipment => s !== undefined)
+    .map((s) => ({id: s.shipment_id, lane_id: s.lane_id, status: s.status, priority: s.priority_flag, eta: instantOf(s.eta_at), qty: s.qty}));
+  const states = sortedUnique((link?.mentions ?? []).flatMap((m) => (m.state_code && m.kind !== 'excluded' ? [m.state_code] : [])));
+  const counties = sortedUnique((link?.mentions ?? []).flatMap((m) => m.counties ?? []));
+  const conf = link?.link_confidence ?? {};
+  const nws = event.nws;
+  const aq = tables.config.alert_quality;
+  return {
+    now: tables.now,
+    event: {
+      id: event.event_id,
+      title: event.title,
+      summary: event.summary,
+      raw_text: event.raw_text,
+      url: event.url,
+      type: event.type,
+      type_ref: event.type_ref,
+      time: instantOf(event.event_time) ?? tables.now,
+      canonical_id: event.canonical_id,
+      location_hint: event.location_hint,
+      published_at: instantOf(event.published_at),
+      expires_at: instantOf(event.expires_at),
+      states,
+      counties,
+      nws: nws
+        ? {
+            status: nws.status,
+            message_type: nws.message_type,
+            event: nws.event,
+            severity: nws.severity,
+            certainty: nws.certainty,
+            urgency: nws.urgency,
+            sender_name: nws.sender_name,
+            ugc: nws.ugc,
+            same: nws.same,
+            area_desc: nws.area_desc,
+            vtec: nws.vtec,
+            references: nws.references,
+          }
+        : null,
+    },
+    source: {
+      id: event.source_id,
+      type: source.type,
+      tier: event.tier,
+      trust_tier: event.trust_tier,
+      classification_floor: event.classification_floor,
+      weighting_bias: event.weighting_bias,
+      tags: [...source.tags],
+    },
+    facilities,
+    lanes,
+    shipments,
+    link: {
+      facility_confidence: conf.facility ?? null,
+      lane_confidence: conf.lanes ?? null,
+      shipment_confidence: conf.shipments ?? null,
+      provenance: link?.link_provenance.facility ?? null,
+      ambiguous: link ? link.link_provenance.facility === 'CITY_STATE_AMBIGUOUS' : null,
+      shipments_total: link?.shipments_total_linked ?? null,
+    },
+    config: {
+      min_confidence_class_1: aq.min_confidence_class_1,
+      min_confidence_class_2: aq.min_confidence_class_2,
+      min_confidence_ambiguous: aq.min_confidence_ambiguous,
+      allow_quality_override_floor: aq.allow_quality_override_floor,
+    },
+  };
+}

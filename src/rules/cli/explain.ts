@@ -1,0 +1,30 @@
+import {readFileSync} from 'node:fs';
+import {resolve} from 'node:path';
+import {parseYamlText} from '../../kernel/yaml-source.js';
+import {explain, formatExplain} from '../explain.js';
+import {loadRulePack} from '../loader.js';
+import {contextFromYaml} from '../test-input.js';
+import {resolveRuleFiles, type CommandOutcome, type RulesCommandOptions} from './common.js';
+
+/**
+ * `hardstop rules explain --event FILE.json`: every rule, every sub-condition's value, each
+ * contribution with its rule id and file:line. The event file holds a context
+ * `{now, event, source, facilities, lanes, shipments, link, config, quality}`.
+ */
+export function rulesExplain(opts: RulesCommandOptions & {event: string}): CommandOutcome {
+  const {cwd, files} = resolveRuleFiles(opts);
+  const r = loadRulePack(files, {cwd});
+  const eventCwd = process.cwd();
+  if (!r.pack) return {exitCode: 2, text: 'rules do not compile', json: {ok: false}, diagnostics: r.diagnostics, sources: r.sources};
+  let text: string;
+  try {
+    text = readFileSync(resolve(eventCwd, opts.event), 'utf8');
+  } catch (e) {
+    const d = {code: 'RULE_FILE_MISSING', severity: 'error' as const, message: `cannot read ${opts.event}: ${(e as Error).message}`, file: opts.event};
+    return {exitCode: 2, text: 'no event to explain', json: {ok: false}, diagnostics: [d], sources: new Map()};
+  }
+  const {ctx, diagnostics} = contextFromYaml(parseYamlText(text, opts.event));
+  if (!ctx) return {exitCode: 2, text: 'the event file is not a valid context', json: {ok: false}, diagnostics, sources: new Map([[opts.event, text]])};
+  const x = explain(r.pack, ctx);
+  return {exitCode: 0, text: formatExplain(x), json: {ok: true, pack_hash: r.pack.hash, ...x}, diagnostics: r.diagnostics.filter((d) => d.severity !== 'info'), sources: r.sources};
+}

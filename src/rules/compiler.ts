@@ -1,0 +1,626 @@
+import {createHash} from 'node:crypto';
+import type {RE2JS} from 're2js';
+import type {Expr} from './ast.js';
+import type {Checker, MacroDef} from './checker.js';
+import type {RuleContext} from './schema.js';
+import {compareValues, valueToText} from './util.js';
+
+/** Records the value of every evaluated node (explain mode). */
+export interface Tracer {
+  rec(id: number, value: unknown): void;
+  /** Called before each rule is evaluated, so values can be attributed to rules. */
+  rule?(section: string, id: string): void;
+}
+
+/** Which field a string test matched, and where (suppression verdicts). First match wins. */
+export interface Witness {
+  field: string | null;
+  span: [number, number] | null;
+}
+
+/**
+ * Evaluation state: the context, the variable slots of quantifiers, the field each slot came
+ * from, the tracer (null unless explaining) and the witness (null unless suppressing).
+ */
+export interface Env {
+  ctx: RuleContext;
+  v: unknown[];
+  o: (string | null)[];
+  t: Tracer | null;
+  w: Witness | null;
+}
+
+export type Fn = (env: Env) => unknown;
+
+/** An environment for folding constant sub-expressions at compile time. */
+function constEnv(): Env {
+  return {ctx: {} as RuleContext, v: [], o: [], t: null, w: null};
+}
+
+type Origin = ((env: Env) => string | null) | null;
+
+function isStr(v: unknown): v is string {
+  return typeof v === 'string';
+}
+
+/** Structural equality: primitives by value, lists element-wise, objects by identity. */
+export function valueEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => valueEquals(x, b[i]));
+  return false;
+}
+
+function ordered(a: unknown, b: unknown): number | null {
+  if (a === null || b === null || a === undefined || b === undefined) return null;
+  if (typeof a !== typeof b) return null;
+  if (typeof a !== 'number' && typeof a !== 'string') return null;
+  return compareValues(a, b);
+}
+
+const TOKEN_RE = /[\p{L}\p{N}]+/gu;
+
+/**
+ * Compiles checked ASTs into plain closures (no eval, no Function constructor). Each node
+ * gets a pack-wide id; explain mode passes a Tracer that receives (id, value) pairs, and the
+ * explain view rebuilds the tree from the AST. Literals are not traced (their value is their
+ * text).
+ */
+export class Compiler {
+  readonly nodes: Expr[] = [];
+  private readonly macroFns = new Map<MacroDef, Fn>();
+
+  constructor(private readonly checker: Checker) {}
+
+  idOf(e: Expr): number | undefined {
+    return this.ids.get(e);
+  }
+  private readonly ids = new Map<Expr, number>();
+
+  compile(e: Expr): Fn {
+    const raw = this.raw(e);
+    if (e.k === 'lit' || e.k === 'dur' || e.k === 'regex') return raw;
+    const id = this.nodes.length;
+    this.nodes.push(e);
+    this.ids.set(e, id);
+    return (env) => {
+      const v = raw(env);
+      if (env.t !== null) env.t.rec(id, v);
+      return v;
+    };
+  }
+
+  macro(def: MacroDef): Fn {
+    let fn = this.macroFns.get(def);
+    if (!fn) {
+      // Placeholder first: cycles are rejected by the checker, but compile order must not loop.
+      let inner: Fn = () => null;
+      this.macroFns.set(def, (env) => inner(env));
+      inner = def.ast ? this.compile(def.ast) : () => null;
+      fn = this.macroFns.get(def)!;
+    }
+    return fn;
+  }
+
+  private static staticPath(e: Expr): string | null {
+    if (e.k === 'ident') return e.name;
+    if (e.k === 'member') {
+      const p = Compiler.staticPath(e.obj);
+      return p === null ? null : `${p}.${e.name}`;
+    }
+    return null;
+  }
+
+  /** The context field a string value came from, for suppression verdicts. */
+  private origin(e: Expr): Origin {
+    const info = this.checker.info.get(e);
+    if (e.k === 'call' && (e.name === 'lower' || e.name === 'upper' || e.name === 'trim') && e.args.length === 1) return this.origin(e.args[0]);
+    if (e.k === 'ident' && info?.ref?.k === 'var') {
+      const slot = info.ref.slot;
+      return (env) => env.o[slot] ?? null;
+    }
+    const p = Compiler.staticPath(e);
+    if (p === null) return null;
+    const root = p.split('.')[0];
+    const ref = this.checker.info.get(this.rootOf(e))?.ref;
+    if (ref?.k !== 'root' || root !== ref.name) return null;
+    const field = p.startsWith('event.') ? p.slice(6) : p;
+    return () => field;
+  }
+
+  private rootOf(e: Expr): Expr {
+    return e.k === 'member' ? this.rootOf(e.obj) : e;
+  }
+
+  /** Static field names of a list literal's items (for quantifiers over [event.title, …]). */
+  private itemOrigins(list: Expr): (string | null)[] | null {
+    if (list.k !== 'list') return null;
+    const out = list.items.map((it) => {
+      const o = this.origin(it);
+      return o ? o(constEnv()) : null;
+    });
+    return out.some((x) => x !== null) ? out : null;
+  }
+
+  private raw(e: Expr): Fn {
+    const info = this.checker.info.get(e);
+    switch (e.k) {
+      case 'lit': {
+        const v = e.value;
+        return () => v;
+      }
+      case 'dur': {
+        const v = e.micros;
+        return () => v;
+      }
+      case 'regex': {
+        const re = info?.regex ?? null;
+        return () => re;
+      }
+      case 'list': {
+        if (info?.isConst) {
+          const fns = e.items.map((x) => this.compile(x));
+          const dummy = constEnv();
+          const arr = fns.map((f) => f(dummy));
+          return () => arr;
+        }
+        const fns = e.items.map((x) => this.compile(x));
+        return (env) => fns.map((f) => f(env));
+      }
+      case 'ident': {
+        const ref = info?.ref;
+        if (!ref) return () => null;
+        if (ref.k === 'var') {
+          const slot = ref.slot;
+          return (env) => env.v[slot] ?? null;
+        }
+        if (ref.k === 'list') {
+          const values = ref.def.values;
+          return () => values;
+        }
+        if (ref.k === 'macro') return this.macro(ref.def);
+        const name = ref.name as keyof RuleContext;
+        return (env) => env.ctx[name] ?? null;
+      }
+      case 'member': {
+        const obj = this.compile(e.obj);
+        const name = e.name;
+        return (env) => {
+          const o = obj(env) as Record<string, unknown> | null;
+          if (o === null || typeof o !== 'object') return null;
+          const v = o[name];
+          return v === undefined ? null : v;
+        };
+      }
+      case 'unary': {
+        const a = this.compile(e.arg);
+        if (e.op === 'not') return (env) => a(env) !== true;
+        return (env) => {
+          const v = a(env);
+          return typeof v === 'number' ? -v : null;
+        };
+      }
+      case 'if': {
+        const c = this.compile(e.cond);
+        const t = this.compile(e.then);
+        const f = this.compile(e.else);
+        return (env) => (c(env) === true ? t(env) : f(env));
+      }
+      case 'quant': {
+        const list = this.compile(e.bind.list);
+        const body = this.compile(e.bind.body);
+        const slot = info!.slot!;
+        const origins = this.itemOrigins(e.bind.list);
+        if (e.q === 'any') {
+          return (env) => {
+            const l = list(env);
+            if (!Array.isArray(l)) return false;
+            for (let i = 0; i < l.length; i++) {
+              env.v[slot] = l[i];
+              if (origins !== null) env.o[slot] = origins[i];
+              if (body(env) === true) return true;
+            }
+            return false;
+          };
+        }
+        return (env) => {
+          const l = list(env);
+          if (!Array.isArray(l)) return true;
+          for (let i = 0; i < l.length; i++) {
+            env.v[slot] = l[i];
+            if (origins !== null) env.o[slot] = origins[i];
+            if (body(env) !== true) return false;
+          }
+          return true;
+        };
+      }
+      case 'binary':
+        return this.binary(e);
+      case 'call':
+        return this.call(e);
+    }
+  }
+
+  private binary(e: Expr & {k: 'binary'}): Fn {
+    const a = this.compile(e.left);
+    const b = this.compile(e.right);
+    switch (e.op) {
+      case 'and':
+        return (env) => a(env) === true && b(env) === true;
+      case 'or':
+        return (env) => a(env) === true || b(env) === true;
+      case '==':
+        return this.stringTest(e, a, b, (x, y) => (valueEquals(x, y) ? [0, isStr(x) ? x.length : 0] : null), true);
+      case '!=':
+        return (env) => !valueEquals(a(env), b(env));
+      case '<':
+        return (env) => {
+          const c = ordered(a(env), b(env));
+          return c !== null && c < 0;
+        };
+      case '<=':
+        return (env) => {
+          const c = ordered(a(env), b(env));
+          return c !== null && c <= 0;
+        };
+      case '>':
+        return (env) => {
+          const c = ordered(a(env), b(env));
+          return c !== null && c > 0;
+        };
+      case '>=':
+        return (env) => {
+          const c = ordered(a(env), b(env));
+          return c !== null && c >= 0;
+        };
+      case 'in':
+      case 'not in': {
+        const neg = e.op === 'not in';
+        const rinfo = this.checker.info.get(e.right);
+        if (rinfo?.isConst) {
+          const values = b(constEnv());
+          if (Array.isArray(values) && values.every((v) => typeof v !== 'object' || v === null)) {
+            const set = new Set(values);
+            return (env) => {
+              const x = a(env);
+              const hit = x !== null && set.has(x);
+              return neg ? !hit : hit;
+            };
+          }
+        }
+        return (env) => {
+          const l = b(env);
+          const x = a(env);
+          const hit = x !== null && Array.isArray(l) && l.some((y) => valueEquals(x, y));
+          return neg ? !hit : hit;
+        };
+      }
+      case 'contains':
+        return this.stringTest(e, a, b, (x, y) => {
+          const i = x.indexOf(y);
+          return i < 0 ? null : [i, i + y.length];
+        });
+      case 'icontains': {
+        const rinfo = this.checker.info.get(e.right);
+        const constLower = rinfo?.isConst ? b(constEnv()) : undefined;
+        const lowered = isStr(constLower) ? constLower.toLowerCase() : null;
+        const bl: Fn = lowered !== null ? () => lowered : (env) => {
+          const y = b(env);
+          return isStr(y) ? y.toLowerCase() : null;
+        };
+        return this.stringTest(e, a, bl, (x, y) => {
+          const lx = x.toLowerCase();
+          const i = lx.indexOf(y);
+          return i < 0 ? null : [i, i + y.length];
+        });
+      }
+      case 'startswith':
+        return this.stringTest(e, a, b, (x, y) => (x.startsWith(y) ? [0, y.length] : null));
+      case 'endswith':
+        return this.stringTest(e, a, b, (x, y) => (x.endsWith(y) ? [x.length - y.length, x.length] : null));
+      case 'matches': {
+        const re = (this.checker.info.get(e.right)?.regex ?? null) as RE2JS | null;
+        if (re === null) return () => false;
+        const origin = this.origin(e.left);
+        return (env) => {
+          const x = a(env);
+          if (!isStr(x)) return false;
+          if (env.w === null || env.w.field !== null || origin === null) return re.test(x);
+          const m = re.matcher(x);
+          if (!m.find()) return false;
+          env.w.field = origin(env);
+          env.w.span = [m.start(), m.end()];
+          return true;
+        };
+      }
+      case '??':
+        return (env) => {
+          const v = a(env);
+          return v === null ? b(env) : v;
+        };
+      case '+':
+        return (env) => {
+          const x = a(env);
+          const y = b(env);
+          if (typeof x === 'number' && typeof y === 'number') return x + y;
+          if (isStr(x) && isStr(y)) return x + y;
+          return null;
+        };
+      case '-':
+        return (env) => {
+          const x = a(env);
+          const y = b(env);
+          return typeof x === 'number' && typeof y === 'number' ? x - y : null;
+        };
+      case '*':
+        return (env) => {
+          const x = a(env);
+          const y = b(env);
+          return typeof x === 'number' && typeof y === 'number' ? x * y : null;
+        };
+      case '/':
+        return (env) => {
+          const x = a(env);
+          const y = b(env);
+          return typeof x === 'number' && typeof y === 'number' && y !== 0 ? x / y : null;
+        };
+    }
+  }
+
+  /**
+   * A string test that also records, in suppression mode, which field matched and where.
+   * `generic` lets `==` compare non-strings too.
+   */
+  private stringTest(
+    e: Expr & {k: 'binary'},
+    a: Fn,
+    b: Fn,
+    test: (x: string, y: string) => [number, number] | null,
+    generic = false,
+  ): Fn {
+    const origin = this.origin(e.left);
+    const listContains = e.op === 'contains';
+    return (env) => {
+      const x = a(env);
+      const y = b(env);
+      if (!isStr(x) || !isStr(y)) {
+        if (generic) return valueEquals(x, y);
+        if (listContains && Array.isArray(x) && y !== null) return x.some((it) => valueEquals(it, y));
+        return false;
+      }
+      const span = test(x, y);
+      if (span === null) return false;
+      if (env.w !== null && env.w.field === null && origin !== null) {
+        env.w.field = origin(env);
+        env.w.span = span;
+      }
+      return true;
+    };
+  }
+
+  private call(e: Expr & {k: 'call'}): Fn {
+    const args = e.args.map((x) => this.compile(x));
+    const info = this.checker.info.get(e);
+    const a0 = args[0];
+    const a1 = args[1];
+    const a2 = args[2];
+    const str1 = (f: (s: string) => unknown): Fn => (env) => {
+      const s = a0(env);
+      return isStr(s) ? f(s) : null;
+    };
+    const num1 = (f: (n: number) => unknown): Fn => (env) => {
+      const n = a0(env);
+      return typeof n === 'number' ? f(n) : null;
+    };
+    if (e.bind) return this.comprehension(e, info!.slot!);
+    switch (e.name) {
+      case 'lower':
+        return str1((s) => s.toLowerCase());
+      case 'upper':
+        return str1((s) => s.toUpperCase());
+      case 'trim':
+        return str1((s) => s.trim());
+      case 'sha256':
+        return str1((s) => createHash('sha256').update(s, 'utf8').digest('hex'));
+      case 'tokens':
+        return str1((s) => s.match(TOKEN_RE) ?? []);
+      case 'abs':
+        return num1(Math.abs);
+      case 'trunc':
+        return num1(Math.trunc);
+      case 'signed':
+        return num1((n) => (n >= 0 ? `+${n}` : String(n)));
+      case 'minutes':
+        return num1((n) => n * 60_000_000);
+      case 'hours':
+        return num1((n) => n * 3_600_000_000);
+      case 'days':
+        return num1((n) => n * 86_400_000_000);
+      case 'str':
+        return (env) => valueToText(a0(env));
+      case 'len':
+        return (env) => {
+          const v = a0(env);
+          return isStr(v) || Array.isArray(v) ? v.length : 0;
+        };
+      case 'count':
+        return (env) => {
+          const v = a0(env);
+          return Array.isArray(v) ? v.length : 0;
+        };
+      case 'sum':
+        return (env) => {
+          const v = a0(env);
+          let s = 0;
+          if (Array.isArray(v)) for (const x of v) if (typeof x === 'number') s += x;
+          return s;
+        };
+      case 'max':
+      case 'min': {
+        const sign = e.name === 'max' ? 1 : -1;
+        const pick = (values: unknown[]): unknown => {
+          let best: unknown = null;
+          for (const x of values) {
+            if (x === null || x === undefined) continue;
+            if (best === null || compareValues(x, best) * sign > 0) best = x;
+          }
+          return best;
+        };
+        if (args.length >= 2) return (env) => pick(args.map((f) => f(env)));
+        return (env) => {
+          const v = a0(env);
+          return Array.isArray(v) ? pick(v) : null;
+        };
+      }
+      case 'first':
+        return (env) => {
+          const v = a0(env);
+          return Array.isArray(v) && v.length > 0 ? (v[0] ?? null) : null;
+        };
+      case 'last':
+        return (env) => {
+          const v = a0(env);
+          return Array.isArray(v) && v.length > 0 ? (v[v.length - 1] ?? null) : null;
+        };
+      case 'sorted':
+        return (env) => {
+          const v = a0(env);
+          if (!Array.isArray(v)) return [];
+          const nonNull = v.filter((x) => x !== null);
+          nonNull.sort(compareValues);
+          return [...nonNull, ...v.filter((x) => x === null)];
+        };
+      case 'unique':
+        return (env) => {
+          const v = a0(env);
+          if (!Array.isArray(v)) return [];
+          const out: unknown[] = [];
+          for (const x of v) if (!out.some((y) => valueEquals(x, y))) out.push(x);
+          return out;
+        };
+      case 'join':
+        return (env) => {
+          const v = a0(env);
+          const sep = a1(env);
+          if (!Array.isArray(v) || !isStr(sep)) return null;
+          return v.filter((x) => x !== null).map(valueToText).join(sep);
+        };
+      case 'split':
+        return (env) => {
+          const s = a0(env);
+          const sep = a1(env);
+          return isStr(s) && isStr(sep) && sep !== '' ? s.split(sep) : isStr(s) ? [s] : [];
+        };
+      case 'substr':
+        return (env) => {
+          const s = a0(env);
+          const start = a1(env);
+          const n = a2 ? a2(env) : undefined;
+          if (!isStr(s) || typeof start !== 'number') return null;
+          const st = Math.max(0, Math.trunc(start));
+          return typeof n === 'number' ? s.slice(st, st + Math.max(0, Math.trunc(n))) : s.slice(st);
+        };
+      case 'extract': {
+        const re = (this.checker.info.get(e.args[1])?.regex ?? null) as RE2JS | null;
+        return (env) => {
+          const s = a0(env);
+          if (!isStr(s) || re === null) return null;
+          const m = re.matcher(s);
+          if (!m.find()) return null;
+          return (m.groupCount() > 0 ? m.group(1) : m.group(0)) ?? null;
+        };
+      }
+      case 'clamp':
+        return (env) => {
+          const x = a0(env);
+          const lo = a1(env);
+          const hi = a2(env);
+          if (typeof x !== 'number' || typeof lo !== 'number' || typeof hi !== 'number') return null;
+          return Math.min(hi, Math.max(lo, x));
+        };
+      default:
+        return () => null;
+    }
+  }
+
+  /** `f(x in LIST: body)`: the aggregates that iterate with a bound variable. */
+  private comprehension(e: Expr & {k: 'call'}, slot: number): Fn {
+    const list = this.compile(e.bind!.list);
+    const body = this.compile(e.bind!.body);
+    const origins = this.itemOrigins(e.bind!.list);
+    const each = (env: Env, fn: (item: unknown, value: unknown) => boolean | void): void => {
+      const l = list(env);
+      if (!Array.isArray(l)) return;
+      for (let i = 0; i < l.length; i++) {
+        env.v[slot] = l[i];
+        if (origins !== null) env.o[slot] = origins[i];
+        if (fn(l[i], body(env)) === false) return;
+      }
+    };
+    switch (e.name) {
+      case 'count':
+        return (env) => {
+          let n = 0;
+          each(env, (_, v) => {
+            if (v === true) n++;
+          });
+          return n;
+        };
+      case 'sum':
+        return (env) => {
+          let s = 0;
+          each(env, (_, v) => {
+            if (typeof v === 'number') s += v;
+          });
+          return s;
+        };
+      case 'max':
+      case 'min': {
+        const sign = e.name === 'max' ? 1 : -1;
+        return (env) => {
+          let best: unknown = null;
+          each(env, (_, v) => {
+            if (v !== null && (best === null || compareValues(v, best) * sign > 0)) best = v;
+          });
+          return best;
+        };
+      }
+      case 'first':
+        return (env) => {
+          let found: unknown = null;
+          each(env, (item, v) => {
+            if (v === true) {
+              found = item;
+              return false;
+            }
+          });
+          return found;
+        };
+      case 'last':
+        return (env) => {
+          let found: unknown = null;
+          each(env, (item, v) => {
+            if (v === true) found = item;
+          });
+          return found;
+        };
+      case 'filter':
+        return (env) => {
+          const out: unknown[] = [];
+          each(env, (item, v) => {
+            if (v === true) out.push(item);
+          });
+          return out;
+        };
+      case 'map':
+        return (env) => {
+          const out: unknown[] = [];
+          each(env, (_, v) => {
+            out.push(v);
+          });
+          return out;
+        };
+      default:
+        return () => null;
+    }
+  }
+}

@@ -1,0 +1,190 @@
+import type {Expr} from './ast.js';
+import type {ExprSite} from './checker.js';
+import type {Tracer} from './compiler.js';
+import type {CompiledExpr, RuleMeta, SuppressRule, Template} from './model.js';
+import type {CompiledRulePack} from './pack.js';
+import type {RuleContext} from './schema.js';
+import {valueToText} from './util.js';
+
+/** Values kept per node; quantifier bodies can run many times. */
+const MAX_VALUES = 20;
+
+/** One sub-expression of a rule with the value(s) it had. */
+export interface TraceNode {
+  expr: string;
+  line: number;
+  col: number;
+  /** Number of times it was evaluated (0: skipped by short-circuit or an earlier rule). */
+  evaluations: number;
+  /** The value of the last evaluation (absent when never evaluated). */
+  value?: unknown;
+  /** All values when evaluated more than once (first 20). */
+  values?: unknown[];
+  macro?: string;
+  children: TraceNode[];
+}
+
+export interface RuleTrace {
+  section: 'suppress' | 'score' | 'classify' | 'quality' | 'correlate';
+  rule_id: string;
+  file: string;
+  line: number;
+  col: number;
+  /** What the rule decided (matched, contribution, chosen row, key), or null when it did not apply. */
+  outcome: unknown;
+  evaluated: boolean;
+  expressions: {field: string; tree: TraceNode}[];
+}
+
+export interface ExplainResult {
+  suppression: ReturnType<CompiledRulePack['suppress']>;
+  score: ReturnType<CompiledRulePack['score']>;
+  classification: ReturnType<CompiledRulePack['classify']>;
+  quality: ReturnType<CompiledRulePack['quality']>;
+  correlation: ReturnType<CompiledRulePack['correlate']>;
+  rules: RuleTrace[];
+}
+
+/** Attributes every recorded value to the rule being evaluated at the time. */
+class RecordingTracer implements Tracer {
+  readonly byRule = new Map<string, Map<number, unknown[]>>();
+  private cur: Map<number, unknown[]> = new Map();
+  rule(section: string, id: string): void {
+    const key = `${section}:${id}`;
+    let m = this.byRule.get(key);
+    if (!m) {
+      m = new Map();
+      this.byRule.set(key, m);
+    }
+    this.cur = m;
+  }
+  rec(id: number, value: unknown): void {
+    let a = this.cur.get(id);
+    if (!a) {
+      a = [];
+      this.cur.set(id, a);
+    }
+    a.push(value);
+  }
+}
+
+function children(e: Expr): Expr[] {
+  switch (e.k) {
+    case 'list':
+      return e.items;
+    case 'member':
+      return [e.obj];
+    case 'unary':
+      return [e.arg];
+    case 'binary':
+      return [e.left, e.right];
+    case 'call':
+      return e.bind ? [e.bind.list, e.bind.body, ...e.args] : e.args;
+    case 'quant':
+      return [e.bind.list, e.bind.body];
+    case 'if':
+      return [e.cond, e.then, e.else];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Explains one context: runs suppression (both passes, with the given source rules), scoring,
+ * classification, quality caps and correlation through the same compiled closures with a
+ * recording tracer, then rebuilds each rule's expression trees with the recorded values.
+ */
+export function explain(pack: CompiledRulePack, ctx: RuleContext, opts: {sourceRules?: readonly SuppressRule[]} = {}): ExplainResult {
+  const t = new RecordingTracer();
+  const suppression = pack.suppress(ctx, {sourceRules: opts.sourceRules, pass: 'all'}, t);
+  const score = pack.score(ctx, t);
+  const classification = pack.classify(score.score, ctx, t);
+  const quality = pack.quality({...ctx, score: score.score, classification: classification.classification, flags: score.flags, quality: ctx.quality ?? {high_impact_keywords: []}}, t);
+  const correlation = pack.correlate(ctx, t);
+  const compiler = pack.internals.compiler;
+  const checker = pack.internals.checker;
+
+  const tree = (site: ExprSite, e: Expr, rec: Map<number, unknown[]>, depth: number): TraceNode => {
+    const pos = site.locate(e.span.start);
+    const id = compiler.idOf(e);
+    const vals = id === undefined ? null : rec.get(id) ?? [];
+    const n: TraceNode = {expr: site.text.slice(e.span.start, e.span.end), line: pos.line, col: pos.col, evaluations: vals === null ? 1 : vals.length, children: []};
+    if (vals === null) n.value = e.k === 'lit' ? e.value : e.k === 'dur' ? e.micros : `/${e.k === 'regex' ? e.source : ''}/`;
+    else if (vals.length > 0) {
+      n.value = vals[vals.length - 1];
+      if (vals.length > 1) n.values = vals.slice(0, MAX_VALUES);
+    }
+    const ref = checker.info.get(e)?.ref;
+    if (ref?.k === 'macro' && ref.def.ast && depth < 8) {
+      n.macro = ref.def.name;
+      n.children.push(tree(ref.def.site, ref.def.ast, rec, depth + 1));
+    }
+    for (const c of children(e)) if (c.k !== 'lit' && c.k !== 'dur' && c.k !== 'regex') n.children.push(tree(site, c, rec, depth));
+    return n;
+  };
+  const rules: RuleTrace[] = [];
+  const add = (section: RuleTrace['section'], r: RuleMeta, exprs: (CompiledExpr | null)[], tpls: (Template | null)[], outcome: unknown) => {
+    const rec = t.byRule.get(`${section}:${r.id}`);
+    const all = [...exprs, ...tpls.flatMap((x) => (x ? x.parts.filter((p): p is CompiledExpr => typeof p !== 'string') : []))];
+    rules.push({
+      section, rule_id: r.id, file: r.file, line: r.line, col: r.col, outcome, evaluated: rec !== undefined,
+      expressions: all.filter((x): x is CompiledExpr => x !== null).map((x) => ({field: x.field, tree: tree(x.site, x.ast, rec ?? new Map(), 0)})),
+    });
+  };
+  for (const r of [...pack.suppressRules, ...(opts.sourceRules ?? [])]) {
+    const m = suppression.matches.find((x) => x.rule_id === r.id);
+    add('suppress', r, [r.when], [], r.enabled ? (m ? {matched: true, ...m} : {matched: false}) : {matched: false, disabled: true});
+  }
+  for (const r of pack.scoreRules) {
+    const c = score.contributions.find((x) => x.rule_id === r.id) ?? null;
+    add('score', r, [r.when, r.add, ...r.data.map(([, e]) => e)], [r.rationale, r.line_template], c);
+  }
+  for (const r of pack.classifyRules) add('classify', r, [r.when], [], classification.rule_id === r.id ? {classification: r.classification} : null);
+  for (const r of pack.qualityRules) add('quality', r, [r.when], [r.reason], quality.rule_id === r.id ? {cap: r.cap, reason: quality.reason} : null);
+  for (const r of pack.correlateRules) add('correlate', r, [r.when, ...r.key], [], correlation?.rule_id === r.id ? {key: correlation.key} : null);
+  return {suppression, score, classification, quality, correlation, rules};
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return '(not evaluated)';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return v.length > 6 ? `[${v.slice(0, 6).map(show).join(', ')}, … ${v.length} items]` : `[${v.map(show).join(', ')}]`;
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return 'id' in o ? `{id: ${valueToText(o.id)}…}` : JSON.stringify(v);
+  }
+  return String(v);
+}
+
+/** Text rendering of an explanation: one block per rule, one line per sub-expression. */
+export function formatExplain(x: ExplainResult): string {
+  const lines: string[] = [];
+  const node = (n: TraceNode, indent: string) => {
+    const many = n.evaluations > 1 ? ` (${n.evaluations}×, last)` : '';
+    lines.push(`${indent}${n.macro ? `${n.macro} = ` : ''}${n.expr}  →  ${n.evaluations === 0 ? '(not evaluated)' : show(n.value)}${many}  [${n.line}:${n.col}]`);
+    for (const c of n.children) node(c, `${indent}  `);
+  };
+  let section = '';
+  for (const r of x.rules) {
+    if (r.section !== section) {
+      section = r.section;
+      lines.push('', `== ${section} ==`);
+    }
+    lines.push(`${r.rule_id} (${r.file}:${r.line}:${r.col}): ${r.evaluated ? show(r.outcome) : 'not evaluated'}`);
+    for (const e of r.expressions) {
+      lines.push(`  ${e.field}:`);
+      node(e.tree, '    ');
+    }
+  }
+  lines.push('', '== result ==');
+  const p = x.suppression.primary;
+  lines.push(`suppressed: ${x.suppression.suppressed ? `yes, by ${p!.rule_id} (${p!.reason_code})` : 'no'}`);
+  lines.push(`score: ${x.score.score} (base ${x.score.base})`);
+  for (const c of x.score.contributions) lines.push(`  ${c.text}    [${c.rule_id} ${c.file}:${c.line}]`);
+  if (x.score.capped) lines.push(`  ${x.score.capped.text}`);
+  lines.push(`classification: ${x.classification.classification} (row ${x.classification.rule_id} ${x.classification.file}:${x.classification.line})`);
+  lines.push(`quality cap: ${x.quality.cap}${x.quality.rule_id ? ` (${x.quality.rule_id}: ${x.quality.reason ?? ''})` : ''}`);
+  lines.push(`correlation key: ${x.correlation ? `${x.correlation.key} (${x.correlation.rule_id})` : 'none'}`);
+  return lines.join('\n').replace(/^\n/, '');
+}

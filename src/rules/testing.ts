@@ -1,0 +1,109 @@
+import {valueEquals} from './compiler.js';
+import type {RuleTestCase} from './model.js';
+import type {CompiledRulePack} from './pack.js';
+
+export interface RuleTestFailure {
+  key: string;
+  expected: unknown;
+  got: unknown;
+  line: number;
+  col: number;
+  /** Where the rule that decided the value is declared, when there is one. */
+  rule?: {id: string; file: string; line: number};
+}
+
+export interface RuleTestResult {
+  name: string;
+  file: string;
+  line: number;
+  col: number;
+  passed: boolean;
+  failures: RuleTestFailure[];
+}
+
+export interface RuleTestReport {
+  passed: number;
+  failed: number;
+  results: RuleTestResult[];
+}
+
+/** Everything a test case can look at, computed once per case. */
+export function evaluateCase(pack: CompiledRulePack, tc: RuleTestCase) {
+  const verdict = pack.suppress(tc.ctx, {sourceRules: tc.source_rules, pass: 'all'});
+  const score = pack.score(tc.ctx);
+  const cls = pack.classify(score.score, tc.ctx);
+  const quality = pack.quality({...tc.ctx, score: score.score, classification: cls.classification, flags: score.flags, quality: tc.ctx.quality ?? {high_impact_keywords: []}});
+  const corr = pack.correlate(tc.ctx);
+  return {verdict, score, cls, quality, corr};
+}
+
+/** Runs every `tests:` case of the pack and compares each expectation. */
+export function runRuleTests(pack: CompiledRulePack): RuleTestReport {
+  const results: RuleTestResult[] = [];
+  for (const tc of pack.tests) {
+    const {verdict, score, cls, quality, corr} = evaluateCase(pack, tc);
+    const failures: RuleTestFailure[] = [];
+    const ruleAt = (id: string | null | undefined) => {
+      if (!id) return undefined;
+      const all = [...pack.suppressRules, ...tc.source_rules, ...pack.scoreRules, ...pack.classifyRules, ...pack.qualityRules, ...pack.correlateRules];
+      const r = all.find((x) => x.id === id);
+      return r ? {id: r.id, file: r.file, line: r.line} : undefined;
+    };
+    for (const e of tc.expect) {
+      let got: unknown;
+      let rule: RuleTestFailure['rule'];
+      switch (e.key) {
+        case 'suppressed_by':
+          got = verdict.primary?.rule_id ?? null;
+          rule = ruleAt(verdict.primary?.rule_id ?? (typeof e.value === 'string' ? e.value : null));
+          break;
+        case 'not_suppressed':
+          got = !verdict.suppressed;
+          rule = ruleAt(verdict.primary?.rule_id);
+          break;
+        case 'matched':
+          got = verdict.matches.map((m) => m.rule_id);
+          break;
+        case 'matched_field':
+          got = verdict.matches[0]?.field ?? null;
+          break;
+        case 'score':
+          got = score.score;
+          break;
+        case 'base':
+          got = score.base;
+          break;
+        case 'breakdown':
+          got = score.breakdown;
+          break;
+        case 'flags':
+          got = score.flags;
+          break;
+        case 'classification':
+          got = cls.classification;
+          rule = ruleAt(cls.rule_id);
+          break;
+        case 'correlation_key':
+          got = corr?.key ?? null;
+          rule = ruleAt(corr?.rule_id);
+          break;
+        case 'cap':
+          got = quality.cap;
+          rule = ruleAt(quality.rule_id);
+          break;
+        case 'cap_rule':
+          got = quality.rule_id;
+          rule = ruleAt(quality.rule_id);
+          break;
+      }
+      if (!valueEquals(got, e.value)) {
+        const f: RuleTestFailure = {key: e.key, expected: e.value, got, line: e.line, col: e.col};
+        if (rule) f.rule = rule;
+        failures.push(f);
+      }
+    }
+    results.push({name: tc.name, file: tc.file, line: tc.line, col: tc.col, passed: failures.length === 0, failures});
+  }
+  const passed = results.filter((r) => r.passed).length;
+  return {passed, failed: results.length - passed, results};
+}

@@ -1,0 +1,303 @@
+import {readFileSync, statSync} from 'node:fs';
+import {extname} from 'node:path';
+import type {Diagnostic} from '../kernel/diagnostic.js';
+import {HardstopError} from '../kernel/errors.js';
+import {type EpochMicros, parseIsoInstant} from '../kernel/time.js';
+import type {Home} from '../config/home.js';
+import type {FetchState} from '../store/fetch-state-repo.js';
+import {resolveFileUrl, type ResolvedSource} from './config.js';
+import {FetchFailure, httpGet, type HttpGetOptions, type HttpResult} from './http-client.js';
+import {FeedError, parseFeed, type ParsedFeed, type ParseFeedOptions} from './parse-feed.js';
+import {backoffMs, type HostRateLimiter, type PlannedDelay, realSleeper, type Sleeper} from './rate-limit.js';
+import type {RawItemCandidate, SourceType} from './types.js';
+
+export type ParseFeedFn = (bytes: Uint8Array, opts: ParseFeedOptions) => ParsedFeed | Promise<ParsedFeed>;
+export type HttpGetFn = (url: string, opts: HttpGetOptions) => Promise<HttpResult>;
+
+/** Everything the fetcher touches in the outside world, injectable for tests. */
+export interface FetcherDeps {
+  sleeper: Sleeper;
+  parse: ParseFeedFn;
+  http: HttpGetFn;
+}
+
+export const defaultFetcherDeps: FetcherDeps = {sleeper: realSleeper, parse: parseFeed, http: httpGet};
+
+/** Per-run settings shared by every source of a fetch. */
+export interface FetchRunSettings {
+  home: Home;
+  noNetwork: boolean;
+  maxRedirects: number;
+  /** Retries after the first attempt (connection errors, timeouts, 5xx, 429). */
+  retries: number;
+  maxItemBytes: number;
+  /** Seed of the run's PRNGs (jitter, backoff). */
+  seed: number;
+  limiter: HostRateLimiter;
+  /** The run clock's now, for the --since window. */
+  now: EpochMicros;
+  /** `--since` window in microseconds; null = no window. */
+  sinceMicros: number | null;
+  /** `--max-items` when given (overrides the source's max_items). */
+  maxItemsOverride?: number;
+  /** Record planned waits as zero (strict mode: timings are not part of deterministic output). */
+  zeroWaits: boolean;
+}
+
+/** One attempt at fetching a source, as recorded in SourceRun diagnostics. */
+export interface AttemptRecord {
+  attempt: number;
+  status_code: number | null;
+  error_code: string | null;
+  /** Backoff waited after this attempt before the next one (0 for the last). */
+  wait_ms: number;
+}
+
+export interface SourceFetchOutcome {
+  source_id: string;
+  status: 'SUCCESS' | 'FAILURE';
+  status_code: number | null;
+  error: string | null;
+  error_code: string | null;
+  error_hint: string | null;
+  /** Candidates kept after the --since window and the max-items cut, in document order. */
+  items: RawItemCandidate[];
+  items_in_feed: number;
+  since_dropped: number;
+  max_items_dropped: number;
+  bytes_downloaded: number;
+  not_modified: boolean;
+  attempts: AttemptRecord[];
+  rate_limit: {wait_ms: number; jitter_ms: number};
+  format: string | null;
+  final_url: string | null;
+  parse_diagnostics: Diagnostic[];
+  /** Validators to remember for the next conditional GET (http sources that sent them). */
+  validators: {etag: string | null; last_modified: string | null} | null;
+  duration_ms: number;
+}
+
+const ACCEPT: Record<SourceType, string> = {
+  rss: 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
+  nws_alerts: 'application/geo+json, application/json;q=0.9, */*;q=0.5',
+  nws_cap: 'application/atom+xml, application/cap+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
+  fema: 'application/json, application/xml;q=0.8, */*;q=0.5',
+  fsis: 'application/json, application/rss+xml;q=0.8, */*;q=0.5',
+  nga_msi: 'application/xml, application/json;q=0.9, */*;q=0.5',
+};
+
+function contentTypeForFile(path: string): string | null {
+  const ext = extname(path.replace(/\.gz$/i, '')).toLowerCase();
+  if (ext === '.json' || ext === '.geojson') return 'application/json';
+  if (ext === '.xml' || ext === '.rss' || ext === '.atom' || ext === '.cap') return 'application/xml';
+  return null;
+}
+
+function isFileUrl(url: string): boolean {
+  return /^file:\/\//i.test(url);
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return url;
+  }
+}
+
+function header(headers: HttpResult['headers'], name: string): string | null {
+  const v = headers[name];
+  return (Array.isArray(v) ? v[0] : v) ?? null;
+}
+
+function failureOutcome(base: SourceFetchOutcome, err: unknown): SourceFetchOutcome {
+  if (err instanceof FetchFailure) {
+    return {...base, status: 'FAILURE', status_code: err.statusCode ?? base.status_code, error: err.message, error_code: err.code, error_hint: err.hint ?? null, bytes_downloaded: base.bytes_downloaded + err.bytes};
+  }
+  if (err instanceof HardstopError) {
+    return {...base, status: 'FAILURE', error: err.message, error_code: err.code, error_hint: err.hint ?? null};
+  }
+  return {...base, status: 'FAILURE', error: (err as Error)?.message ?? String(err), error_code: 'FETCH_INTERNAL', error_hint: null};
+}
+
+/** Reads a `file://` source under the home, with the same byte cap as HTTP. */
+function readFileSource(source: ResolvedSource, home: Home): {body: Uint8Array; contentType: string | null} {
+  const r = resolveFileUrl(source.url, home);
+  if ('error' in r) throw new FetchFailure('FILE_OUTSIDE_HOME', `${source.url}: ${r.error}`, {hint: 'file:// sources must stay inside the home folder'});
+  let size: number;
+  try {
+    const st = statSync(r.path);
+    if (!st.isFile()) throw new FetchFailure('FILE_NOT_FOUND', `${home.rel(r.path)} is not a file`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof FetchFailure) throw err;
+    throw new FetchFailure('FILE_NOT_FOUND', `${home.rel(r.path)} does not exist`, {hint: 'check the file:// URL (paths are relative to the home)'});
+  }
+  if (size > source.max_bytes) {
+    throw new FetchFailure('FETCH_TOO_LARGE', `${home.rel(r.path)} is ${size} bytes, above the ${source.max_bytes}-byte cap`, {
+      hint: 'raise max_bytes for this source if the file is legitimately this large',
+    });
+  }
+  try {
+    return {body: new Uint8Array(readFileSync(r.path)), contentType: contentTypeForFile(r.path)};
+  } catch (err) {
+    throw new FetchFailure('FILE_UNREADABLE', `cannot read ${home.rel(r.path)}: ${(err as Error).message}`, {cause: err});
+  }
+}
+
+/**
+ * Fetches and parses one source: no storage here. Network sources go through the per-host
+ * rate limiter, conditional GET validators (`state`, null to fetch unconditionally), retries
+ * with seeded backoff, and the byte cap; the body is parsed with `parseFeed`, then the
+ * `--since` window (items without a date are kept) and the max-items cut are applied.
+ * Never throws for source-level problems: they come back as a FAILURE outcome.
+ */
+export async function fetchSource(
+  source: ResolvedSource,
+  settings: FetchRunSettings,
+  state: FetchState | null,
+  deps: FetcherDeps = defaultFetcherDeps,
+): Promise<SourceFetchOutcome> {
+  const t0 = deps.sleeper.now();
+  let out: SourceFetchOutcome = {
+    source_id: source.id,
+    status: 'SUCCESS',
+    status_code: null,
+    error: null,
+    error_code: null,
+    error_hint: null,
+    items: [],
+    items_in_feed: 0,
+    since_dropped: 0,
+    max_items_dropped: 0,
+    bytes_downloaded: 0,
+    not_modified: false,
+    attempts: [],
+    rate_limit: {wait_ms: 0, jitter_ms: 0},
+    format: null,
+    final_url: null,
+    parse_diagnostics: [],
+    validators: null,
+    duration_ms: 0,
+  };
+  const done = (o: SourceFetchOutcome) => ({...o, duration_ms: Math.max(0, Math.round(deps.sleeper.now() - t0))});
+  let body: Uint8Array;
+  let contentType: string | null = null;
+  let baseUrl: string | null = null;
+  if (isFileUrl(source.url)) {
+    try {
+      const f = readFileSource(source, settings.home);
+      body = f.body;
+      contentType = f.contentType;
+      out.bytes_downloaded = body.length;
+      out.attempts.push({attempt: 1, status_code: null, error_code: null, wait_ms: 0});
+    } catch (err) {
+      out.attempts.push({attempt: 1, status_code: null, error_code: (err as HardstopError).code ?? 'FETCH_INTERNAL', wait_ms: 0});
+      return done(failureOutcome(out, err));
+    }
+  } else {
+    if (settings.noNetwork) {
+      return done(
+        failureOutcome(
+          out,
+          new FetchFailure('NETWORK_DISABLED', `--no-network refuses ${source.url}`, {hint: 'run without --no-network, or point the source at a file:// URL'}),
+        ),
+      );
+    }
+    const headers: Record<string, string> = {
+      'user-agent': source.user_agent,
+      accept: ACCEPT[source.type],
+      'accept-encoding': 'gzip, deflate',
+    };
+    if (state && state.url === source.url) {
+      if (state.etag) headers['if-none-match'] = state.etag;
+      if (state.last_modified) headers['if-modified-since'] = state.last_modified;
+    }
+    const host = hostOf(source.url);
+    let result: HttpResult | null = null;
+    for (let attempt = 1; attempt <= settings.retries + 1; attempt++) {
+      const delay: PlannedDelay = await settings.limiter.acquire(host);
+      if (attempt === 1) out.rate_limit = settings.zeroWaits ? {wait_ms: 0, jitter_ms: 0} : {wait_ms: delay.wait_ms, jitter_ms: delay.jitter_ms};
+      try {
+        result = await deps.http(source.url, {
+          headers,
+          timeoutMs: source.timeout_seconds * 1000,
+          maxBytes: source.max_bytes,
+          maxRedirects: settings.maxRedirects,
+        });
+        out.attempts.push({attempt, status_code: result.status, error_code: null, wait_ms: 0});
+        break;
+      } catch (err) {
+        const f = err instanceof FetchFailure ? err : null;
+        const canRetry = f !== null && f.retryable && attempt <= settings.retries;
+        const wait = canRetry ? (f.retryAfterMs ?? backoffMs(settings.seed, source.id, attempt)) : 0;
+        out.attempts.push({attempt, status_code: f?.statusCode ?? null, error_code: (err as HardstopError).code ?? 'FETCH_INTERNAL', wait_ms: wait});
+        if (!canRetry) return done(failureOutcome(out, err));
+        await deps.sleeper.sleep(wait);
+      }
+    }
+    if (!result) return done(failureOutcome(out, new FetchFailure('FETCH_CONNECTION', `no answer from ${source.url}`)));
+    out.status_code = result.status;
+    out.final_url = result.finalUrl !== source.url ? result.finalUrl : null;
+    out.bytes_downloaded = result.wireBytes;
+    const etag = header(result.headers, 'etag');
+    const lastModified = header(result.headers, 'last-modified');
+    if (result.status === 304) {
+      out.not_modified = true;
+      out.validators = state ? {etag: etag ?? state.etag, last_modified: lastModified ?? state.last_modified} : {etag, last_modified: lastModified};
+      return done(out);
+    }
+    out.validators = etag || lastModified ? {etag, last_modified: lastModified} : {etag: null, last_modified: null};
+    body = result.body;
+    contentType = header(result.headers, 'content-type');
+    baseUrl = result.finalUrl;
+  }
+
+  const maxItems = settings.maxItemsOverride ?? source.max_items;
+  let parsed: ParsedFeed;
+  try {
+    parsed = await deps.parse(body, {
+      type: source.type,
+      contentType,
+      maxItemBytes: settings.maxItemBytes,
+      maxBytes: source.max_bytes,
+      baseUrl,
+      // Without a window the cut can happen while parsing; with one it must follow the filter.
+      ...(settings.sinceMicros === null ? {maxItems} : {}),
+    });
+  } catch (err) {
+    const code = err instanceof FeedError ? err.code : 'FEED_MALFORMED';
+    const wrapped =
+      err instanceof HardstopError ? err : new FeedError('FEED_MALFORMED', `feed cannot be read: ${(err as Error)?.message ?? String(err)}`, {cause: err});
+    out.validators = null;
+    return done({...failureOutcome(out, wrapped), error_code: code});
+  }
+  out.format = parsed.format;
+  out.parse_diagnostics = parsed.diagnostics;
+  out.items_in_feed = parsed.items.length;
+  const cutoff = settings.sinceMicros === null ? null : settings.now - settings.sinceMicros;
+  const kept: RawItemCandidate[] = [];
+  for (const item of parsed.items) {
+    if (cutoff !== null && item.published_at) {
+      const p = parseIsoInstant(item.published_at);
+      if (p && p.micros < cutoff) {
+        out.since_dropped++;
+        continue;
+      }
+    }
+    if (kept.length >= maxItems) {
+      out.max_items_dropped++;
+      continue;
+    }
+    kept.push(item);
+  }
+  if (parsed.truncated) {
+    const entries = parsed.diagnostics.find((d) => d.code === 'FEED_TRUNCATED')?.details?.entries;
+    if (typeof entries === 'number') {
+      out.items_in_feed = entries;
+      out.max_items_dropped += entries - parsed.items.length;
+    }
+  }
+  out.items = kept;
+  return done(out);
+}

@@ -1,0 +1,161 @@
+import type {Store} from './db.js';
+
+/** A normalized event row as the pipeline writes it. */
+export interface EventRow {
+  event_id: string;
+  raw_id: string;
+  source_id: string;
+  canonical_id: string | null;
+  event_type: string;
+  event_time: string | null;
+  title: string;
+  event_json: string;
+  event_hash: string;
+  link_json: string | null;
+  suppressed: 0 | 1;
+  decided_at: string;
+  run_group_id: string;
+}
+
+export interface SuppressionAuditRow {
+  event_id: string;
+  raw_id: string;
+  source_id: string;
+  decided_at: string;
+  rule_pack_hash: string;
+  primary_rule_id: string;
+  primary_reason_code: string | null;
+  matches_json: string;
+  run_group_id: string;
+}
+
+/** The current projection of an incident (its latest alert version). */
+export interface IncidentRow {
+  alert_id: string;
+  correlation_key: string | null;
+  first_event_id: string;
+  first_seen: string;
+  last_seen: string;
+  last_event_time: string | null;
+  current_version: number;
+  classification: number;
+  impact_score: number;
+  risk_type: string;
+  summary: string;
+  status: string;
+  source_id: string | null;
+  tier: string | null;
+  trust_tier: number | null;
+  update_count: number;
+  root_event_ids_json: string;
+  scope_json: string;
+  alert_json: string;
+}
+
+export interface AlertVersionRow {
+  alert_id: string;
+  version: number;
+  event_id: string;
+  correlation_action: 'CREATED' | 'UPDATED';
+  classification: number;
+  impact_score: number;
+  decided_at: string;
+  alert_json: string;
+  alert_hash: string;
+  evidence_json: string;
+  evidence_hash: string;
+  run_group_id: string;
+}
+
+/** SQL for events, suppression audit, incidents and their immutable alert versions. */
+export class DecisionsRepo {
+  private readonly stmts;
+
+  constructor(private readonly store: Store) {
+    const db = store.db;
+    this.stmts = {
+      insertEvent: db.prepare(
+        `INSERT INTO events (event_id, raw_id, source_id, canonical_id, event_type, event_time, title, event_json, event_hash, link_json, suppressed, decided_at, run_group_id)
+         VALUES (@event_id, @raw_id, @source_id, @canonical_id, @event_type, @event_time, @title, @event_json, @event_hash, @link_json, @suppressed, @decided_at, @run_group_id)
+         ON CONFLICT(event_id) DO NOTHING`,
+      ),
+      eventExists: db.prepare('SELECT 1 FROM events WHERE event_id = ?'),
+      insertAudit: db.prepare(
+        `INSERT OR REPLACE INTO suppression_audit (event_id, raw_id, source_id, decided_at, rule_pack_hash, primary_rule_id, primary_reason_code, matches_json, run_group_id)
+         VALUES (@event_id, @raw_id, @source_id, @decided_at, @rule_pack_hash, @primary_rule_id, @primary_reason_code, @matches_json, @run_group_id)`,
+      ),
+      candidates: db.prepare(
+        `SELECT * FROM incidents WHERE correlation_key = ? ORDER BY last_event_time IS NULL, last_event_time DESC, alert_id ASC LIMIT ?`,
+      ),
+      incident: db.prepare('SELECT * FROM incidents WHERE alert_id = ?'),
+      upsertIncident: db.prepare(
+        `INSERT INTO incidents (alert_id, correlation_key, first_event_id, first_seen, last_seen, last_event_time, current_version, classification, impact_score, risk_type, summary, status, source_id, tier, trust_tier, update_count, root_event_ids_json, scope_json, alert_json)
+         VALUES (@alert_id, @correlation_key, @first_event_id, @first_seen, @last_seen, @last_event_time, @current_version, @classification, @impact_score, @risk_type, @summary, @status, @source_id, @tier, @trust_tier, @update_count, @root_event_ids_json, @scope_json, @alert_json)
+         ON CONFLICT(alert_id) DO UPDATE SET first_seen=excluded.first_seen, last_seen=excluded.last_seen, last_event_time=excluded.last_event_time,
+           current_version=excluded.current_version, classification=excluded.classification, impact_score=excluded.impact_score, summary=excluded.summary,
+           status=excluded.status, source_id=excluded.source_id, tier=excluded.tier, trust_tier=excluded.trust_tier, update_count=excluded.update_count,
+           root_event_ids_json=excluded.root_event_ids_json, scope_json=excluded.scope_json, alert_json=excluded.alert_json`,
+      ),
+      insertVersion: db.prepare(
+        `INSERT INTO alert_versions (alert_id, version, event_id, correlation_action, classification, impact_score, decided_at, alert_json, alert_hash, evidence_json, evidence_hash, run_group_id)
+         VALUES (@alert_id, @version, @event_id, @correlation_action, @classification, @impact_score, @decided_at, @alert_json, @alert_hash, @evidence_json, @evidence_hash, @run_group_id)`,
+      ),
+    };
+  }
+
+  /** Inserts an event; false when an event with this id already exists (first write wins). */
+  insertEvent(row: EventRow): boolean {
+    return this.stmts.insertEvent.run(row).changes > 0;
+  }
+
+  eventExists(eventId: string): boolean {
+    return this.stmts.eventExists.get(eventId) !== undefined;
+  }
+
+  insertSuppressionAudit(row: SuppressionAuditRow): void {
+    this.stmts.insertAudit.run(row);
+  }
+
+  /** Incidents with this key, most recent event time first, then alert id. */
+  candidates(key: string, limit: number): IncidentRow[] {
+    return this.stmts.candidates.all(key, limit) as IncidentRow[];
+  }
+
+  incident(alertId: string): IncidentRow | undefined {
+    return this.stmts.incident.get(alertId) as IncidentRow | undefined;
+  }
+
+  /** Appends a version and moves the projection to it, in the caller's transaction. */
+  writeVersion(incident: IncidentRow, version: AlertVersionRow): void {
+    this.stmts.upsertIncident.run(incident);
+    this.stmts.insertVersion.run(version);
+  }
+
+  get db() {
+    return this.store.db;
+  }
+}
+
+/** A raw item waiting for ingest (status NEW), as the decision pipeline reads it. */
+export interface PendingRawItem {
+  raw_id: string;
+  source_id: string;
+  tier: string;
+  fetched_at: string;
+  published_at: string | null;
+  canonical_id: string | null;
+  url: string | null;
+  title: string | null;
+  payload_json: string;
+  content_hash: string;
+}
+
+/** Every raw item with status NEW (ingest orders them itself, deterministically). */
+export function pendingRawItems(store: Store): PendingRawItem[] {
+  return store.db
+    .prepare(
+      `SELECT raw_id, source_id, tier, fetched_at, published_at, canonical_id, url, title, payload_json, content_hash
+       FROM raw_items WHERE status = 'NEW' ORDER BY raw_id`,
+    )
+    .all() as PendingRawItem[];
+}

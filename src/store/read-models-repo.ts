@@ -1,0 +1,262 @@
+import type {Store} from './db.js';
+
+/**
+ * Read-only SQL for reports: briefs, the alerts commands and the decisions export. Nothing
+ * here writes, and nothing here decides: every value is read as stored.
+ */
+
+/**
+ * The current projection of an alert joined with its current version: light columns only.
+ * (Columns stored after the large JSON payloads, such as `alert_hash`, cost an overflow-page
+ * walk per row; they are read per listed alert through VersionPayloads.)
+ */
+export interface AlertSummaryRow {
+  alert_id: string;
+  correlation_key: string | null;
+  first_seen: string;
+  last_seen: string;
+  last_event_time: string | null;
+  current_version: number;
+  classification: number;
+  impact_score: number | null;
+  risk_type: string;
+  summary: string;
+  status: string;
+  source_id: string | null;
+  tier: string | null;
+  trust_tier: number | null;
+  update_count: number | null;
+  /** Action of the current version; null when the version row is missing (legacy). */
+  correlation_action: 'CREATED' | 'UPDATED' | null;
+  version_event_id: string | null;
+}
+
+const SUMMARY_COLUMNS = `i.alert_id, i.correlation_key, i.first_seen, i.last_seen, i.last_event_time, i.current_version, i.classification,
+  i.impact_score, i.risk_type, i.summary, i.status, i.source_id, i.tier, i.trust_tier, i.update_count,
+  v.correlation_action, v.event_id AS version_event_id`;
+
+const SUMMARY_FROM = `FROM incidents i LEFT JOIN alert_versions v ON v.alert_id = i.alert_id AND v.version = i.current_version`;
+
+/**
+ * Alerts whose first or last sighting text is at or after `fromPrefix` (a prefilter on the
+ * fixed-width `YYYY-MM-DDTHH:MM:SS` prefix of canonical instants; callers compare exact
+ * instants afterwards). Null = every alert. Unordered: callers sort with a total order.
+ */
+export function alertSummaries(store: Store, opts: {fromPrefix?: string | null; classification?: number | null; sourceId?: string | null} = {}): AlertSummaryRow[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (opts.fromPrefix) {
+    where.push('(substr(i.last_seen, 1, 19) >= ? OR substr(i.first_seen, 1, 19) >= ?)');
+    params.push(opts.fromPrefix, opts.fromPrefix);
+  }
+  if (opts.classification !== undefined && opts.classification !== null) {
+    where.push('i.classification = ?');
+    params.push(opts.classification);
+  }
+  if (opts.sourceId !== undefined && opts.sourceId !== null) {
+    where.push('i.source_id = ?');
+    params.push(opts.sourceId);
+  }
+  const sql = `SELECT ${SUMMARY_COLUMNS} ${SUMMARY_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+  return store.db.prepare(sql).all(...params) as AlertSummaryRow[];
+}
+
+/** The stored evidence payload and alert document of one alert version. */
+export interface VersionPayloadRow {
+  alert_id: string;
+  version: number;
+  alert_json: string;
+  alert_hash: string;
+  evidence_json: string;
+  evidence_hash: string;
+}
+
+export class VersionPayloads {
+  private readonly stmt;
+  private readonly scopeStmt;
+  private readonly hashStmt;
+  constructor(store: Store) {
+    this.hashStmt = store.db.prepare('SELECT alert_hash, evidence_hash, run_group_id FROM alert_versions WHERE alert_id = ? AND version = ?');
+    this.stmt = store.db.prepare(
+      'SELECT alert_id, version, alert_json, alert_hash, evidence_json, evidence_hash FROM alert_versions WHERE alert_id = ? AND version = ?',
+    );
+    this.scopeStmt = store.db.prepare('SELECT scope_json FROM incidents WHERE alert_id = ?');
+  }
+  get(alertId: string, version: number): VersionPayloadRow | undefined {
+    return this.stmt.get(alertId, version) as VersionPayloadRow | undefined;
+  }
+  /** Hashes of one version without loading its payloads. */
+  hashes(alertId: string, version: number): {alert_hash: string; evidence_hash: string; run_group_id: string} | undefined {
+    return this.hashStmt.get(alertId, version) as {alert_hash: string; evidence_hash: string; run_group_id: string} | undefined;
+  }
+  /** The stored scope JSON of the alert's current projection. */
+  scope(alertId: string): string | null {
+    return (this.scopeStmt.get(alertId) as {scope_json: string} | undefined)?.scope_json ?? null;
+  }
+}
+
+/** One suppressed raw item (status SUPPRESSED) with its audit row. */
+export interface SuppressedItemRow {
+  raw_id: string;
+  source_id: string;
+  title: string | null;
+  primary_rule_id: string;
+  primary_reason_code: string | null;
+  decided_at: string;
+}
+
+/** Suppressed raw items whose verdict text is at or after `fromPrefix` (same prefilter as above). */
+export function suppressedItems(store: Store, fromPrefix: string): SuppressedItemRow[] {
+  return store.db
+    .prepare(
+      `SELECT r.raw_id, r.source_id, r.title, a.primary_rule_id, a.primary_reason_code, a.decided_at
+       FROM suppression_audit a JOIN raw_items r ON r.raw_id = a.raw_id
+       WHERE r.status = 'SUPPRESSED' AND substr(a.decided_at, 1, 19) >= ?
+       ORDER BY a.decided_at DESC, r.raw_id ASC`,
+    )
+    .all(fromPrefix) as SuppressedItemRow[];
+}
+
+/** The full current projection of one alert. */
+export interface AlertDetailRow extends AlertSummaryRow {
+  first_event_id: string;
+  scope_json: string;
+  root_event_ids_json: string;
+  alert_json: string;
+}
+
+export function alertDetail(store: Store, alertId: string): AlertDetailRow | undefined {
+  return store.db.prepare(`SELECT ${SUMMARY_COLUMNS}, i.first_event_id, i.scope_json, i.root_event_ids_json, i.alert_json ${SUMMARY_FROM} WHERE i.alert_id = ?`).get(alertId) as
+    | AlertDetailRow
+    | undefined;
+}
+
+export interface AlertVersionHistoryRow {
+  version: number;
+  event_id: string;
+  correlation_action: 'CREATED' | 'UPDATED';
+  classification: number;
+  impact_score: number;
+  decided_at: string;
+  alert_hash: string;
+  evidence_hash: string;
+  evidence_json: string;
+  run_group_id: string;
+  event_title: string | null;
+  event_time: string | null;
+  event_source_id: string | null;
+}
+
+/** Every version of an alert, oldest first. */
+export function alertVersionHistory(store: Store, alertId: string): AlertVersionHistoryRow[] {
+  return store.db
+    .prepare(
+      `SELECT v.version, v.event_id, v.correlation_action, v.classification, v.impact_score, v.decided_at, v.alert_hash, v.evidence_hash,
+              v.evidence_json, v.run_group_id, e.title AS event_title, e.event_time, e.source_id AS event_source_id
+       FROM alert_versions v LEFT JOIN events e ON e.event_id = v.event_id
+       WHERE v.alert_id = ? ORDER BY v.version`,
+    )
+    .all(alertId) as AlertVersionHistoryRow[];
+}
+
+/** Alert ids starting with a prefix (for "did you mean" hints), at most `limit`. */
+export function alertIdsWithPrefix(store: Store, prefix: string, limit: number): string[] {
+  const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return (
+    store.db.prepare(`SELECT alert_id FROM incidents WHERE alert_id LIKE ? ESCAPE '\\' ORDER BY alert_id LIMIT ?`).all(`${escaped}%`, limit) as {
+      alert_id: string;
+    }[]
+  ).map((r) => r.alert_id);
+}
+
+/** Root events of an alert with their raw items' times and source tiers (provenance). */
+export interface RootEventRow {
+  event_id: string;
+  event_time: string | null;
+  source_id: string;
+  fetched_at: string | null;
+  published_at: string | null;
+  tier: string | null;
+}
+
+export function rootEvents(store: Store, eventIds: readonly string[]): RootEventRow[] {
+  if (eventIds.length === 0) return [];
+  const stmt = store.db.prepare(
+    `SELECT e.event_id, e.event_time, e.source_id, r.fetched_at, r.published_at, r.tier
+     FROM events e LEFT JOIN raw_items r ON r.raw_id = e.raw_id WHERE e.event_id = ?`,
+  );
+  const out: RootEventRow[] = [];
+  for (const id of eventIds) {
+    const row = stmt.get(id) as RootEventRow | undefined;
+    if (row) out.push(row);
+  }
+  return out;
+}
+
+/** The latest FETCH source runs of a source (newest first). */
+export interface SourceRunBrief {
+  run_at: string;
+  status: string;
+  status_code: number | null;
+  items_new: number;
+}
+
+export function latestFetchRuns(store: Store, sourceId: string, limit: number): SourceRunBrief[] {
+  return store.db
+    .prepare(
+      `SELECT run_at, status, status_code, items_new FROM source_runs WHERE source_id = ? AND phase = 'FETCH'
+       ORDER BY run_at DESC, rowid DESC LIMIT ?`,
+    )
+    .all(sourceId, limit) as SourceRunBrief[];
+}
+
+export function latestIngestRun(store: Store, sourceId: string): {run_at: string; items_processed: number; items_suppressed: number; items_alerts_touched: number} | undefined {
+  return store.db
+    .prepare(
+      `SELECT run_at, items_processed, items_suppressed, items_alerts_touched FROM source_runs WHERE source_id = ? AND phase = 'INGEST'
+       ORDER BY run_at DESC, rowid DESC LIMIT 1`,
+    )
+    .get(sourceId) as {run_at: string; items_processed: number; items_suppressed: number; items_alerts_touched: number} | undefined;
+}
+
+/**
+ * One row per processed raw item for the decisions export: the raw item, its event(s), the
+ * suppression verdict and the alert version the event produced. Rows come sorted by item id
+ * (canonical id, else raw id; byte order = code-point order), then raw id, then newest
+ * event first, so a caller keeps the first row of each raw id. Link lists are extracted in
+ * SQLite (json_extract) so the large link payloads are never parsed in JS.
+ */
+export interface DecisionRow {
+  item_id: string;
+  raw_id: string;
+  source_id: string;
+  event_id: string;
+  event_hash: string;
+  suppressed: number;
+  primary_rule_id: string | null;
+  primary_reason_code: string | null;
+  matches_json: string | null;
+  facilities_json: string | null;
+  paths_json: string | null;
+  incident_id: string | null;
+}
+
+export function iterateDecisionRows(store: Store, opts: {runGroupId?: string | null} = {}): IterableIterator<DecisionRow> {
+  // The sort runs in SQLite's temp store; in memory it is several times faster than a temp
+  // file (connection-level, harmless for every other statement).
+  store.db.pragma('temp_store = MEMORY');
+  const filter = opts.runGroupId ? 'WHERE e.run_group_id = ?' : '';
+  const stmt = store.db.prepare(
+    `SELECT COALESCE(r.canonical_id, e.canonical_id, e.raw_id) AS item_id, e.raw_id, e.source_id, e.event_id, e.event_hash, e.suppressed,
+            a.primary_rule_id, a.primary_reason_code, a.matches_json,
+            json_extract(e.link_json, '$.facilities') AS facilities_json,
+            json_extract(e.link_json, '$.facility_paths') AS paths_json,
+            (SELECT v.alert_id FROM alert_versions v WHERE v.event_id = e.event_id ORDER BY v.version LIMIT 1) AS incident_id
+     FROM events e
+     LEFT JOIN raw_items r ON r.raw_id = e.raw_id
+     LEFT JOIN suppression_audit a ON a.event_id = e.event_id
+     ${filter}
+     ORDER BY item_id, e.raw_id, e.decided_at DESC, e.event_id DESC`,
+  );
+  return (opts.runGroupId ? stmt.iterate(opts.runGroupId) : stmt.iterate()) as IterableIterator<DecisionRow>;
+}
