@@ -9,11 +9,9 @@ import {batchRef} from '../kernel/run-record.js';
 import {MICROS_PER_HOUR, type EpochMicros} from '../kernel/time.js';
 import type {NetworkSnapshot, Shipment} from '../network/model.js';
 import {NetworkIndex} from '../network/network-index.js';
-import {ringFromCapPolygon, ringsFromGeoJson} from '../network/geo/polygon.js';
 import type {SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
 import type {ResolvedSource} from '../sources/config.js';
-import type {RawItemCandidate} from '../sources/types.js';
 import type {Store} from '../store/db.js';
 import {DecisionsRepo, type PendingRawItem, pendingRawItems} from '../store/decisions-repo.js';
 import {setRawItemStatus} from '../store/raw-items-repo.js';
@@ -22,10 +20,9 @@ import {buildAlertVersion} from './alert.js';
 import {findExistingIncident} from './correlate.js';
 import type {CanonicalEvent} from './event.js';
 import {evidenceFileContent, type IncidentEvidencePayload} from './evidence.js';
-import {linkEvent, type LinkResult} from './link.js';
-import {normalizeItem} from './normalize.js';
-import {applyQuality} from './quality.js';
-import {buildRuleContext, instantOf, type ContextTables} from './rule-context.js';
+import {instantOf} from './rule-context.js';
+import {decideItem, type DecisionEnv} from './decide.js';
+import type {LinkResult} from './link.js';
 
 export const INGEST_EXTERNAL_OPERATOR = 'hardstop.ingest@1.0.0';
 
@@ -90,30 +87,6 @@ export function processingOrder(items: readonly PendingRawItem[]): PendingRawIte
   return keyed.map((k) => k.it);
 }
 
-/** The NWS part of the link input: codes, zones, sender and the alert polygons. */
-function nwsLinkInput(event: CanonicalEvent) {
-  const nws = event.nws!;
-  const capPolygons = Array.isArray(event.payload.polygon) ? event.payload.polygon : [];
-  const polygons = [
-    ...ringsFromGeoJson(event.geometry),
-    ...capPolygons.flatMap((p) => {
-      const ring = typeof p === 'string' ? ringFromCapPolygon(p) : null;
-      return ring ? [ring] : [];
-    }),
-  ];
-  return {area_desc: nws.area_desc, ugc: nws.ugc, same: nws.same, affected_zones: nws.affected_zones, sender_name: nws.sender_name, polygons};
-}
-
-function candidateOf(item: PendingRawItem): RawItemCandidate {
-  return {
-    canonical_id: item.canonical_id,
-    title: item.title,
-    url: item.url,
-    published_at: item.published_at,
-    payload: JSON.parse(item.payload_json) as Record<string, unknown>,
-  };
-}
-
 function eventRowOf(event: CanonicalEvent, link: LinkResult | null, suppressed: boolean, decidedAt: string, runGroupId: string) {
   const eventJson = canonicalJson(event);
   return {
@@ -155,7 +128,7 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   const repo = new DecisionsRepo(store);
   const index = NetworkIndex.build(deps.network);
   const shipmentsById = new Map<string, Shipment>(deps.network.shipments.map((s) => [s.shipment_id, s]));
-  const tables: ContextTables = {index, shipmentsById, config, now};
+  const env: DecisionEnv = {tables: {index, shipmentsById, config, now}, pack, sourceRules: deps.sourceRules, noSuppress: Boolean(opts.noSuppress)};
   const enabled = deps.sources.filter((s) => s.enabled && (!opts.sourceId || s.id === opts.sourceId));
   const sourceById = new Map(enabled.map((s) => [s.id, s]));
   const diagnostics: Diagnostic[] = [];
@@ -184,43 +157,17 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   const suppressionRefs: {id: string; hash: string}[] = [];
   const evidenceFiles: string[] = [];
   const evidenceDir = join(deps.home.outputDir, 'incidents');
-  const windowMicrosDefault = config.correlation.window_hours * MICROS_PER_HOUR;
 
   items.forEach((item, i) => {
     const source = sourceById.get(item.source_id)!;
     const sc = perSource.get(source.id)!;
     rawRefs.push({id: `raw-item:${item.source_id}:${item.raw_id}`, hash: item.content_hash});
     try {
-      const {event, diagnostics: normDiags} = normalizeItem({
-        candidate: candidateOf(item),
-        sourceId: source.id,
-        sourceType: source.type,
-        tier: source.tier,
-        rawId: item.raw_id,
-        sourceConfig: {trust_tier: source.trust_tier, classification_floor: source.classification_floor, weighting_bias: source.weighting_bias, geo: source.geo},
-      });
-      for (const d of normDiags) if (d.severity !== 'info') diagnostics.push({...d, details: {...d.details, raw_id: item.raw_id}});
-      const link = linkEvent(
-        {
-          title: event.title,
-          raw_text: event.raw_text,
-          summary: event.summary,
-          source_type: source.type,
-          nws: event.nws ? nwsLinkInput(event) : undefined,
-          now,
-        },
-        index,
-        {
-          maxShipments: config.linking.max_shipments,
-          shipmentDaysAhead: config.linking.shipment_days_ahead,
-          shipmentDaysBack: config.linking.shipment_days_back,
-          shipmentWindow: config.linking.shipment_window,
-        },
-      );
-      const ctx = buildRuleContext(event, link, tables, {type: source.type, tags: source.tags});
-      const verdict = opts.noSuppress ? null : pack.suppress(ctx, {sourceRules: deps.sourceRules.get(source.id) ?? [], pass: 'all'});
-      if (verdict?.suppressed && verdict.primary) {
-        const primary = verdict.primary;
+      const d = decideItem(item, source, env);
+      const {event, link} = d;
+      for (const x of d.diagnostics) if (x.severity !== 'info') diagnostics.push({...x, details: {...x.details, raw_id: item.raw_id}});
+      if (d.kind === 'suppressed') {
+        const primary = d.verdict.primary!;
         const auditRow = {
           event_id: event.event_id,
           raw_id: item.raw_id,
@@ -229,7 +176,7 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
           rule_pack_hash: pack.hash,
           primary_rule_id: primary.rule_id,
           primary_reason_code: primary.reason_code,
-          matches_json: canonicalJson(verdict.matches),
+          matches_json: canonicalJson(d.verdict.matches),
           run_group_id: group.id,
         };
         const eventRow = eventRowOf(event, link, true, decidedAt, group.id);
@@ -252,41 +199,7 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
         suppressionRefs.push({id: `suppression:${event.event_id}`, hash: artifactHash(auditRow)});
         return;
       }
-      const score = pack.score(ctx);
-      const classify = pack.classify(score.score, ctx);
-      const quality = applyQuality(
-        {
-          facilities: link.facilities,
-          lanes: link.lanes,
-          shipments: link.shipments,
-          link_confidence: link.link_confidence,
-          facility_provenance: link.link_provenance.facility ?? null,
-          impact_score: score.score,
-          trust_tier: event.trust_tier,
-          factors: {
-            criticality: score.flags.includes('criticality'),
-            lane_volume: score.flags.includes('lane_volume'),
-            priority_shipments: score.flags.includes('priority_shipments'),
-          },
-          title: event.title,
-          raw_text: event.raw_text,
-          base_classification: classify.classification,
-          classification_floor: event.classification_floor,
-        },
-        {
-          min_confidence_class_1: config.alert_quality.min_confidence_class_1,
-          min_confidence_class_2: config.alert_quality.min_confidence_class_2,
-          min_confidence_ambiguous: config.alert_quality.min_confidence_ambiguous,
-          allow_quality_override_floor: config.alert_quality.allow_quality_override_floor,
-        },
-      );
-      const correlation = pack.correlate(ctx) ?? {
-        rule_id: 'builtin:event',
-        key: `EVENT|${event.event_id}`,
-        parts: [event.event_id],
-        window_micros: windowMicrosDefault,
-        max_candidates: config.correlation.max_candidates,
-      };
+      const {score, classify, quality, correlation} = d;
       const eventTime = instantOf(event.event_time) ?? now;
       const existing = findExistingIncident(repo.candidates(correlation.key, correlation.max_candidates), eventTime, correlation.window_micros);
       const build = buildAlertVersion({

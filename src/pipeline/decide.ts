@@ -1,0 +1,132 @@
+import {MICROS_PER_HOUR} from '../kernel/time.js';
+import {ringFromCapPolygon, ringsFromGeoJson} from '../network/geo/polygon.js';
+import type {ClassifyResult, CorrelationResult, ScoreResult, SuppressionVerdict, SuppressRule} from '../rules/model.js';
+import type {CompiledRulePack} from '../rules/pack.js';
+import type {ResolvedSource} from '../sources/config.js';
+import type {RawItemCandidate} from '../sources/types.js';
+import type {Diagnostic} from '../kernel/diagnostic.js';
+import type {CanonicalEvent} from './event.js';
+import {linkEvent, type LinkResult} from './link.js';
+import {normalizeItem} from './normalize.js';
+import {applyQuality, type QualityResult} from './quality.js';
+import {buildRuleContext, type ContextTables} from './rule-context.js';
+
+/** Everything one item's decision depends on besides the item: built once per run. */
+export interface DecisionEnv {
+  tables: ContextTables;
+  pack: CompiledRulePack;
+  sourceRules: ReadonlyMap<string, readonly SuppressRule[]>;
+  noSuppress: boolean;
+}
+
+/** The stored fields of a raw item a decision reads. */
+export interface DecisionItem {
+  raw_id: string;
+  canonical_id: string | null;
+  title: string | null;
+  url: string | null;
+  published_at: string | null;
+  payload_json: string;
+}
+
+interface Common {
+  event: CanonicalEvent;
+  link: LinkResult;
+  diagnostics: Diagnostic[];
+}
+
+export type ItemDecision =
+  | (Common & {kind: 'suppressed'; verdict: SuppressionVerdict})
+  | (Common & {kind: 'alert'; verdict: SuppressionVerdict | null; score: ScoreResult; classify: ClassifyResult; quality: QualityResult; correlation: CorrelationResult});
+
+/** The NWS part of the link input: codes, zones, sender and the alert polygons. */
+function nwsLinkInput(event: CanonicalEvent) {
+  const nws = event.nws!;
+  const capPolygons = Array.isArray(event.payload.polygon) ? event.payload.polygon : [];
+  const polygons = [
+    ...ringsFromGeoJson(event.geometry),
+    ...capPolygons.flatMap((p) => {
+      const ring = typeof p === 'string' ? ringFromCapPolygon(p) : null;
+      return ring ? [ring] : [];
+    }),
+  ];
+  return {area_desc: nws.area_desc, ugc: nws.ugc, same: nws.same, affected_zones: nws.affected_zones, sender_name: nws.sender_name, polygons};
+}
+
+export function candidateOf(item: DecisionItem): RawItemCandidate {
+  return {
+    canonical_id: item.canonical_id,
+    title: item.title,
+    url: item.url,
+    published_at: item.published_at,
+    payload: JSON.parse(item.payload_json) as Record<string, unknown>,
+  };
+}
+
+/**
+ * One item's decision, without writes: normalize → link → suppress → score → classify →
+ * quality → correlation key. Pure in its inputs, so `incidents replay` recomputes exactly
+ * what ingest decided.
+ */
+export function decideItem(item: DecisionItem, source: ResolvedSource, env: DecisionEnv): ItemDecision {
+  const {config, now, index} = env.tables;
+  const {event, diagnostics} = normalizeItem({
+    candidate: candidateOf(item),
+    sourceId: source.id,
+    sourceType: source.type,
+    tier: source.tier,
+    rawId: item.raw_id,
+    sourceConfig: {trust_tier: source.trust_tier, classification_floor: source.classification_floor, weighting_bias: source.weighting_bias, geo: source.geo},
+  });
+  const link = linkEvent(
+    {title: event.title, raw_text: event.raw_text, summary: event.summary, source_type: source.type, nws: event.nws ? nwsLinkInput(event) : undefined, now},
+    index,
+    {
+      maxShipments: config.linking.max_shipments,
+      shipmentDaysAhead: config.linking.shipment_days_ahead,
+      shipmentDaysBack: config.linking.shipment_days_back,
+      shipmentWindow: config.linking.shipment_window,
+    },
+  );
+  const ctx = buildRuleContext(event, link, env.tables, {type: source.type, tags: source.tags});
+  const verdict = env.noSuppress ? null : env.pack.suppress(ctx, {sourceRules: env.sourceRules.get(source.id) ?? [], pass: 'all'});
+  if (verdict?.suppressed && verdict.primary) return {kind: 'suppressed', event, link, diagnostics, verdict};
+  const score = env.pack.score(ctx);
+  const classify = env.pack.classify(score.score, ctx);
+  const aq = config.alert_quality;
+  const quality = applyQuality(
+    {
+      facilities: link.facilities,
+      lanes: link.lanes,
+      shipments: link.shipments,
+      link_confidence: link.link_confidence,
+      facility_provenance: link.link_provenance.facility ?? null,
+      impact_score: score.score,
+      trust_tier: event.trust_tier,
+      factors: {
+        criticality: score.flags.includes('criticality'),
+        lane_volume: score.flags.includes('lane_volume'),
+        priority_shipments: score.flags.includes('priority_shipments'),
+      },
+      title: event.title,
+      raw_text: event.raw_text,
+      base_classification: classify.classification,
+      classification_floor: event.classification_floor,
+    },
+    {
+      min_confidence_class_1: aq.min_confidence_class_1,
+      min_confidence_class_2: aq.min_confidence_class_2,
+      min_confidence_ambiguous: aq.min_confidence_ambiguous,
+      allow_quality_override_floor: aq.allow_quality_override_floor,
+    },
+  );
+  // Without a matching correlate rule an item is an incident of its own: never a silent merge.
+  const correlation = env.pack.correlate(ctx) ?? {
+    rule_id: 'builtin:event',
+    key: `EVENT|${event.event_id}`,
+    parts: [event.event_id],
+    window_micros: config.correlation.window_hours * MICROS_PER_HOUR,
+    max_candidates: config.correlation.max_candidates,
+  };
+  return {kind: 'alert', event, link, diagnostics, verdict, score, classify, quality, correlation};
+}
