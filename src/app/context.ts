@@ -1,6 +1,6 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {PinnedClock, pinWallClockNow, WallClock, type Clock} from '../kernel/clock.js';
-import {sha256Hex} from '../kernel/canonical-json.js';
+import {canonicalJson, sha256Hex} from '../kernel/canonical-json.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {ConfigError, UsageError} from '../kernel/errors.js';
 import type {Mode} from '../kernel/exit-status.js';
@@ -12,6 +12,7 @@ import {buildSnapshot, type ConfigSnapshot} from '../config/snapshot.js';
 import {Store} from '../store/db.js';
 import {StoreRecordSink} from '../store/run-record-sink.js';
 import {currentNetworkHash} from '../store/network-repo.js';
+import {saveConfigSnapshot} from '../store/config-snapshots-repo.js';
 import {HARDSTOP_VERSION} from './version.js';
 import {referenceMembers, rulesMember, sourcesMember} from './snapshot-members.js';
 
@@ -150,6 +151,9 @@ export class AppContext {
         version: HARDSTOP_VERSION,
         sink: new StoreRecordSink(this.home.runRecordsDir, () => this.store_, (p) => this.home.rel(p)),
       });
+      if (this.store_ && !this.store_.db.readonly && this.store_.schemaVersion() >= 2) {
+        saveConfigSnapshot(this.store_, this.configHash, canonicalJson(this.snapshot.snapshot), this.group_.id);
+      }
     }
     return this.group_;
   }

@@ -26,6 +26,9 @@ import type {LinkResult} from './link.js';
 
 export const INGEST_EXTERNAL_OPERATOR = 'hardstop.ingest@1.0.0';
 
+/** Items committed per IMMEDIATE transaction (each item in its own savepoint inside it). */
+export const ITEMS_PER_TRANSACTION = 256;
+
 export interface IngestDeps {
   store: Store;
   home: Home;
@@ -108,7 +111,7 @@ function eventRowOf(event: CanonicalEvent, link: LinkResult | null, suppressed: 
 
 function writeEvidenceFile(dir: string, name: string, payload: IncidentEvidencePayload): string {
   mkdirSync(dir, {recursive: true});
-  const file = join(dir, `${name}.json`);
+  const file = join(dir, name);
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, evidenceFileContent(payload), 'utf8');
   renameSync(tmp, file);
@@ -158,7 +161,27 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   const evidenceFiles: string[] = [];
   const evidenceDir = join(deps.home.outputDir, 'incidents');
 
-  items.forEach((item, i) => {
+  // Items are committed in chunks of ITEMS_PER_TRANSACTION: one IMMEDIATE transaction per
+  // chunk, and inside it one SAVEPOINT per item, so each item is still all-or-nothing (its event,
+  // verdict or alert version + evidence payload, and raw-item status land together or not at
+  // all). A crash (SIGKILL) loses only the uncommitted chunk, whose raw items are still NEW and
+  // are decided again by the next run; nothing committed is lost. Evidence files are written
+  // after their chunk commits, as regenerable copies. Item k+1 reads item k's rows through the
+  // same connection, so correlation sees every earlier item exactly as with per-item commits.
+  const itemTx = <T>(fn: () => T): T => store.db.transaction(fn)();
+  let pendingFiles: {name: string; payload: IncidentEvidencePayload}[] = [];
+  let done = 0;
+  for (let start = 0; start < items.length; start += ITEMS_PER_TRANSACTION) {
+    const chunk = items.slice(start, start + ITEMS_PER_TRANSACTION);
+    store.write(() => {
+      for (const item of chunk) decideOne(item);
+    });
+    for (const f of pendingFiles) evidenceFiles.push(writeEvidenceFile(evidenceDir, f.name, f.payload));
+    pendingFiles = [];
+    for (let k = 0; k < chunk.length; k++) opts.onProgress?.(++done, items.length);
+  }
+
+  function decideOne(item: PendingRawItem): void {
     const source = sourceById.get(item.source_id)!;
     const sc = perSource.get(source.id)!;
     rawRefs.push({id: `raw-item:${item.source_id}:${item.raw_id}`, hash: item.content_hash});
@@ -180,15 +203,16 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
           run_group_id: group.id,
         };
         const eventRow = eventRowOf(event, link, true, decidedAt, group.id);
-        store.write(() => {
-          const created = repo.insertEvent(eventRow);
+        const created = itemTx(() => {
+          const c = repo.insertEvent(eventRow);
           repo.insertSuppressionAudit(auditRow);
           setRawItemStatus(store, item.raw_id, 'SUPPRESSED', null, decidedAt, group.id);
-          if (created) {
-            sc.events_created++;
-            counts.events_created++;
-          }
+          return c;
         });
+        if (created) {
+          sc.events_created++;
+          counts.events_created++;
+        }
         sc.processed++;
         sc.suppressed++;
         counts.processed++;
@@ -217,16 +241,17 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
         pinned: group.mode === 'strict',
       });
       const eventRow = eventRowOf(event, link, false, decidedAt, group.id);
-      store.write(() => {
-        const created = repo.insertEvent(eventRow);
+      const created = itemTx(() => {
+        const c = repo.insertEvent(eventRow);
         repo.writeVersion(build.incident, build.version);
         setRawItemStatus(store, item.raw_id, 'NORMALIZED', null, decidedAt, group.id);
-        if (created) {
-          sc.events_created++;
-          counts.events_created++;
-        }
+        return c;
       });
-      evidenceFiles.push(writeEvidenceFile(evidenceDir, build.evidenceFile, build.evidence));
+      if (created) {
+        sc.events_created++;
+        counts.events_created++;
+      }
+      pendingFiles.push({name: build.evidenceFile, payload: build.evidence});
       sc.processed++;
       counts.processed++;
       if (existing) {
@@ -241,7 +266,7 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
       evidenceRefs.push({id: `incident-evidence:${build.version.alert_id}@${build.version.version}`, hash: build.version.evidence_hash});
     } catch (err) {
       const message = (err as Error).message ?? String(err);
-      store.write(() => setRawItemStatus(store, item.raw_id, 'FAILED', message.slice(0, 1000), decidedAt, group.id));
+      itemTx(() => setRawItemStatus(store, item.raw_id, 'FAILED', message.slice(0, 1000), decidedAt, group.id));
       sc.failed++;
       sc.errors.push(message);
       counts.failed++;
@@ -249,8 +274,7 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
       sc.processed++;
       diagnostics.push({code: 'INGEST_ITEM_FAILED', severity: 'warning', message: `${item.source_id} ${item.raw_id}: ${message}`, details: {raw_id: item.raw_id}});
     }
-    opts.onProgress?.(i + 1, items.length);
-  });
+  }
 
   store.write(() => {
     for (const s of enabled) {

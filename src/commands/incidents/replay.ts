@@ -1,0 +1,94 @@
+import {Args, Flags} from '@oclif/core';
+import type {AppContext} from '../../app/context.js';
+import {loadDecisionInputs} from '../../app/decision-inputs.js';
+import {runtimeSnapshot} from '../../config/runtime.js';
+import {artifactHash} from '../../kernel/canonical-json.js';
+import type {Diagnostic} from '../../kernel/diagnostic.js';
+import {HardstopError} from '../../kernel/errors.js';
+import {ExitCode} from '../../kernel/exit-status.js';
+import {valueRef} from '../../kernel/run-record.js';
+import {NetworkIndex} from '../../network/network-index.js';
+import {ReplayRepo, replayIncident, type VersionReplay} from '../../pipeline/replay.js';
+import {currentNetworkHash} from '../../store/network-repo.js';
+import {HardstopCommand, type CommandOutcome} from '../base-command.js';
+
+export const REPLAY_OPERATOR = 'hardstop.incidents.replay@1.0.0';
+
+function short(v: unknown): string {
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  return text === undefined ? 'undefined' : text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+
+export default class IncidentsReplay extends HardstopCommand {
+  static override summary = 'Recompute stored decisions from their inputs and compare: links, verdict, score, class, correlation, evidence.';
+  static override description =
+    'Strict (default): any missing or changed input (raw item, network, rule pack, config) or any recomputed difference exits 2. Best-effort: changed inputs are replaced by the current ones and reported; differences exit 1. Replay never counts its own RunRecords as provenance.';
+  static override examples = ['<%= config.bin %> incidents replay ALERT-20251229-f35988e5460ec386', '<%= config.bin %> incidents replay --run 7c1c62bf-…', '<%= config.bin %> incidents replay --best-effort --json'];
+  static override args = {
+    alert_id: Args.string({description: 'the incident (alert) id; omit to replay every incident (or those of --run)'}),
+  };
+  static override flags = {
+    run: Flags.string({description: 'replay every incident touched by this run group'}),
+  };
+
+  protected async execute(ctx: AppContext, flags: Record<string, unknown>, args: Record<string, unknown>): Promise<CommandOutcome> {
+    const strict = ctx.mode === 'strict';
+    const store = ctx.openStoreForWrite();
+    const inputs = loadDecisionInputs(ctx, store);
+    const repo = new ReplayRepo(store);
+    const alertIds = args.alert_id ? [String(args.alert_id)] : repo.alertIdsOfRun((flags.run as string | undefined) ?? null);
+    if (args.alert_id && repo.versions(String(args.alert_id)).length === 0) {
+      throw new HardstopError('ALERT_NOT_FOUND', `no incident ${String(args.alert_id)}`, {hint: 'list incidents with `hardstop alerts list`'});
+    }
+    const current = {
+      config: ctx.config,
+      configHash: ctx.configHash,
+      runtimeSnapshotHash: artifactHash(runtimeSnapshot(ctx.config)),
+      pack: inputs.pack,
+      sourceRules: inputs.sourceRules,
+      sources: inputs.sourcesConfig.sources,
+      index: NetworkIndex.build(inputs.network),
+      shipmentsById: new Map(inputs.network.shipments.map((s) => [s.shipment_id, s])),
+      networkHash: currentNetworkHash(store),
+      outputDir: ctx.home.outputDir,
+    };
+    const group = ctx.runGroup('incidents-replay', {alert_id: args.alert_id ?? null, run: flags.run ?? null});
+    const results = await group.run(REPLAY_OPERATOR, (trace) => {
+      const all: VersionReplay[] = [];
+      for (const id of alertIds) all.push(...replayIncident(store, id, current, strict));
+      for (const r of all) trace.input({id: `alert-version:${r.alert_id}@${r.version}`, kind: 'AlertVersion', hash: r.stored.alert_hash});
+      trace.output(valueRef(`replay-report:${group.id}`, 'ReplayReport', all.map((r) => ({alert_id: r.alert_id, version: r.version, recomputed: r.recomputed, differences: r.differences.length}))));
+      return all;
+    });
+    const diagnostics: Diagnostic[] = [];
+    const lines: string[] = [];
+    let differing = 0;
+    for (const r of results) {
+      const mark = r.differences.length ? 'DIFF' : r.diagnostics.some((d) => d.severity === 'error') ? 'FAIL' : r.diagnostics.some((d) => d.severity === 'warning') ? 'WARN' : 'ok  ';
+      if (r.differences.length) differing++;
+      lines.push(`${mark} ${r.alert_id} v${r.version} ${r.correlation_action.padEnd(7)} event ${r.event_id}  evidence ${r.stored.evidence_hash.slice(0, 12)}${r.recomputed && r.recomputed.evidence_hash !== r.stored.evidence_hash ? ` → ${r.recomputed.evidence_hash.slice(0, 12)}` : ''}`);
+      for (const d of r.differences) lines.push(`       ${d.field}: ${short(d.stored)} → ${short(d.recomputed)}`);
+      for (const d of r.diagnostics) diagnostics.push({...d, message: `${r.alert_id} v${r.version}: ${d.message}`});
+    }
+    // The same input problem shows on every version it touches: report each once.
+    const seen = new Set<string>();
+    const unique = diagnostics.filter((d) => {
+      const k = `${d.code}|${d.message.replace(/^\S+ v\d+: /, '')}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    const failed = unique.some((d) => d.severity === 'error') || (strict && differing > 0);
+    const exitCode = failed ? ExitCode.BROKEN : differing > 0 || unique.some((d) => d.severity === 'warning') ? ExitCode.WARNING : ExitCode.HEALTHY;
+    if (strict && differing > 0) {
+      unique.push({code: 'REPLAY_MISMATCH', severity: 'error', message: `${differing} version(s) recomputed differently from what was stored`, hint: 'the differences are listed above as field: stored → recomputed'});
+    }
+    lines.push('', `Replayed ${results.length} version(s) of ${alertIds.length} incident(s): ${results.length - differing} identical, ${differing} different`);
+    return {
+      exitCode,
+      text: lines.join('\n'),
+      diagnostics: unique,
+      json: {incidents: alertIds.length, versions: results},
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import type {AlertVersionRow} from './decisions-repo.js';
+import type {Store} from './db.js';
+import type {StoredRawItem} from './raw-items-repo.js';
+
+/** Reads replay needs: every stored fact of one decision, in store order. */
+export class ReplayRepo {
+  constructor(private readonly store: Store) {}
+
+  versions(alertId: string): AlertVersionRow[] {
+    return this.store.db.prepare('SELECT * FROM alert_versions WHERE alert_id = ? ORDER BY version').all(alertId) as AlertVersionRow[];
+  }
+
+  alertIdsOfRun(runGroupId: string | null): string[] {
+    const rows = runGroupId
+      ? this.store.db.prepare('SELECT DISTINCT alert_id FROM alert_versions WHERE run_group_id = ? ORDER BY alert_id').all(runGroupId)
+      : this.store.db.prepare('SELECT alert_id FROM incidents ORDER BY alert_id').all();
+    return (rows as {alert_id: string}[]).map((r) => r.alert_id);
+  }
+
+  event(eventId: string): {event_id: string; raw_id: string; event_json: string; event_hash: string; link_json: string | null} | undefined {
+    return this.store.db.prepare('SELECT event_id, raw_id, event_json, event_hash, link_json FROM events WHERE event_id = ?').get(eventId) as never;
+  }
+
+  rawItem(rawId: string): StoredRawItem | undefined {
+    return this.store.db.prepare('SELECT * FROM raw_items WHERE raw_id = ?').get(rawId) as StoredRawItem | undefined;
+  }
+
+  /** The RunRecords a producing operator wrote in a run group (never replay's own). */
+  producingRecords(runGroupId: string, operatorId: string): string[] {
+    return (
+      this.store.db.prepare('SELECT record_json FROM run_records WHERE run_group_id = ? AND operator_id = ? ORDER BY seq').all(runGroupId, operatorId) as {
+        record_json: string;
+      }[]
+    ).map((r) => r.record_json);
+  }
+
+  versionsOfRun(runGroupId: string): {alert_id: string; version: number; alert_hash: string; evidence_hash: string}[] {
+    return this.store.db
+      .prepare('SELECT alert_id, version, alert_hash, evidence_hash FROM alert_versions WHERE run_group_id = ? ORDER BY alert_id, version')
+      .all(runGroupId) as never;
+  }
+}
