@@ -2,6 +2,7 @@ import {MICROS_PER_HOUR} from '../kernel/time.js';
 import {ringFromCapPolygon, ringsFromGeoJson} from '../network/geo/polygon.js';
 import type {ClassifyResult, CorrelationResult, ScoreResult, SuppressionVerdict, SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
+import type {RuleContext} from '../rules/schema.js';
 import type {ResolvedSource} from '../sources/config.js';
 import type {RawItemCandidate} from '../sources/types.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
@@ -32,6 +33,8 @@ export interface DecisionItem {
 interface Common {
   event: CanonicalEvent;
   link: LinkResult;
+  /** The rule context the decision was evaluated on (explain re-traces it). */
+  ctx: RuleContext;
   diagnostics: Diagnostic[];
 }
 
@@ -90,7 +93,7 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
   );
   const ctx = buildRuleContext(event, link, env.tables, {type: source.type, tags: source.tags});
   const verdict = env.noSuppress ? null : env.pack.suppress(ctx, {sourceRules: env.sourceRules.get(source.id) ?? [], pass: 'all'});
-  if (verdict?.suppressed && verdict.primary) return {kind: 'suppressed', event, link, diagnostics, verdict};
+  if (verdict?.suppressed && verdict.primary) return {kind: 'suppressed', event, link, ctx, diagnostics, verdict};
   const score = env.pack.score(ctx);
   const classify = env.pack.classify(score.score, ctx);
   const aq = config.alert_quality;
@@ -128,5 +131,5 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
     window_micros: config.correlation.window_hours * MICROS_PER_HOUR,
     max_candidates: config.correlation.max_candidates,
   };
-  return {kind: 'alert', event, link, diagnostics, verdict, score, classify, quality, correlation};
+  return {kind: 'alert', event, link, ctx, diagnostics, verdict, score, classify, quality, correlation};
 }

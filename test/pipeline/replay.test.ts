@@ -78,4 +78,16 @@ describe('incidents replay (pipeline.md §11.2)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('ALERT_NOT_FOUND');
   });
+
+  it('rules explain --alert traces the decision behind a stored alert', () => {
+    const home = copyHome(base);
+    const list = parseJsonOutput(runCli(['alerts', 'list', '--home', home, '--now', NOW, '--json'])) as {alerts: {alert_id: string; summary: string}[]};
+    const spill = list.alerts.find((a) => a.summary.includes('acid spill'))!;
+    const r = runCli(['rules', 'explain', '--alert', spill.alert_id, '--home', home, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = parseJsonOutput(r) as {alert_id: string; version: number; score: {score: number}};
+    expect(out.alert_id).toBe(spill.alert_id);
+    expect(out.version).toBe(2);
+    expect(JSON.stringify(out)).toContain('facility_criticality');
+  });
 });

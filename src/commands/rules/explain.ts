@@ -2,21 +2,27 @@ import {Args, Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {UsageError} from '../../kernel/errors.js';
 import {rulesExplain} from '../../rules/cli/explain.js';
+import {explainAlert} from '../../app/explain-alert.js';
 import {HardstopCommand, type CommandOutcome} from '../base-command.js';
 
 export default class RulesExplain extends HardstopCommand {
   static override summary = 'Explain how the rules decide one event: every rule, every sub-condition, every contribution.';
   static override description =
     'The event file (JSON or YAML) holds {now, event, source, facilities, lanes, shipments, link, config, quality} as in a rule test case.';
-  static override examples = ['<%= config.bin %> rules explain --event examples/strike.json'];
+  static override examples = ['<%= config.bin %> rules explain --event examples/strike.json', '<%= config.bin %> rules explain --alert ALERT-20251229-f35988e5460ec386'];
   static override strict = false;
   static override args = {files: Args.string({description: 'rule files or directories'})};
-  static override flags = {event: Flags.string({description: 'event context file (JSON or YAML)'})};
+  static override flags = {
+    event: Flags.string({description: 'event context file (JSON or YAML)', exclusive: ['alert']}),
+    alert: Flags.string({description: 'explain the decision behind a stored alert (its latest version unless --version)'}),
+    version: Flags.integer({description: 'with --alert: which alert version', min: 1, dependsOn: ['alert']}),
+  };
   protected override requiresConfig = false;
 
   protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
     const {argv} = await this.parse(RulesExplain);
-    if (typeof flags.event !== 'string') throw new UsageError('USAGE_MISSING_FLAG', 'rules explain needs --event FILE', {hint: 'write the context as JSON: {"event": {"title": "…"}, "source": {"trust_tier": 3}}'});
+    if (typeof flags.alert === 'string') return explainAlert(ctx, flags.alert, flags.version as number | undefined);
+    if (typeof flags.event !== 'string') throw new UsageError('USAGE_MISSING_FLAG', 'rules explain needs --event FILE or --alert ID', {hint: 'write the context as JSON: {"event": {"title": "…"}, "source": {"trust_tier": 3}}'});
     return rulesExplain({files: argv as string[], home: ctx.home.root, event: flags.event});
   }
 }
