@@ -11,13 +11,14 @@ import type {IngestSummary} from '../pipeline/ingest-external.js';
 import {progressPrinter} from '../sources/cli-format.js';
 import {fetchSources, parseSinceFlag, type FetchSummary} from '../sources/fetch-operator.js';
 import {computeSourceHealth} from '../sources/health.js';
-import {sourceRunsOfGroup} from '../store/source-runs-repo.js';
+import {sourceRunDigest, sourceRunsOfGroup} from '../store/source-runs-repo.js';
+import {runBriefOperator} from '../reports/brief.js';
 import {HardstopCommand, type CommandOutcome} from './base-command.js';
 
 export const RUN_OPERATOR = 'hardstop.run@1.0.0';
 
 export default class Run extends HardstopCommand {
-  static override summary = 'The main job: fetch every enabled source, decide every new item, and report the run status.';
+  static override summary = 'The main job: fetch every enabled source, decide every new item, publish the brief, and report the run status.';
   static override description =
     'Exit 0 healthy, 1 warnings (best-effort only), 2 broken: invalid config, all sources failed, a crashed step, an exhausted failure budget, or any warning in strict mode.';
   static override examples = ['<%= config.bin %> run', '<%= config.bin %> run --since 24h --json', '<%= config.bin %> run --best-effort'];
@@ -67,12 +68,47 @@ export default class Run extends HardstopCommand {
       else diagnostics.push({code: 'INGEST_CRASHED', severity: 'error', message: (err as Error).message});
     }
     const enabled = inputs.sourcesConfig.sources.filter((s) => s.enabled);
+    const health = computeSourceHealth(store, inputs.sourcesConfig.sources, {now: ctx.clock.now()});
+    const before = evaluateRunStatus({
+      mode: ctx.mode,
+      enabledSources: enabled.length,
+      fetchRows: crashed.includes('fetch') ? null : sourceRunsOfGroup(store, group.id, 'FETCH'),
+      ingestRows: crashed.includes('ingest') ? null : sourceRunsOfGroup(store, group.id, 'INGEST'),
+      health,
+      crashedSteps: crashed,
+    });
+    let brief: string | undefined;
+    // Readiness gates publication (operations.md §7.2/§7.6): BROKEN + strict publishes nothing,
+    // BROKEN + best-effort publishes a DRAFT_ONLY brief.
+    const broken = before.exitCode === 2 && before.diagnostics.some((d) => d.severity === 'error');
+    if (broken && ctx.mode === 'strict') {
+      diagnostics.push({code: 'BRIEF_SKIPPED', severity: 'info', message: `brief not published: the run is BROKEN (${before.messages.join('; ')})`});
+    } else {
+      try {
+        const ingestRows = sourceRunsOfGroup(store, group.id, 'INGEST');
+        const r = await runBriefOperator(store, group, {
+          now: ctx.clock.now(),
+          sinceMicros: since?.micros ?? 24 * 3_600_000_000,
+          includeClass0: false,
+          limit: 20,
+          format: 'md',
+          extraInputs: [{id: `source-runs:ingest:${group.id}`, kind: 'SourceRun', hash: sourceRunDigest(ingestRows)}],
+          publication: broken ? {state: 'DRAFT_ONLY', readiness_state: 'BROKEN', reasons: before.messages} : null,
+        });
+        brief = r.text;
+        diagnostics.push(...r.diagnostics);
+      } catch (err) {
+        crashed.push('brief');
+        if (err instanceof HardstopError) diagnostics.push(...err.diagnostics);
+        else diagnostics.push({code: 'BRIEF_CRASHED', severity: 'error', message: (err as Error).message});
+      }
+    }
     const status = evaluateRunStatus({
       mode: ctx.mode,
       enabledSources: enabled.length,
       fetchRows: crashed.includes('fetch') ? null : sourceRunsOfGroup(store, group.id, 'FETCH'),
       ingestRows: crashed.includes('ingest') ? null : sourceRunsOfGroup(store, group.id, 'INGEST'),
-      health: computeSourceHealth(store, inputs.sourcesConfig.sources, {now: ctx.clock.now()}),
+      health,
       crashedSteps: crashed,
     });
     await group.run(RUN_OPERATOR, (trace) => {
@@ -81,6 +117,7 @@ export default class Run extends HardstopCommand {
     });
     const c = ingest?.counts;
     const lines = [
+      ...(brief ? [brief.trimEnd(), '', '---', ''] : []),
       fetch
         ? `Fetch: ${fetch.totals.sources} source(s), ${fetch.totals.succeeded} succeeded, ${fetch.totals.failed} failed — ${fetch.totals.items} item(s), ${fetch.totals.new} new`
         : 'Fetch: crashed',
@@ -98,6 +135,7 @@ export default class Run extends HardstopCommand {
       json: {
         fetch: fetch ? {totals: fetch.totals, results: fetch.results} : null,
         ingest: c ?? null,
+        brief: brief ?? null,
         run_status: {exit_code: status.exitCode, messages: status.messages},
       },
     };
