@@ -15,6 +15,13 @@ export interface CommandOutcome {
   diagnostics?: Diagnostic[];
   /** Source texts by file name, for caret excerpts; files are otherwise read from the home. */
   sources?: Map<string, string>;
+  /**
+   * A document printed verbatim on stdout (a brief, a JSONL export); the status line then
+   * goes to stderr so that stdout stays parseable.
+   */
+  payload?: string;
+  /** The command already streamed its document to stdout; the status line goes to stderr. */
+  streamedToStdout?: boolean;
 }
 
 export type BaseFlags = Interfaces.InferredFlags<(typeof HardstopCommand)['baseFlags']>;
@@ -100,16 +107,18 @@ export abstract class HardstopCommand extends Command {
       run_group_id: group?.id ?? null,
       config_hash: configHash,
     };
-    if (json) {
+    const documentOnStdout = outcome.payload !== undefined || outcome.streamedToStdout === true;
+    if (json && !documentOnStdout) {
       process.stdout.write(`${JSON.stringify({...outcome.json, diagnostics, ...status}, null, 2)}\n`);
       return;
     }
-    if (outcome.text) process.stdout.write(outcome.text.endsWith('\n') ? outcome.text : `${outcome.text}\n`);
+    if (outcome.payload !== undefined) process.stdout.write(outcome.payload);
+    else if (outcome.text) process.stdout.write(outcome.text.endsWith('\n') ? outcome.text : `${outcome.text}\n`);
     for (const d of diagnostics) {
       const text = d.file ? this.sourceText(ctx, d.file, outcome.sources) : undefined;
       process.stderr.write(`${formatDiagnostic(d, text)}\n`);
     }
-    process.stdout.write(
+    (documentOnStdout ? process.stderr : process.stdout).write(
       `${status.status} (exit ${status.exit_code}) ${ctx?.mode ?? 'strict'} run ${status.run_group_id ? status.run_group_id.slice(0, 8) : '-'} config ${configHash ? configHash.slice(0, 12) : '-'}\n`,
     );
   }

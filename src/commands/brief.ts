@@ -2,11 +2,12 @@ import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {runBriefOperator} from '../reports/brief.js';
-import {openStoreForReport, PayloadCommand, type PayloadOutcome} from '../reports/payload-command.js';
+import {openStoreForReport} from '../app/report-store.js';
+import {HardstopCommand, type CommandOutcome} from './base-command.js';
 import {BRIEF_FORMATS, type BriefFormat} from '../reports/render-brief.js';
 import {parseSinceFlag} from '../sources/fetch-operator.js';
 
-export default class Brief extends PayloadCommand {
+export default class Brief extends HardstopCommand {
   static override summary = 'Render the daily brief: alerts Hardstop created or updated in the window, grouped by tier, plus suppression counts.';
   static override description =
     'Reads stored alerts, alert versions, evidence and suppression verdicts; decides nothing. The window ends at the run clock (--now, else the time of the call). Markdown by default; --format json prints the read model, --format text plain text. Without --out the brief goes to stdout (the status line to stderr). Writes one RunRecord (hardstop.brief@1.0.0) with the hash of the rendered text. Exit 2 when stored evidence fails verification in strict mode.';
@@ -23,7 +24,7 @@ export default class Brief extends PayloadCommand {
     out: Flags.string({description: 'write the brief to this file (atomically; folders are created) instead of stdout'}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<PayloadOutcome> {
+  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
     const since = parseSinceFlag((flags.since as string | undefined) ?? '24h')!;
     const format = ((flags.format as string | undefined) ?? 'md') as BriefFormat;
     const limit = (flags.limit as number | undefined) ?? 20;

@@ -3,6 +3,7 @@ import type {AppContext} from '../app/context.js';
 import {loadDecisionInputs} from '../app/decision-inputs.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';
+import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
 import {parseSinceFlag} from '../sources/fetch-operator.js';
 import {HardstopCommand, type CommandOutcome} from './base-command.js';
 import {progressReporter} from '../app/progress.js';
@@ -23,6 +24,7 @@ export default class IngestExternal extends HardstopCommand {
     if (flags['no-suppress']) ctx.flags.no_suppress = true;
     const store = ctx.openStoreForWrite();
     const inputs = loadDecisionInputs(ctx, store);
+    const restored = restoreEvidenceFiles(store, ctx.home.outputDir);
     const group = ctx.runGroup('ingest-external', {source: flags.source ?? null, since: since?.text ?? null, limit: flags.limit ?? null});
     const summary = await runIngestOperator(
       {store, home: ctx.home, config: ctx.config, sources: inputs.sourcesConfig.sources, pack: inputs.pack, sourceRules: inputs.sourceRules, network: inputs.network},
@@ -37,6 +39,9 @@ export default class IngestExternal extends HardstopCommand {
     );
     const c = summary.counts;
     const diagnostics = [...inputs.diagnostics, ...summary.diagnostics];
+    if (restored.restored.length) {
+      diagnostics.push({code: 'EVIDENCE_FILES_RESTORED', severity: 'info', message: `rewrote ${restored.restored.length} incident evidence file(s) left missing by an interrupted run`});
+    }
     const exitCode = c.failed > 0 ? (ctx.mode === 'strict' ? ExitCode.BROKEN : ExitCode.WARNING) : diagnostics.some((d) => d.severity === 'warning') ? ExitCode.WARNING : ExitCode.HEALTHY;
     return {
       exitCode,

@@ -7,6 +7,7 @@ import type {Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
 import {valueRef} from '../kernel/run-record.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';
+import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
 import type {IngestSummary} from '../pipeline/ingest-external.js';
 import {progressPrinter} from '../sources/cli-format.js';
 import {fetchSources, parseSinceFlag, type FetchSummary} from '../sources/fetch-operator.js';
@@ -35,10 +36,14 @@ export default class Run extends HardstopCommand {
     const store = ctx.openStoreForWrite();
     // Validate sources, rules and network before any work (B1: exit 2 with positions).
     const inputs = loadDecisionInputs(ctx, store);
+    const restored = restoreEvidenceFiles(store, ctx.home.outputDir);
     const group = ctx.runGroup('run', {since: since?.text ?? null, max_items: flags['max-items'] ?? null, no_network: Boolean(flags['no-network'])});
     const showProgress = Boolean(process.stderr.isTTY) && !flags.json;
     const crashed: string[] = [];
     const diagnostics: Diagnostic[] = [...inputs.diagnostics];
+    if (restored.restored.length) {
+      diagnostics.push({code: 'EVIDENCE_FILES_RESTORED', severity: 'info', message: `rewrote ${restored.restored.length} incident evidence file(s) left missing by an interrupted run`});
+    }
     let fetch: FetchSummary | undefined;
     let ingest: IngestSummary | undefined;
     try {

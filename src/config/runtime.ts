@@ -18,7 +18,7 @@ export interface RuntimeConfig {
     allow_quality_override_floor: boolean;
   };
   correlation: {window_hours: number; max_candidates: number};
-  linking: {max_shipments: number; shipment_days_ahead: number; shipment_days_back: number; shipment_window: boolean};
+  linking: {max_shipments: number; shipment_days_ahead: number; shipment_days_back: number; shipment_window: boolean; ambiguous_city_state: 'all' | 'top'};
   scoring: {eta_window_hours_ahead: number; eta_window_days_back: number};
   fetch: {max_bytes: number; max_item_bytes: number; max_redirects: number; retries: number};
 }
@@ -37,7 +37,7 @@ export const RUNTIME_DEFAULTS: RuntimeConfig = {
     allow_quality_override_floor: true,
   },
   correlation: {window_hours: 168, max_candidates: 20},
-  linking: {max_shipments: 50, shipment_days_ahead: 30, shipment_days_back: 7, shipment_window: true},
+  linking: {max_shipments: 50, shipment_days_ahead: 30, shipment_days_back: 7, shipment_window: true, ambiguous_city_state: 'all'},
   scoring: {eta_window_hours_ahead: 48, eta_window_days_back: 7},
   fetch: {max_bytes: 5 * 1024 * 1024, max_item_bytes: 256 * 1024, max_redirects: 5, retries: 2},
 };
@@ -70,7 +70,13 @@ export const RUNTIME_SCHEMA = {
       allow_quality_override_floor: {type: 'boolean'},
     }),
     correlation: section({window_hours: int(1), max_candidates: int(1, 1000)}),
-    linking: section({max_shipments: int(0, 10000), shipment_days_ahead: int(0), shipment_days_back: int(0), shipment_window: {type: 'boolean'}}),
+    linking: section({
+      max_shipments: int(0, 10000),
+      shipment_days_ahead: int(0),
+      shipment_days_back: int(0),
+      shipment_window: {type: 'boolean'},
+      ambiguous_city_state: {enum: ['all', 'top']},
+    }),
     scoring: section({eta_window_hours_ahead: int(0), eta_window_days_back: int(0)}),
     fetch: section({max_bytes: int(1024), max_item_bytes: int(256), max_redirects: int(0, 20), retries: int(0, 5)}),
   },

@@ -9,7 +9,7 @@ import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {CanonicalEvent} from './event.js';
 import {linkEvent, type LinkResult} from './link.js';
 import {normalizeItem} from './normalize.js';
-import {applyQuality, type QualityResult} from './quality.js';
+import {applyQuality, detectHighImpactKeywords, highImpactText, type QualityResult} from './quality.js';
 import {buildRuleContext, type ContextTables} from './rule-context.js';
 
 /** Everything one item's decision depends on besides the item: built once per run. */
@@ -89,6 +89,7 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
       shipmentDaysAhead: config.linking.shipment_days_ahead,
       shipmentDaysBack: config.linking.shipment_days_back,
       shipmentWindow: config.linking.shipment_window,
+      ambiguousCityState: config.linking.ambiguous_city_state,
     },
   );
   const ctx = buildRuleContext(event, link, env.tables, {type: source.type, tags: source.tags});
@@ -97,6 +98,14 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
   const score = env.pack.score(ctx);
   const classify = env.pack.classify(score.score, ctx);
   const aq = config.alert_quality;
+  const highImpact = detectHighImpactKeywords(highImpactText(event.title, event.raw_text));
+  const packCap = env.pack.quality({
+    ...ctx,
+    score: score.score,
+    classification: classify.classification,
+    flags: score.flags,
+    quality: {high_impact_keywords: highImpact.keywords},
+  });
   const quality = applyQuality(
     {
       facilities: link.facilities,
@@ -115,6 +124,8 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
       raw_text: event.raw_text,
       base_classification: classify.classification,
       classification_floor: event.classification_floor,
+      high_impact: highImpact,
+      pack_cap: packCap,
     },
     {
       min_confidence_class_1: aq.min_confidence_class_1,

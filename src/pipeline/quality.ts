@@ -156,7 +156,8 @@ export type CapCode =
 
 export interface CapResult {
   cap: number;
-  code: CapCode;
+  /** A built-in CapCode, or the id of the pack quality row that chose the cap. */
+  code: CapCode | (string & {});
   reason: ReasonEntry;
   high_impact_factors_count: number;
   /** Compensating evidence labels (ambiguous branch only; empty otherwise). */
@@ -314,7 +315,7 @@ export interface QualityValidation {
   /** "" when missing. */
   facility_provenance: string;
   applied_policy: 'A' | 'B';
-  cap_reason_code: CapCode;
+  cap_reason_code: CapCode | (string & {});
   floor_reason_code: FloorCode | null;
 }
 
@@ -326,6 +327,11 @@ export interface QualityInput extends Omit<CapInput, 'high_impact'> {
   classification_floor: number;
   /** Precomputed §7.1 result; computed from title and raw_text when absent. */
   high_impact?: HighImpactResult;
+  /**
+   * The cap chosen by the rule pack's `quality:` table (the decision path). Without it the
+   * built-in reference cap of §7.3 applies (reference-parity reports and tests).
+   */
+  pack_cap?: {cap: number; rule_id: string | null; reason: string | null; file?: string; line?: number};
 }
 
 export interface QualityResult {
@@ -348,10 +354,25 @@ export interface QualityResult {
   quality_validation: QualityValidation;
 }
 
+/** A pack quality row as a CapResult: its id is the reason code, its text the reason. */
+function capFromPack(input: QualityInput, p: NonNullable<QualityInput['pack_cap']>, high: HighImpactResult): CapResult {
+  const code = p.rule_id ?? 'CAP_NONE';
+  const factors = countHighImpactFactors(input.factors, high.has_high_impact_keyword);
+  const params: ReasonEntry['params'] = {
+    cap: p.cap,
+    facility_confidence_bp: basisPoints(conf(input.link_confidence.facility)),
+    facility_provenance: input.facility_provenance ?? '',
+    high_impact_factors: factors,
+  };
+  if (p.file !== undefined) params.rule_file = p.file;
+  if (p.line !== undefined) params.rule_line = p.line;
+  return {cap: p.cap, code, reason: {code, params, text: p.reason ?? `Quality cap ${p.cap} (${code})`}, high_impact_factors_count: factors, compensating: []};
+}
+
 /** §7.4 and §7.5: cap, floor and metadata for one alert build. */
 export function applyQuality(input: QualityInput, thresholds: QualityThresholds = DEFAULT_QUALITY_THRESHOLDS): QualityResult {
   const high_impact = input.high_impact ?? detectHighImpactKeywords(highImpactText(input.title, input.raw_text));
-  const cap = computeQualityCap({...input, high_impact}, thresholds);
+  const cap = input.pack_cap ? capFromPack(input, input.pack_cap, high_impact) : computeQualityCap({...input, high_impact}, thresholds);
   const c0 = input.base_classification;
   const floor = input.classification_floor;
   const capValue = cap.cap;

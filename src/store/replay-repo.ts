@@ -40,3 +40,17 @@ export class ReplayRepo {
       .all(runGroupId) as never;
   }
 }
+
+/**
+ * Alert versions written by a run whose decide step never recorded its RunRecord (the
+ * process was killed): their derived evidence files may be missing.
+ */
+export function versionsOfInterruptedRuns(store: Store, operatorId: string): {alert_json: string; evidence_json: string}[] {
+  return store.db
+    .prepare(
+      `SELECT alert_json, evidence_json FROM alert_versions
+       WHERE run_group_id NOT IN (SELECT run_group_id FROM run_records WHERE operator_id = ?)
+       ORDER BY alert_id, version`,
+    )
+    .all(operatorId) as {alert_json: string; evidence_json: string}[];
+}

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {alertListTable, DEFAULT_ALERTS_LIMIT, listAlerts, listedDocuments} from '../../reports/alerts.js';
-import {openStoreReadOnlyChecked} from '../../reports/payload-command.js';
+import {openStoreReadOnlyChecked} from '../../app/report-store.js';
 import {parseSinceFlag} from '../../sources/fetch-operator.js';
 import {HardstopCommand, type CommandOutcome} from '../base-command.js';
 

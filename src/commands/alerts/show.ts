@@ -2,7 +2,7 @@ import {Args} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {alertDetailText, getAlertDetail} from '../../reports/alerts.js';
-import {openStoreReadOnlyChecked} from '../../reports/payload-command.js';
+import {openStoreReadOnlyChecked} from '../../app/report-store.js';
 import {HardstopCommand, type CommandOutcome} from '../base-command.js';
 
 export default class AlertsShow extends HardstopCommand {

@@ -2,9 +2,10 @@ import {Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {runExportDecisionsOperator} from '../../reports/decisions.js';
-import {openStoreForReport, PayloadCommand, type PayloadOutcome} from '../../reports/payload-command.js';
+import {openStoreForReport} from '../../app/report-store.js';
+import {HardstopCommand, type CommandOutcome} from '../base-command.js';
 
-export default class ExportDecisions extends PayloadCommand {
+export default class ExportDecisions extends HardstopCommand {
   static override summary = 'Export one JSON line per processed raw item: suppression, linked facilities and paths, incident.';
   static override description =
     'Lines are sorted by item id (the feed\'s guid / NWS id, else the raw id) and carry item_id, raw_id, source_id, event_id, suppressed, suppression_rule_ids, facility_ids, link_paths and incident_id: the predictions format the benchmark scorer reads. Without --out the JSONL goes to stdout (the status line to stderr); --out writes the file atomically. Writes one RunRecord whose output ref is the hash of the bytes written.';
@@ -18,7 +19,7 @@ export default class ExportDecisions extends PayloadCommand {
     run: Flags.string({description: 'only items decided in this run group (run_group_id)'}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<PayloadOutcome> {
+  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
     const store = openStoreForReport(ctx);
     const outPath = flags.out ? ctx.home.resolve(flags.out as string) : null;
     const runGroupId = (flags.run as string | undefined) ?? null;
