@@ -10,6 +10,7 @@ import {loadSourcesConfig, type LoadedSourcesConfig, type ResolvedSource} from '
 import type {Store} from '../store/db.js';
 import {loadNetwork} from '../store/network-repo.js';
 import type {AppContext} from './context.js';
+import type {IngestDeps} from '../pipeline/ingest-external.js';
 
 /** The compiled rule pack of the home, with compat inputs when present. */
 export function loadHomeRulePack(ctx: AppContext): {pack: CompiledRulePack | null; diagnostics: Diagnostic[]; sources: Map<string, string>} {
@@ -81,4 +82,9 @@ export function loadDecisionInputs(ctx: AppContext, store: Store): DecisionInput
     diagnostics.push({code: 'NETWORK_EMPTY', severity: 'warning', message: 'no network is loaded: nothing can be linked', hint: 'run `hardstop ingest` first'});
   }
   return {sourcesConfig, pack, sourceRules: src.rules, network, diagnostics};
+}
+
+/** The decision pipeline's dependencies from a context and its loaded inputs. */
+export function ingestDeps(ctx: AppContext, store: Store, inputs: DecisionInputs): IngestDeps {
+  return {store, home: ctx.home, config: ctx.config, sources: inputs.sourcesConfig.sources, pack: inputs.pack, sourceRules: inputs.sourceRules, network: inputs.network};
 }

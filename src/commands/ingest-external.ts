@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
-import {loadDecisionInputs} from '../app/decision-inputs.js';
+import {ingestDeps, loadDecisionInputs} from '../app/decision-inputs.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';
 import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
@@ -27,7 +27,7 @@ export default class IngestExternal extends HardstopCommand {
     const restored = restoreEvidenceFiles(store, ctx.home.outputDir);
     const group = ctx.runGroup('ingest-external', {source: flags.source ?? null, since: since?.text ?? null, limit: flags.limit ?? null});
     const summary = await runIngestOperator(
-      {store, home: ctx.home, config: ctx.config, sources: inputs.sourcesConfig.sources, pack: inputs.pack, sourceRules: inputs.sourceRules, network: inputs.network},
+      ingestDeps(ctx, store, inputs),
       group,
       {
         sourceId: flags.source as string | undefined,

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
-import {loadDecisionInputs} from '../app/decision-inputs.js';
+import {ingestDeps, loadDecisionInputs} from '../app/decision-inputs.js';
 import {progressReporter} from '../app/progress.js';
 import {evaluateRunStatus} from '../app/run-status.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
@@ -62,7 +62,7 @@ export default class Run extends HardstopCommand {
     }
     try {
       ingest = await runIngestOperator(
-        {store, home: ctx.home, config: ctx.config, sources: inputs.sourcesConfig.sources, pack: inputs.pack, sourceRules: inputs.sourceRules, network: inputs.network},
+        ingestDeps(ctx, store, inputs),
         group,
         {noSuppress: Boolean(flags['no-suppress']), onProgress: showProgress ? progressReporter('decide') : undefined},
       );
@@ -74,14 +74,16 @@ export default class Run extends HardstopCommand {
     }
     const enabled = inputs.sourcesConfig.sources.filter((s) => s.enabled);
     const health = computeSourceHealth(store, inputs.sourcesConfig.sources, {now: ctx.clock.now()});
-    const before = evaluateRunStatus({
-      mode: ctx.mode,
-      enabledSources: enabled.length,
-      fetchRows: crashed.includes('fetch') ? null : sourceRunsOfGroup(store, group.id, 'FETCH'),
-      ingestRows: crashed.includes('ingest') ? null : sourceRunsOfGroup(store, group.id, 'INGEST'),
-      health,
-      crashedSteps: crashed,
-    });
+    const statusNow = () =>
+      evaluateRunStatus({
+        mode: ctx.mode,
+        enabledSources: enabled.length,
+        fetchRows: crashed.includes('fetch') ? null : sourceRunsOfGroup(store, group.id, 'FETCH'),
+        ingestRows: crashed.includes('ingest') ? null : sourceRunsOfGroup(store, group.id, 'INGEST'),
+        health,
+        crashedSteps: crashed,
+      });
+    const before = statusNow();
     let brief: string | undefined;
     // Readiness gates publication (operations.md §7.2/§7.6): BROKEN + strict publishes nothing,
     // BROKEN + best-effort publishes a DRAFT_ONLY brief.
@@ -108,14 +110,7 @@ export default class Run extends HardstopCommand {
         else diagnostics.push({code: 'BRIEF_CRASHED', severity: 'error', message: (err as Error).message});
       }
     }
-    const status = evaluateRunStatus({
-      mode: ctx.mode,
-      enabledSources: enabled.length,
-      fetchRows: crashed.includes('fetch') ? null : sourceRunsOfGroup(store, group.id, 'FETCH'),
-      ingestRows: crashed.includes('ingest') ? null : sourceRunsOfGroup(store, group.id, 'INGEST'),
-      health,
-      crashedSteps: crashed,
-    });
+    const status = statusNow();
     await group.run(RUN_OPERATOR, (trace) => {
       trace.output(valueRef(`run-status:${group.id}`, 'RunStatus', {exit_code: status.exitCode, messages: status.messages}));
       trace.report(...status.diagnostics);

@@ -1,6 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {parse} from 'csv-parse/sync';
 import type {Diagnostic} from '../kernel/diagnostic.js';
+import {didYouMean} from '../kernel/text.js';
 
 /** One data record of a CSV file with the physical line it starts on. */
 export interface CsvRecord {
@@ -19,32 +20,9 @@ export interface CsvTable {
   usable: boolean;
 }
 
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({length: b.length + 1}, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
-}
-
-/** The closest header name, for "did you mean" hints. */
+/** The closest header name, for "did you mean" hints (case differences first). */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = c.toLowerCase() === name.toLowerCase() ? 0 : editDistance(c.toLowerCase(), name.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  return candidates.find((c) => c.toLowerCase() === name.toLowerCase()) ?? didYouMean(name, candidates);
 }
 
 function lineStarts(buf: Buffer): number[] {

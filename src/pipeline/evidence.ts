@@ -9,6 +9,7 @@
  */
 import {canonicalJson, sha256Hex} from '../kernel/canonical-json.js';
 import {formatInstant, MICROS_PER_HOUR, parseIsoInstant} from '../kernel/time.js';
+import {compareCodePoints} from '../kernel/text.js';
 
 export const INCIDENT_EVIDENCE_VERSION = 'incident-evidence.v1';
 export const INCIDENT_EVIDENCE_KIND = 'IncidentEvidence';
@@ -96,21 +97,6 @@ export interface EvidenceInput {
 
 // ---------------------------------------------------------------------------------------
 // helpers
-
-/** Code-point order (Python `sorted` on str); differs from UTF-16 order above U+FFFF. */
-export function compareCodePoints(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done) return y.done ? 0 : -1;
-    if (y.done) return 1;
-    const cx = x.value.codePointAt(0) as number;
-    const cy = y.value.codePointAt(0) as number;
-    if (cx !== cy) return cx - cy;
-  }
-}
 
 /** sorted(set(a) ∩ set(b)) in code-point order. */
 export function sortedIntersection(a: readonly string[], b: readonly string[]): string[] {

@@ -4,7 +4,7 @@ import type {Expr, Span} from './ast.js';
 import {compileRegex} from './regex.js';
 import {ROOTS, ROOTS_BY_KIND, rootUnavailableHint, type RuleKind} from './schema.js';
 import {ANY, BOOL, compatible, DURATION, INSTANT, listOf, NULL, NUMBER, REGEX, STRING, type Type, typeName, unify} from './types.js';
-import {didYouMean} from './util.js';
+import {didYouMean} from '../kernel/text.js';
 
 /** Where an expression's text lives, so offsets inside it map to file:line:col. */
 export interface ExprSite {

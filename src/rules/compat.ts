@@ -5,7 +5,7 @@ import type {ExprSite} from './checker.js';
 import type {PackBuilder} from './loader.js';
 import type {SuppressRule} from './model.js';
 import {BOOL} from './types.js';
-import {didYouMean} from './util.js';
+import {didYouMean} from '../kernel/text.js';
 import {bool, entries, exprSite, FileDiags, keyed, scalarValue, seqItems, str} from './yaml-walk.js';
 import {scalarLocator} from './scalar-positions.js';
 

@@ -4,7 +4,7 @@ import type {PackBuilder} from './loader.js';
 import type {RuleTestCase, SuppressRule, TestExpectation} from './model.js';
 import {emptyContext, ROOTS, type RuleContext} from './schema.js';
 import type {Type} from './types.js';
-import {didYouMean} from './util.js';
+import {didYouMean} from '../kernel/text.js';
 import {entries, FileDiags, keyed, scalarValue, seqItems, str} from './yaml-walk.js';
 
 export const TEST_KEYS = ['name', 'now', 'event', 'source', 'facilities', 'lanes', 'shipments', 'link', 'config', 'quality', 'source_rules', 'expect'] as const;

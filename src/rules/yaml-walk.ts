@@ -3,7 +3,7 @@ import type {Diagnostic, Severity} from '../kernel/diagnostic.js';
 import type {YamlSource} from '../kernel/yaml-source.js';
 import type {ExprSite} from './checker.js';
 import {scalarLocator} from './scalar-positions.js';
-import {didYouMean} from './util.js';
+import {didYouMean} from '../kernel/text.js';
 
 /** Diagnostics sink bound to one YAML source. */
 export class FileDiags {

@@ -1,4 +1,5 @@
 import type {Store} from './db.js';
+import type {StoredRawItem} from './raw-items-repo.js';
 
 /** A normalized event row as the pipeline writes it. */
 export interface EventRow {
@@ -87,6 +88,11 @@ export class DecisionsRepo {
       candidates: db.prepare(
         `SELECT * FROM incidents WHERE correlation_key = ? ORDER BY last_event_time IS NULL, last_event_time DESC, alert_id ASC LIMIT ?`,
       ),
+      correlationCandidates: db.prepare(
+        `SELECT alert_id, correlation_key, first_event_id, first_seen, last_seen, last_event_time, current_version, classification, impact_score,
+                risk_type, summary, status, source_id, tier, trust_tier, update_count, root_event_ids_json, scope_json, '' AS alert_json
+         FROM incidents WHERE correlation_key = ? ORDER BY last_event_time IS NULL, last_event_time DESC, alert_id ASC LIMIT ?`,
+      ),
       incident: db.prepare('SELECT * FROM incidents WHERE alert_id = ?'),
       upsertIncident: db.prepare(
         `INSERT INTO incidents (alert_id, correlation_key, first_event_id, first_seen, last_seen, last_event_time, current_version, classification, impact_score, risk_type, summary, status, source_id, tier, trust_tier, update_count, root_event_ids_json, scope_json, alert_json)
@@ -121,6 +127,15 @@ export class DecisionsRepo {
     return this.stmts.candidates.all(key, limit) as IncidentRow[];
   }
 
+  /**
+   * The same rows and order as `candidates`, but `alert_json` comes back empty: correlation and
+   * the next alert version read only the projection's other columns, and the stored document
+   * (up to tens of KB) was most of the cost of this query on the hot path.
+   */
+  correlationCandidates(key: string, limit: number): IncidentRow[] {
+    return this.stmts.correlationCandidates.all(key, limit) as IncidentRow[];
+  }
+
   incident(alertId: string): IncidentRow | undefined {
     return this.stmts.incident.get(alertId) as IncidentRow | undefined;
   }
@@ -137,18 +152,10 @@ export class DecisionsRepo {
 }
 
 /** A raw item waiting for ingest (status NEW), as the decision pipeline reads it. */
-export interface PendingRawItem {
-  raw_id: string;
-  source_id: string;
-  tier: string;
-  fetched_at: string;
-  published_at: string | null;
-  canonical_id: string | null;
-  url: string | null;
-  title: string | null;
-  payload_json: string;
-  content_hash: string;
-}
+export type PendingRawItem = Pick<
+  StoredRawItem,
+  'raw_id' | 'source_id' | 'tier' | 'fetched_at' | 'published_at' | 'canonical_id' | 'url' | 'title' | 'payload_json' | 'content_hash'
+>;
 
 /** Every raw item with status NEW (ingest orders them itself, deterministically). */
 export function pendingRawItems(store: Store): PendingRawItem[] {

@@ -1,10 +1,10 @@
+import {compareCodePoints} from '../../src/kernel/text.js';
 import {createHash} from 'node:crypto';
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
 import {canonicalJson} from '../../src/kernel/canonical-json.js';
 import {
   buildIncidentEvidence,
-  compareCodePoints,
   evidenceBaseName,
   evidenceFileContent,
   evidenceFileName,
