@@ -32,10 +32,81 @@ function assertCanonicalizable(value: unknown, path: string): void {
  * than silently coerced, because a hash over a coerced value would not be reproducible.
  */
 export function canonicalJson(value: unknown): string {
+  const fast = fastCanonical(value);
+  if (fast !== undefined) return fast;
+  return referenceCanonicalJson(value);
+}
+
+/**
+ * The reference path: validation, then the `canonicalize` package. canonicalJson must produce
+ * exactly these bytes (and these errors); test/kernel checks the equivalence property.
+ */
+export function referenceCanonicalJson(value: unknown): string {
   assertCanonicalizable(value, '$');
   const text = canonicalize(value);
   if (text === undefined) throw new TypeError('canonical JSON: value is not serializable');
   return text;
+}
+
+/** Thrown inside the fast writer when a value needs the reference path (errors, toJSON, holes). */
+const SLOW = Symbol('slow');
+
+/**
+ * One-pass RFC 8785 writer for plain JSON data: strings through JSON.stringify (the escaping
+ * the package uses), finite numbers through the ECMAScript Number-to-String the package gets
+ * from JSON.stringify, keys sorted by UTF-16 code units (Array.prototype.sort's default order),
+ * undefined members dropped. Anything unusual (non-finite numbers, undefined/symbol/function/
+ * bigint values, sparse arrays, objects with toJSON) returns undefined so the caller takes the
+ * reference path and gets identical output or the identical error.
+ */
+function fastCanonical(value: unknown): string | undefined {
+  try {
+    return write(value);
+  } catch (e) {
+    if (e === SLOW) return undefined;
+    throw e;
+  }
+}
+
+function write(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      if (!Number.isFinite(v)) throw SLOW;
+      return JSON.stringify(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (v === null) return 'null';
+      if (Array.isArray(v)) {
+        const n = v.length;
+        if (n === 0) return '[]';
+        let out = '[';
+        for (let i = 0; i < n; i++) {
+          if (!(i in v)) throw SLOW;
+          const x = v[i];
+          if (x === undefined) throw SLOW;
+          out += i === 0 ? write(x) : `,${write(x)}`;
+        }
+        return `${out}]`;
+      }
+      const o = v as Record<string, unknown>;
+      if (typeof o.toJSON === 'function') throw SLOW;
+      const keys = Object.keys(o).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const x = o[k];
+        if (x === undefined) continue;
+        out += first ? `${JSON.stringify(k)}:${write(x)}` : `,${JSON.stringify(k)}:${write(x)}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw SLOW;
+  }
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

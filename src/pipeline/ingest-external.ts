@@ -90,6 +90,16 @@ export function processingOrder(items: readonly PendingRawItem[]): PendingRawIte
   return keyed.map((k) => k.it);
 }
 
+/**
+ * The link result as stored with the event: what was linked, how (paths, confidences,
+ * provenance, notes). The raw mentions and per-path evidence are left out: they can be
+ * hundreds of kilobytes for a county alert, and replay and explain recompute them.
+ */
+function storedLink(link: LinkResult): Omit<LinkResult, 'mentions' | 'facility_evidence'> {
+  const {mentions: _mentions, facility_evidence: _evidence, ...rest} = link;
+  return rest;
+}
+
 function eventRowOf(event: CanonicalEvent, link: LinkResult | null, suppressed: boolean, decidedAt: string, runGroupId: string) {
   const eventJson = canonicalJson(event);
   return {
@@ -102,15 +112,15 @@ function eventRowOf(event: CanonicalEvent, link: LinkResult | null, suppressed: 
     title: event.title,
     event_json: eventJson,
     event_hash: sha256Hex(eventJson),
-    link_json: link ? canonicalJson(link) : null,
+    link_json: link ? canonicalJson(storedLink(link)) : null,
     suppressed: (suppressed ? 1 : 0) as 0 | 1,
     decided_at: decidedAt,
     run_group_id: runGroupId,
   };
 }
 
+/** Writes one evidence file atomically (the caller creates `dir`). */
 function writeEvidenceFile(dir: string, name: string, payload: IncidentEvidencePayload): string {
-  mkdirSync(dir, {recursive: true});
   const file = join(dir, name);
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, evidenceFileContent(payload), 'utf8');
@@ -171,14 +181,28 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   const itemTx = <T>(fn: () => T): T => store.db.transaction(fn)();
   let pendingFiles: {name: string; payload: IncidentEvidencePayload}[] = [];
   let done = 0;
-  for (let start = 0; start < items.length; start += ITEMS_PER_TRANSACTION) {
-    const chunk = items.slice(start, start + ITEMS_PER_TRANSACTION);
-    store.write(() => {
-      for (const item of chunk) decideOne(item);
-    });
-    for (const f of pendingFiles) evidenceFiles.push(writeEvidenceFile(evidenceDir, f.name, f.payload));
-    pendingFiles = [];
-    for (let k = 0; k < chunk.length; k++) opts.onProgress?.(++done, items.length);
+  // WAL with synchronous=NORMAL during the item loop: a commit no longer waits for fsync (the
+  // WAL is synced at checkpoints). Atomicity and consistency are unchanged, and a killed process
+  // loses nothing committed (the WAL is in the OS); only an OS crash or power loss could roll
+  // back the last commits, which leaves their items NEW for the next run. Restored afterwards.
+  const wal = String(store.db.pragma('journal_mode', {simple: true})).toLowerCase() === 'wal';
+  const previousSync = wal ? store.db.pragma('synchronous', {simple: true}) : null;
+  if (wal) store.db.pragma('synchronous = NORMAL');
+  // The evidence folder exists before the first commit, so a run killed between a commit and
+  // its file writes leaves a folder the next run can restore files into.
+  if (items.length > 0) mkdirSync(evidenceDir, {recursive: true});
+  try {
+    for (let start = 0; start < items.length; start += ITEMS_PER_TRANSACTION) {
+      const chunk = items.slice(start, start + ITEMS_PER_TRANSACTION);
+      store.write(() => {
+        for (const item of chunk) decideOne(item);
+      });
+      for (const f of pendingFiles) evidenceFiles.push(writeEvidenceFile(evidenceDir, f.name, f.payload));
+      pendingFiles = [];
+      for (let k = 0; k < chunk.length; k++) opts.onProgress?.(++done, items.length);
+    }
+  } finally {
+    if (wal) store.db.pragma(`synchronous = ${Number(previousSync)}`);
   }
 
   function decideOne(item: PendingRawItem): void {
@@ -225,7 +249,7 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
       }
       const {score, classify, quality, correlation} = d;
       const eventTime = instantOf(event.event_time) ?? now;
-      const existing = findExistingIncident(repo.candidates(correlation.key, correlation.max_candidates), eventTime, correlation.window_micros);
+      const existing = findExistingIncident(repo.correlationCandidates(correlation.key, correlation.max_candidates), eventTime, correlation.window_micros);
       const build = buildAlertVersion({
         event,
         link,

@@ -1,7 +1,19 @@
 import {artifactHash} from '../kernel/canonical-json.js';
 import {contentId} from '../kernel/ids.js';
 import type {RawItemCandidate} from '../sources/types.js';
-import type {Store} from './db.js';
+import type Database from 'better-sqlite3';
+import type {Db, Store} from './db.js';
+
+/** Prepared statements cached per connection: preparing is a large share of per-item cost. */
+type Stmt = Database.Statement<unknown[], unknown>;
+const stmtCache = new WeakMap<Db, Map<string, Stmt>>();
+function stmt(store: Store, sql: string): Stmt {
+  let m = stmtCache.get(store.db);
+  if (!m) stmtCache.set(store.db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = store.db.prepare(sql)));
+  return st;
+}
 
 export type RawItemStatus = 'NEW' | 'NORMALIZED' | 'SUPPRESSED' | 'FAILED';
 export type FetchAction = 'NEW' | 'DUPLICATE' | 'RETRY';
@@ -46,11 +58,10 @@ export interface StoredRawItem {
 /** The stored raw item a candidate of this source matches: same canonical id, else same content hash. */
 export function findMatch(store: Store, sourceId: string, canonicalId: string | null, contentHash: string): StoredRawItem | null {
   if (canonicalId !== null) {
-    const byId = store.db.prepare('SELECT * FROM raw_items WHERE source_id = ? AND canonical_id = ?').get(sourceId, canonicalId) as StoredRawItem | undefined;
+    const byId = stmt(store, 'SELECT * FROM raw_items WHERE source_id = ? AND canonical_id = ?').get(sourceId, canonicalId) as StoredRawItem | undefined;
     if (byId) return byId;
   }
-  const byHash = store.db
-    .prepare('SELECT * FROM raw_items WHERE source_id = ? AND content_hash = ? ORDER BY rowid LIMIT 1')
+  const byHash = stmt(store, 'SELECT * FROM raw_items WHERE source_id = ? AND content_hash = ? ORDER BY rowid LIMIT 1')
     .get(sourceId, contentHash) as StoredRawItem | undefined;
   return byHash ?? null;
 }
@@ -65,13 +76,12 @@ export function previewAction(store: Store, sourceId: string, c: RawItemCandidat
 }
 
 function nextHistorySeq(store: Store, rawId: string): number {
-  const row = store.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM raw_item_status_history WHERE raw_id = ?').get(rawId) as {s: number};
+  const row = stmt(store, 'SELECT COALESCE(MAX(seq), 0) AS s FROM raw_item_status_history WHERE raw_id = ?').get(rawId) as {s: number};
   return row.s + 1;
 }
 
 function addHistory(store: Store, rawId: string, status: RawItemStatus, error: string | null, at: string, runGroupId: string): void {
-  store.db
-    .prepare('INSERT INTO raw_item_status_history (raw_id, seq, status, error, changed_at, run_group_id) VALUES (?, ?, ?, ?, ?, ?)')
+  stmt(store, 'INSERT INTO raw_item_status_history (raw_id, seq, status, error, changed_at, run_group_id) VALUES (?, ?, ?, ?, ?, ?)')
     .run(rawId, nextHistorySeq(store, rawId), status, error, at, runGroupId);
 }
 
@@ -108,8 +118,7 @@ export function recordCandidate(store: Store, ctx: RecordContext, c: RawItemCand
   if (!match) {
     rawId = rawIdOf(ctx.sourceId, cid, hash);
     action = 'NEW';
-    store.db
-      .prepare(
+    stmt(store, 
         `INSERT INTO raw_items (raw_id, source_id, tier, fetched_at, published_at, canonical_id, url, title, payload_json, content_hash, trust_tier, status, error, run_group_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', NULL, ?)`,
       )
@@ -118,14 +127,13 @@ export function recordCandidate(store: Store, ctx: RecordContext, c: RawItemCand
   } else if (match.status === 'FAILED') {
     rawId = match.raw_id;
     action = 'RETRY';
-    store.db.prepare("UPDATE raw_items SET status = 'NEW', error = NULL WHERE raw_id = ?").run(rawId);
+    stmt(store, "UPDATE raw_items SET status = 'NEW', error = NULL WHERE raw_id = ?").run(rawId);
     addHistory(store, rawId, 'NEW', null, ctx.fetchedAt, ctx.runGroupId);
   } else {
     rawId = match.raw_id;
     action = 'DUPLICATE';
   }
-  store.db
-    .prepare(
+  stmt(store, 
       `INSERT OR IGNORE INTO run_raw_items (run_group_id, raw_id, source_id, content_hash, fetch_action, recorded_at) VALUES (?, ?, ?, ?, ?, ?)`,
     )
     .run(ctx.runGroupId, rawId, ctx.sourceId, hash, action, ctx.fetchedAt);
@@ -137,13 +145,13 @@ export function recordCandidate(store: Store, ctx: RecordContext, c: RawItemCand
  * status history row. Call inside the caller's transaction.
  */
 export function setRawItemStatus(store: Store, rawId: string, status: RawItemStatus, error: string | null, at: string, runGroupId: string): void {
-  const res = store.db.prepare('UPDATE raw_items SET status = ?, error = ? WHERE raw_id = ?').run(status, error, rawId);
+  const res = stmt(store, 'UPDATE raw_items SET status = ?, error = ? WHERE raw_id = ?').run(status, error, rawId);
   if (res.changes === 0) throw new Error(`raw item ${rawId} does not exist`);
   addHistory(store, rawId, status, error, at, runGroupId);
 }
 
 export function getRawItem(store: Store, rawId: string): StoredRawItem | null {
-  return (store.db.prepare('SELECT * FROM raw_items WHERE raw_id = ?').get(rawId) as StoredRawItem | undefined) ?? null;
+  return (stmt(store, 'SELECT * FROM raw_items WHERE raw_id = ?').get(rawId) as StoredRawItem | undefined) ?? null;
 }
 
 export interface LineageRow {
@@ -156,7 +164,7 @@ export interface LineageRow {
 }
 
 export function lineageOfGroup(store: Store, runGroupId: string): LineageRow[] {
-  return store.db.prepare('SELECT * FROM run_raw_items WHERE run_group_id = ? ORDER BY source_id, content_hash, raw_id').all(runGroupId) as LineageRow[];
+  return stmt(store, 'SELECT * FROM run_raw_items WHERE run_group_id = ? ORDER BY source_id, content_hash, raw_id').all(runGroupId) as LineageRow[];
 }
 
 /**
@@ -173,6 +181,6 @@ export function rawItemBatchDigest(rows: readonly {source_id: string; content_ha
 
 /** Raw items waiting for ingest (status NEW), per source. */
 export function pendingCounts(store: Store): Map<string, number> {
-  const rows = store.db.prepare("SELECT source_id, COUNT(*) AS n FROM raw_items WHERE status = 'NEW' GROUP BY source_id").all() as {source_id: string; n: number}[];
+  const rows = stmt(store, "SELECT source_id, COUNT(*) AS n FROM raw_items WHERE status = 'NEW' GROUP BY source_id").all() as {source_id: string; n: number}[];
   return new Map(rows.map((r) => [r.source_id, r.n]));
 }

@@ -43,6 +43,7 @@ export function loadReferenceTable(name: ReferenceTableName): LoadedTable {
 /** SHA-256 of every bundled reference table, keyed by table name (sorted). For the config fingerprint. */
 export function referenceTableHashes(): Record<ReferenceTableName, string> {
   const out = {} as Record<ReferenceTableName, string>;
-  for (const name of REFERENCE_TABLES) out[name] = loadReferenceTable(name).sha256;
+  // Hash the bytes without parsing: every command fingerprints its config, few need the tables.
+  for (const name of REFERENCE_TABLES) out[name] = cache.get(name)?.sha256 ?? sha256Hex(readFileSync(`${referenceDataDir()}${name}.json`));
   return out;
 }
