@@ -1,10 +1,9 @@
 import {copyFileSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join, relative} from 'node:path';
-import {Ajv2020} from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import Database from 'better-sqlite3';
 import {describe, expect, it} from 'vitest';
-import {ROOT, parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
+import {parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
+import {expectValidRunRecords} from '../helpers/run-records.js';
 
 const NOW = '2025-12-29T17:00:00Z';
 
@@ -32,19 +31,6 @@ function tableHashes(dbPath: string): Record<string, string> {
   for (const t of tables) out[t] = JSON.stringify(db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).raw().all());
   db.close();
   return out;
-}
-
-const ajv = new Ajv2020({allErrors: true, strict: false});
-addFormats.default(ajv);
-const validateRecord = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'docs/specs/run-record.schema.json'), 'utf8')));
-
-export function expectValidRunRecords(home: string): number {
-  const files = listFiles(join(home, 'run_records')).filter((f) => f.endsWith('.json'));
-  for (const f of files) {
-    const ok = validateRecord(JSON.parse(readFileSync(f, 'utf8')));
-    expect(ok, `${f}: ${JSON.stringify(validateRecord.errors)}`).toBe(true);
-  }
-  return files.length;
 }
 
 describe('init', () => {

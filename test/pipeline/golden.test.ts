@@ -2,6 +2,7 @@ import {readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import Database from 'better-sqlite3';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {expectValidRunRecords} from '../helpers/run-records.js';
 import {tempHome} from '../helpers/cli.js';
 import {pipelineDigests} from '../helpers/digests.js';
 import {GOLDEN_NOW, goldenResult, readExpected, runGolden, type GoldenExpected} from '../helpers/golden.js';
@@ -57,6 +58,10 @@ describe('golden run', () => {
     expect(results[1]).toEqual(results[0]);
     // The digests are over real content, not empty tables.
     expect(results[0].counts).toEqual({alerts: 11, alert_versions: 13, evidence_files: 13, events: 16, run_records: 5});
+  });
+
+  it('every RunRecord of the golden run validates against the schema', () => {
+    for (const h of homes) expect(expectValidRunRecords(h)).toBe(5);
   });
 
   it('the digests equal fixtures/golden/expected.json (rewrite only with scripts/update-golden.js)', () => {

@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import Database from 'better-sqlite3';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {ROOT, parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
+import {expectValidRunRecords} from '../helpers/run-records.js';
 
 const NOW = '2025-12-29T17:00:00Z';
 
@@ -38,6 +39,7 @@ describe('incidents replay (pipeline.md §11.2)', () => {
       expect(v.differences).toEqual([]);
       expect(v.recomputed.evidence_hash).toBe(v.stored.evidence_hash);
     }
+    expect(expectValidRunRecords(base)).toBeGreaterThanOrEqual(5);
   });
 
   it('RP-2/RP-3: a changed network fails strict replay naming the network hash; best-effort lists differences (exit 1)', () => {

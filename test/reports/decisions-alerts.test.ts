@@ -96,7 +96,7 @@ describe('decisions export', () => {
     expect(r2.hash).toBe(r.hash);
   });
 
-  it('scales linearly: 20,000 items export quickly', () => {
+  it('exports 20,000 items as 20,000 lines in item-id order (speed is measured by npm run bench)', () => {
     const store = memoryStore();
     const insert = store.db.transaction(() => {
       for (let i = 0; i < 20000; i++) {
@@ -106,11 +106,14 @@ describe('decisions export', () => {
       }
     });
     insert();
-    const t0 = performance.now();
     let n = 0;
-    for (const _ of decisionLines(store)) n++;
+    let previous = '';
+    for (const line of decisionLines(store)) {
+      expect(line.item_id > previous).toBe(true);
+      previous = line.item_id;
+      n++;
+    }
     expect(n).toBe(20000);
-    expect(performance.now() - t0).toBeLessThan(5000);
   });
 });
 
