@@ -1,21 +1,11 @@
-import {copyFileSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {copyFileSync, readFileSync, writeFileSync} from 'node:fs';
 import {join, relative} from 'node:path';
 import Database from 'better-sqlite3';
 import {describe, expect, it} from 'vitest';
 import {parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
-import {expectValidRunRecords} from '../helpers/run-records.js';
+import {expectValidRunRecords, listFiles} from '../helpers/run-records.js';
 
 const NOW = '2025-12-29T17:00:00Z';
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...listFiles(p));
-    else out.push(p);
-  }
-  return out.sort();
-}
 
 function initHome(): string {
   const home = tempHome();

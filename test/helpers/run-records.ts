@@ -5,7 +5,8 @@ import addFormats from 'ajv-formats';
 import {expect} from 'vitest';
 import {ROOT} from './cli.js';
 
-function listFiles(dir: string): string[] {
+/** Every file under `dir`, recursively, sorted. */
+export function listFiles(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
