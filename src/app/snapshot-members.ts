@@ -3,7 +3,7 @@ import {sha256Hex} from '../kernel/canonical-json.js';
 import type {Home} from '../config/home.js';
 import type {RuntimeConfig} from '../config/runtime.js';
 import {referenceTableHashes} from '../network/geo/reference.js';
-import {ruleFilesIn} from '../rules/loader.js';
+import {ruleFilesIn} from '../config/rule-files.js';
 import {loadSourcesConfig, sourcesSnapshotMember} from '../sources/config.js';
 
 /**

@@ -1,3 +1,4 @@
+import {ruleFilesIn} from '../config/rule-files.js';
 import {readdirSync, readFileSync, statSync} from 'node:fs';
 import {join, relative, resolve} from 'node:path';
 import {isMap, isScalar, isSeq, type Node} from 'yaml';
@@ -532,19 +533,6 @@ export function buildRulePack(files: RuleSourceText[], opts: BuildOptions = {}):
   return {pack: new CompiledRulePack(b, hashFiles), diagnostics, sources};
 }
 
-/** Expands a directory into its `*.yaml` / `*.yml` files (recursively, code-point order). */
-export function ruleFilesIn(dir: string): string[] {
-  const out: string[] = [];
-  const walkDir = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walkDir(p);
-      else if (/\.ya?ml$/.test(name)) out.push(p);
-    }
-  };
-  walkDir(dir);
-  return out;
-}
 
 export interface LoadOptions {
   /** Base for relative display names (default: process.cwd()). */

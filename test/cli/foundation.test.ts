@@ -4,13 +4,14 @@ import Database from 'better-sqlite3';
 import {describe, expect, it} from 'vitest';
 import {parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
 import {expectValidRunRecords, listFiles} from '../helpers/run-records.js';
+import {initHome as writeHome} from '../../src/app/init-home.js';
 
 const NOW = '2025-12-29T17:00:00Z';
 
+/** A fresh home as `hardstop init` writes it (in-process: the init command has its own test). */
 function initHome(): string {
   const home = tempHome();
-  const r = runCli(['init', '--home', home]);
-  expect(r.code, r.stderr).toBe(0);
+  writeHome(home, {force: false});
   return home;
 }
 
@@ -25,7 +26,8 @@ function tableHashes(dbPath: string): Record<string, string> {
 
 describe('init', () => {
   it('writes a complete home and refuses to overwrite without --force', () => {
-    const home = initHome();
+    const home = tempHome();
+    expect(runCli(['init', '--home', home]).code).toBe(0);
     const again = runCli(['init', '--home', home]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/INIT_EXISTS/);

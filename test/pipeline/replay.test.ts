@@ -4,13 +4,14 @@ import Database from 'better-sqlite3';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {ROOT, parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
 import {expectValidRunRecords} from '../helpers/run-records.js';
+import {initHome as writeHome} from '../../src/app/init-home.js';
 
 const NOW = '2025-12-29T17:00:00Z';
 
 /** A demo home after one full run: network, bundled feeds, decisions. */
 function decidedHome(): string {
   const home = tempHome('hardstop-replay-');
-  expect(runCli(['init', '--home', home]).code).toBe(0);
+  writeHome(home, {force: false});
   cpSync(join(ROOT, 'fixtures/demo/home'), home, {recursive: true});
   expect(runCli(['ingest', '--home', home, '--now', NOW]).code).toBe(0);
   const run = runCli(['run', '--home', home, '--now', NOW, '--since', '7d']);

@@ -1,7 +1,7 @@
 import {existsSync, statSync} from 'node:fs';
 import {join, relative, resolve} from 'node:path';
 import {formatDiagnostic, type Diagnostic} from '../../kernel/diagnostic.js';
-import {ruleFilesIn} from '../loader.js';
+import {ruleFilesIn} from '../../config/rule-files.js';
 
 /** What every `rules` command function returns; the oclif class prints and exits. */
 export interface CommandOutcome {
