@@ -1,4 +1,4 @@
-import {artifactHash, canonicalJson} from '../kernel/canonical-json.js';
+import {canonicalJson, sha256Hex} from '../kernel/canonical-json.js';
 import type {ClassifyResult, CorrelationResult, ScoreResult} from '../rules/model.js';
 import type {AlertVersionRow, IncidentRow} from '../store/decisions-repo.js';
 import {confidenceScore} from './confidence.js';
@@ -234,7 +234,7 @@ export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
     impact_score: input.score.score,
     decided_at: input.decidedAt,
     alert_json: alertJson,
-    alert_hash: artifactHash(document),
+    alert_hash: sha256Hex(alertJson),
     evidence_json: canonicalJson(evidenceCore),
     evidence_hash: evidenceCore.artifact_hash,
     run_group_id: input.runGroupId,

@@ -3,7 +3,6 @@ import {join} from 'node:path';
 import type {Store} from '../store/db.js';
 import {versionsOfInterruptedRuns} from '../store/replay-repo.js';
 import type {AlertDocument} from './alert.js';
-import {evidenceFileContent, type IncidentEvidencePayload} from './evidence.js';
 import {INGEST_EXTERNAL_OPERATOR} from './ingest-external.js';
 
 /**
@@ -32,7 +31,8 @@ export function restoreEvidenceFiles(store: Store, outputDir: string): {restored
   }
   for (const [rel, evidenceJson] of latest) {
     const file = join(outputDir, rel.replace(/^output\//, ''));
-    const content = evidenceFileContent(JSON.parse(evidenceJson) as IncidentEvidencePayload);
+    // The stored payload is the canonical JSON the file holds.
+    const content = evidenceJson;
     if (existsSync(file) && readFileSync(file, 'utf8') === content) continue;
     const tmp = `${file}.tmp-${process.pid}`;
     writeFileSync(tmp, content, 'utf8');

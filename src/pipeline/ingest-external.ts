@@ -19,7 +19,6 @@ import {insertSourceRun} from '../store/source-runs-repo.js';
 import {buildAlertVersion} from './alert.js';
 import {findExistingIncident} from './correlate.js';
 import type {CanonicalEvent} from './event.js';
-import {evidenceFileContent, type IncidentEvidencePayload} from './evidence.js';
 import {instantOf} from './rule-context.js';
 import {decideItem, type DecisionEnv} from './decide.js';
 import type {LinkResult} from './link.js';
@@ -120,10 +119,10 @@ function eventRowOf(event: CanonicalEvent, link: LinkResult | null, suppressed: 
 }
 
 /** Writes one evidence file atomically (the caller creates `dir`). */
-function writeEvidenceFile(dir: string, name: string, payload: IncidentEvidencePayload): string {
+function writeEvidenceFile(dir: string, name: string, content: string): string {
   const file = join(dir, name);
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, evidenceFileContent(payload), 'utf8');
+  writeFileSync(tmp, content, 'utf8');
   renameSync(tmp, file);
   return file;
 }
@@ -179,7 +178,7 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   // after their chunk commits, as regenerable copies. Item k+1 reads item k's rows through the
   // same connection, so correlation sees every earlier item exactly as with per-item commits.
   const itemTx = <T>(fn: () => T): T => store.db.transaction(fn)();
-  let pendingFiles: {name: string; payload: IncidentEvidencePayload}[] = [];
+  let pendingFiles: {name: string; content: string}[] = [];
   let done = 0;
   // WAL with synchronous=NORMAL during the item loop: a commit no longer waits for fsync (the
   // WAL is synced at checkpoints). Atomicity and consistency are unchanged, and a killed process
@@ -197,7 +196,7 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
       store.write(() => {
         for (const item of chunk) decideOne(item);
       });
-      for (const f of pendingFiles) evidenceFiles.push(writeEvidenceFile(evidenceDir, f.name, f.payload));
+      for (const f of pendingFiles) evidenceFiles.push(writeEvidenceFile(evidenceDir, f.name, f.content));
       pendingFiles = [];
       for (let k = 0; k < chunk.length; k++) opts.onProgress?.(++done, items.length);
     }
@@ -275,7 +274,7 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
         sc.events_created++;
         counts.events_created++;
       }
-      pendingFiles.push({name: build.evidenceFile, payload: build.evidence});
+      pendingFiles.push({name: build.evidenceFile, content: build.version.evidence_json});
       sc.processed++;
       counts.processed++;
       if (existing) {
