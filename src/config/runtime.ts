@@ -46,7 +46,7 @@ const num = (min: number, max?: number) => ({type: 'number', minimum: min, ...(m
 const int = (min: number, max?: number) => ({type: 'integer', minimum: min, ...(max === undefined ? {} : {maximum: max})});
 const section = (properties: Record<string, unknown>) => ({type: 'object', additionalProperties: false, properties});
 
-/** JSON Schema of hardstop.config.yaml (also written to docs/specs/config.schema.json). */
+/** JSON Schema of hardstop.config.yaml: validation errors are mapped back to file:line:col. */
 export const RUNTIME_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'hardstop.config.yaml',
