@@ -28,6 +28,7 @@ export interface DecisionItem {
   url: string | null;
   published_at: string | null;
   payload_json: string;
+  content_hash: string;
 }
 
 interface Common {
@@ -79,6 +80,7 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
     sourceType: source.type,
     tier: source.tier,
     rawId: item.raw_id,
+    contentHash: item.content_hash,
     sourceConfig: {trust_tier: source.trust_tier, classification_floor: source.classification_floor, weighting_bias: source.weighting_bias, geo: source.geo},
   });
   const link = linkEvent(

@@ -21,10 +21,6 @@ export function eventId(sourceId: string, canonicalIdOrHash: string): string {
   return `EVT-${contentId([sourceId, canonicalIdOrHash], 16)}`;
 }
 
-/** `RAW-` + first 16 hex of SHA-256(source_id NUL canonical id or content hash). */
-export function rawItemId(sourceId: string, canonicalIdOrContentHash: string): string {
-  return `RAW-${contentId([sourceId, canonicalIdOrContentHash], 16)}`;
-}
 
 /** UTC date `YYYYMMDD` of an instant text, or null when it does not parse. */
 export function utcDateStamp(instantText: string): string | null {

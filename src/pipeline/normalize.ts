@@ -14,15 +14,13 @@
 import {artifactHash, canonicalJson, sha256Hex, type JsonValue} from '../kernel/canonical-json.js';
 import {diag, type Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
-import {textRef, valueRef, type ArtifactRef} from '../kernel/run-record.js';
 import {formatInstant, parseIsoInstant} from '../kernel/time.js';
 import type {RawItemCandidate, SourceType, Tier} from '../sources/types.js';
 import type {CanonicalEvent, NwsFields} from './event.js';
 import {eventType, eventTypeRef, isNwsSource} from './event-type.js';
-import {eventId, rawItemId} from './ids.js';
+import {eventId} from './ids.js';
 import {PY_B_END, PY_B_START, PY_WS, pyTruthy} from './pytext.js';
 
-export {rawItemId};
 
 export interface SourceGeo {
   city?: string | null;
@@ -44,6 +42,8 @@ export interface NormalizeInput {
   sourceType: SourceType;
   tier: Tier;
   rawId: string;
+  /** The stored raw item's content hash (store/raw-items-repo `contentHashOf`): the event id basis when the feed gives no id. */
+  contentHash: string;
   sourceConfig: NormalizeSourceConfig;
 }
 
@@ -133,39 +133,6 @@ export function valueText(value: unknown): string {
 // ---------------------------------------------------------------------------------------
 // Content hash
 
-/**
- * Content hash of a candidate (TS canonical form; used for deduplication and as the id basis
- * when the source gives no id): SHA-256 of the canonical JSON (RFC 8785) of
- * `{canonical_id, title, url, payload_content?}`, where `payload_content` =
- * `{title, summary, description, content}` of the payload (missing ones null, values as
- * JSON) and is present only when the payload has at least one key. The field choice is the
- * reference's (domain.md §6.2); the serialization is canonical JSON, so TS hashes differ from
- * reference hashes (no compatibility with reference databases is claimed; see
- * `contentHashRef` for the reference form).
- */
-export function contentHash(candidate: RawItemCandidate): string {
-  return artifactHash(contentHashBasis(candidate));
-}
-
-function contentHashBasis(candidate: RawItemCandidate): Record<string, unknown> {
-  const basis: Record<string, unknown> = {
-    canonical_id: candidate.canonical_id ?? null,
-    title: candidate.title ?? null,
-    url: candidate.url ?? null,
-  };
-  const payload = candidate.payload ?? {};
-  if (Object.keys(payload).length > 0) {
-    const sink: Diagnostic[] = [];
-    const pick = (k: string): JsonValue => (k in payload ? (toJsonValue(payload[k], k, sink) ?? null) : null);
-    basis.payload_content = {
-      title: pick('title'),
-      summary: pick('summary'),
-      description: pick('description'),
-      content: pick('content'),
-    };
-  }
-  return basis;
-}
 
 /**
  * Python `json.dumps(value, sort_keys=True)` (default separators, ASCII escapes) for JSON
@@ -190,6 +157,27 @@ export function pythonJsonDumpsSorted(value: unknown): string {
     .filter((k) => obj[k] !== undefined)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${keys.map((k) => `${pythonJsonDumpsSorted(k)}: ${pythonJsonDumpsSorted(obj[k])}`).join(', ')}}`;
+}
+
+/** The fields both content-hash forms cover: ids, title, url and the payload's text fields. */
+function contentHashBasis(candidate: RawItemCandidate): Record<string, unknown> {
+  const basis: Record<string, unknown> = {
+    canonical_id: candidate.canonical_id ?? null,
+    title: candidate.title ?? null,
+    url: candidate.url ?? null,
+  };
+  const payload = candidate.payload ?? {};
+  if (Object.keys(payload).length > 0) {
+    const sink: Diagnostic[] = [];
+    const pick = (k: string): JsonValue => (k in payload ? (toJsonValue(payload[k], k, sink) ?? null) : null);
+    basis.payload_content = {
+      title: pick('title'),
+      summary: pick('summary'),
+      description: pick('description'),
+      content: pick('content'),
+    };
+  }
+  return basis;
 }
 
 /**
@@ -416,7 +404,7 @@ export function normalizeItem(input: NormalizeInput): NormalizeResult {
   const summary = body.join(' ');
   const raw_text = (title ? [title, ...body] : body).join(' ');
 
-  const hash = contentHash(candidate);
+  const hash = input.contentHash;
   const canonical_id = pyTruthy(candidate.canonical_id) ? String(candidate.canonical_id) : null;
   const event_id = eventId(sourceId, canonical_id ?? hash);
 
@@ -474,27 +462,4 @@ export function normalizeItem(input: NormalizeInput): NormalizeResult {
     shipments: [],
   };
   return {event, diagnostics};
-}
-
-// ---------------------------------------------------------------------------------------
-// Provenance (pipeline.md §1.7)
-
-export const NORMALIZE_OPERATOR_ID = 'canonicalization.normalize@1.0.0';
-
-export interface NormalizeProvenance {
-  /** `raw-item:<source_id>:<raw_id>`, kind RawItemCandidate, schema raw-items/v1, hash of the candidate. */
-  input: ArtifactRef;
-  /** `event:<event_id>`, kind SignalCanonical, schema signals/v1, hash and UTF-8 bytes of the event's canonical JSON. */
-  output: ArtifactRef;
-  /** The event's canonical JSON (the stored form): serialize once, store and hash the same text. */
-  event_json: string;
-}
-
-export function normalizeProvenance(candidate: RawItemCandidate, event: CanonicalEvent): NormalizeProvenance {
-  const event_json = canonicalJson(event);
-  return {
-    input: valueRef(`raw-item:${event.source_id}:${event.raw_id}`, 'RawItemCandidate', candidate, 'raw-items/v1'),
-    output: textRef(`event:${event.event_id}`, 'SignalCanonical', event_json, 'signals/v1'),
-    event_json,
-  };
 }

@@ -449,8 +449,3 @@ export function applyQuality(input: QualityInput, thresholds: QualityThresholds 
     },
   };
 }
-
-/** Score → class thresholds of §6 (the pack encodes them; this mirrors the defaults for tests and the no-pack path). */
-export function classifyScore(score: number): number {
-  return score >= 4 ? 2 : score >= 2 ? 1 : 0;
-}

@@ -15,7 +15,6 @@ export {rulesJsonSchema} from './json-schema.js';
 export {benchRuleEvaluations, benchContext, type BenchResult} from './bench.js';
 export {parseExpression, type ParseResult, type SyntaxProblem} from './parse.js';
 export {contextFromYaml} from './test-input.js';
-export {applyQualityPolicy, type PolicyOutcome} from './policy.js';
 export {RuleParseError, RuleCheckError, RuleEvalError} from './errors.js';
 export {
   emptyContext, ROOTS, ROOTS_BY_KIND, type RuleContext, type RuleKind, type EventContext, type NwsContext, type SourceContext,

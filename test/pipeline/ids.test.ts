@@ -1,11 +1,12 @@
 import {createHash} from 'node:crypto';
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
-import {alertId, eventId, rawItemId, utcDateStamp} from '../../src/pipeline/ids.js';
+import {alertId, eventId, utcDateStamp} from '../../src/pipeline/ids.js';
+import {rawIdOf} from '../../src/store/raw-items-repo.js';
 
 const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
-describe('eventId / rawItemId (domain.md §2.2)', () => {
+describe('eventId / raw id (domain.md §2.2)', () => {
   const cases: Array<[string, string, string]> = [
     ['ID-EVT-1 NWS urn', 'nws-us', 'urn:oid:2.49.0.1.840.0.1234'],
     ['ID-EVT-2 RSS link', 'fda-recalls', 'https://www.fda.gov/recall/123'],
@@ -16,7 +17,8 @@ describe('eventId / rawItemId (domain.md §2.2)', () => {
     it(`${name}: EVT- + 16 hex of SHA-256(source NUL basis)`, () => {
       const hex = sha(`${source}\u0000${basis}`).slice(0, 16);
       expect(eventId(source, basis)).toBe(`EVT-${hex}`);
-      expect(rawItemId(source, basis)).toBe(`RAW-${hex}`);
+      expect(rawIdOf(source, basis, 'unused-hash')).toBe(`RAW-${hex}`);
+      expect(rawIdOf(source, null, basis)).toBe(`RAW-${hex}`);
     });
   }
 
@@ -32,7 +34,7 @@ describe('eventId / rawItemId (domain.md §2.2)', () => {
     fc.assert(
       fc.property(fc.string(), fc.string(), (s, b) => {
         expect(eventId(s, b)).toMatch(/^EVT-[0-9a-f]{16}$/);
-        expect(rawItemId(s, b)).toMatch(/^RAW-[0-9a-f]{16}$/);
+        expect(rawIdOf(s, b, '')).toMatch(/^RAW-[0-9a-f]{16}$/);
       }),
     );
   });

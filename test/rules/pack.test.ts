@@ -4,7 +4,7 @@ import {parse as parseYaml} from 'yaml';
 import {describe, expect, it} from 'vitest';
 import {parseYamlText} from '../../src/kernel/yaml-source.js';
 import {
-  applyQualityPolicy, benchRuleEvaluations, buildRulePack, emptyContext, explain, formatExplain, loadRulePack, rulesJsonSchema, runRuleTests,
+  benchRuleEvaluations, buildRulePack, emptyContext, explain, formatExplain, loadRulePack, rulesJsonSchema, runRuleTests,
 } from '../../src/rules/index.js';
 
 const PACK = 'rules/supply-chain';
@@ -142,19 +142,3 @@ describe('compatibility inputs', () => {
   });
 });
 
-describe('quality policy (pipeline.md §7.4)', () => {
-  it.each([
-    ['Q-12 policy A, cap lowers, floor does nothing: no floor message', 2, 1, 0, 'A', 1, []],
-    ['Q-13 policy B raises to the floor', 0, 1, 1, 'B', 1, ['FLOOR_RAISED']],
-    ['Q-14 policy B floor limited by the cap', 0, 1, 2, 'B', 1, ['FLOOR_RAISED']],
-    ['Q-15 policy B floor blocked by cap 0', 0, 0, 1, 'B', 0, ['FLOOR_BLOCKED_BY_CAP']],
-    ['Q-16 policy A floor overrides cap', 0, 1, 2, 'A', 2, ['FLOOR_OVERRIDES_CAP']],
-  ] as const)('%s', (_n, c0, cap, floor, policy, want, codes) => {
-    const o = applyQualityPolicy(c0, cap, floor, policy);
-    expect(o.classification).toBe(want);
-    expect(o.codes).toEqual(codes);
-  });
-  it('Q-14 message says the cap limited the floor', () => {
-    expect(applyQualityPolicy(0, 1, 2, 'B').messages[0]).toContain('limited by quality cap 1');
-  });
-});
