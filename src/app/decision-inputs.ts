@@ -11,6 +11,7 @@ import type {Store} from '../store/db.js';
 import {loadNetwork} from '../store/network-repo.js';
 import type {AppContext} from './context.js';
 import type {IngestDeps} from '../pipeline/ingest-external.js';
+import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
 
 /** The compiled rule pack of the home, with compat inputs when present. */
 export function loadHomeRulePack(ctx: AppContext): {pack: CompiledRulePack | null; diagnostics: Diagnostic[]; sources: Map<string, string>} {
@@ -87,4 +88,24 @@ export function loadDecisionInputs(ctx: AppContext, store: Store): DecisionInput
 /** The decision pipeline's dependencies from a context and its loaded inputs. */
 export function ingestDeps(ctx: AppContext, store: Store, inputs: DecisionInputs): IngestDeps {
   return {store, home: ctx.home, config: ctx.config, sources: inputs.sourcesConfig.sources, pack: inputs.pack, sourceRules: inputs.sourceRules, network: inputs.network};
+}
+
+/**
+ * What every deciding command does first: record `--no-suppress` in the fingerprint, open and
+ * migrate the store, load and compile sources, rules and network (exit 2 on any error), and
+ * rewrite evidence files an interrupted run left missing.
+ */
+export function prepareDecisions(ctx: AppContext, opts: {noSuppress: boolean}): {store: Store; inputs: DecisionInputs; deps: IngestDeps} {
+  if (opts.noSuppress) ctx.flags.no_suppress = true;
+  const store = ctx.openStoreForWrite();
+  const inputs = loadDecisionInputs(ctx, store);
+  const restored = restoreEvidenceFiles(store, ctx.home.outputDir);
+  if (restored.restored.length) {
+    inputs.diagnostics.push({
+      code: 'EVIDENCE_FILES_RESTORED',
+      severity: 'info',
+      message: `rewrote ${restored.restored.length} incident evidence file(s) left missing by an interrupted run`,
+    });
+  }
+  return {store, inputs, deps: ingestDeps(ctx, store, inputs)};
 }

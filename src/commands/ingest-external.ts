@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
-import {ingestDeps, loadDecisionInputs} from '../app/decision-inputs.js';
+import {prepareDecisions} from '../app/decision-inputs.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';
-import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
 import {parseSinceFlag} from '../sources/fetch-operator.js';
 import {HardstopCommand, type CommandOutcome} from './base-command.js';
 import {progressReporter} from '../app/progress.js';
@@ -21,13 +20,10 @@ export default class IngestExternal extends HardstopCommand {
 
   protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
     const since = parseSinceFlag(flags.since as string | undefined);
-    if (flags['no-suppress']) ctx.flags.no_suppress = true;
-    const store = ctx.openStoreForWrite();
-    const inputs = loadDecisionInputs(ctx, store);
-    const restored = restoreEvidenceFiles(store, ctx.home.outputDir);
+    const {store, inputs, deps} = prepareDecisions(ctx, {noSuppress: Boolean(flags['no-suppress'])});
     const group = ctx.runGroup('ingest-external', {source: flags.source ?? null, since: since?.text ?? null, limit: flags.limit ?? null});
     const summary = await runIngestOperator(
-      ingestDeps(ctx, store, inputs),
+      deps,
       group,
       {
         sourceId: flags.source as string | undefined,
@@ -39,9 +35,6 @@ export default class IngestExternal extends HardstopCommand {
     );
     const c = summary.counts;
     const diagnostics = [...inputs.diagnostics, ...summary.diagnostics];
-    if (restored.restored.length) {
-      diagnostics.push({code: 'EVIDENCE_FILES_RESTORED', severity: 'info', message: `rewrote ${restored.restored.length} incident evidence file(s) left missing by an interrupted run`});
-    }
     const exitCode = c.failed > 0 ? (ctx.mode === 'strict' ? ExitCode.BROKEN : ExitCode.WARNING) : diagnostics.some((d) => d.severity === 'warning') ? ExitCode.WARNING : ExitCode.HEALTHY;
     return {
       exitCode,

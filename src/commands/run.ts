@@ -1,13 +1,12 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
-import {ingestDeps, loadDecisionInputs} from '../app/decision-inputs.js';
+import {prepareDecisions} from '../app/decision-inputs.js';
 import {progressReporter} from '../app/progress.js';
 import {evaluateRunStatus} from '../app/run-status.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
 import {valueRef} from '../kernel/run-record.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';
-import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
 import type {IngestSummary} from '../pipeline/ingest-external.js';
 import {progressPrinter} from '../sources/cli-format.js';
 import {fetchSources, parseSinceFlag, type FetchSummary} from '../sources/fetch-operator.js';
@@ -32,18 +31,12 @@ export default class Run extends HardstopCommand {
 
   protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
     const since = parseSinceFlag(flags.since as string | undefined);
-    if (flags['no-suppress']) ctx.flags.no_suppress = true;
-    const store = ctx.openStoreForWrite();
     // Validate sources, rules and network before any work (B1: exit 2 with positions).
-    const inputs = loadDecisionInputs(ctx, store);
-    const restored = restoreEvidenceFiles(store, ctx.home.outputDir);
+    const {store, inputs, deps} = prepareDecisions(ctx, {noSuppress: Boolean(flags['no-suppress'])});
     const group = ctx.runGroup('run', {since: since?.text ?? null, max_items: flags['max-items'] ?? null, no_network: Boolean(flags['no-network'])});
     const showProgress = Boolean(process.stderr.isTTY) && !flags.json;
     const crashed: string[] = [];
     const diagnostics: Diagnostic[] = [...inputs.diagnostics];
-    if (restored.restored.length) {
-      diagnostics.push({code: 'EVIDENCE_FILES_RESTORED', severity: 'info', message: `rewrote ${restored.restored.length} incident evidence file(s) left missing by an interrupted run`});
-    }
     let fetch: FetchSummary | undefined;
     let ingest: IngestSummary | undefined;
     try {
@@ -62,7 +55,7 @@ export default class Run extends HardstopCommand {
     }
     try {
       ingest = await runIngestOperator(
-        ingestDeps(ctx, store, inputs),
+        deps,
         group,
         {noSuppress: Boolean(flags['no-suppress']), onProgress: showProgress ? progressReporter('decide') : undefined},
       );
