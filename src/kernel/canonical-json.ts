@@ -48,61 +48,88 @@ export function referenceCanonicalJson(value: unknown): string {
   return text;
 }
 
-/** Thrown inside the fast writer when a value needs the reference path (errors, toJSON, holes). */
+/** Thrown inside the fast path when a value needs the reference path (errors, toJSON, holes). */
 const SLOW = Symbol('slow');
 
 /**
- * One-pass RFC 8785 writer for plain JSON data: strings through JSON.stringify (the escaping
- * the package uses), finite numbers through the ECMAScript Number-to-String the package gets
- * from JSON.stringify, keys sorted by UTF-16 code units (Array.prototype.sort's default order),
- * undefined members dropped. Anything unusual (non-finite numbers, undefined/symbol/function/
- * bigint values, sparse arrays, objects with toJSON) returns undefined so the caller takes the
- * reference path and gets identical output or the identical error.
+ * RFC 8785 for plain JSON data in two steps: `sortedView` returns the value itself when every
+ * object's keys are already in UTF-16 code-unit order (as the documents Hardstop builds are), or
+ * a copy with sorted keys where they are not; then native JSON.stringify writes it. JCS takes its
+ * string escaping and number forms from ECMAScript JSON.stringify, so the bytes are the
+ * package's. Anything unusual (non-finite numbers, undefined/symbol/function/bigint values,
+ * sparse arrays, objects with toJSON) returns undefined so the caller takes the reference path
+ * and gets identical output or the identical error.
  */
 function fastCanonical(value: unknown): string | undefined {
   try {
-    return write(value);
+    return JSON.stringify(sortedView(value));
   } catch (e) {
     if (e === SLOW) return undefined;
     throw e;
   }
 }
 
-function write(v: unknown): string {
+function keysInOrder(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
+  return true;
+}
+
+function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 48 && c <= 57 && /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 4294967295;
+}
+
+function sortedView(v: unknown): unknown {
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v);
+    case 'boolean':
+      return v;
     case 'number':
       if (!Number.isFinite(v)) throw SLOW;
-      return JSON.stringify(v);
-    case 'boolean':
-      return v ? 'true' : 'false';
+      return v;
     case 'object': {
-      if (v === null) return 'null';
+      if (v === null) return v;
       if (Array.isArray(v)) {
-        const n = v.length;
-        if (n === 0) return '[]';
-        let out = '[';
-        for (let i = 0; i < n; i++) {
+        let out: unknown[] = v;
+        for (let i = 0; i < v.length; i++) {
           if (!(i in v)) throw SLOW;
-          const x = v[i];
+          const x: unknown = v[i];
           if (x === undefined) throw SLOW;
-          out += i === 0 ? write(x) : `,${write(x)}`;
+          const y = sortedView(x);
+          if (y !== x) {
+            if (out === v) out = v.slice();
+            out[i] = y;
+          }
         }
-        return `${out}]`;
+        return out;
       }
       const o = v as Record<string, unknown>;
       if (typeof o.toJSON === 'function') throw SLOW;
-      const keys = Object.keys(o).sort();
-      let out = '{';
-      let first = true;
+      const keys = Object.keys(o);
+      // Engines list array-index keys first in numeric order whatever the insertion order, so
+      // no object can carry them in code-unit order: the reference path writes those.
+      if (keys.length > 1 && isArrayIndex(keys[0])) throw SLOW;
+      if (keysInOrder(keys)) {
+        // Undefined members stay: JSON.stringify drops them, as JCS does.
+        let out = o;
+        for (const k of keys) {
+          const x = o[k];
+          if (x === undefined) continue;
+          const y = sortedView(x);
+          if (y !== x) {
+            if (out === o) out = {...o};
+            out[k] = y;
+          }
+        }
+        return out;
+      }
+      keys.sort();
+      const out: Record<string, unknown> = {};
       for (const k of keys) {
         const x = o[k];
-        if (x === undefined) continue;
-        out += first ? `${JSON.stringify(k)}:${write(x)}` : `,${JSON.stringify(k)}:${write(x)}`;
-        first = false;
+        if (x !== undefined) out[k] = sortedView(x);
       }
-      return `${out}}`;
+      return out;
     }
     default:
       throw SLOW;

@@ -177,7 +177,10 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   // are decided again by the next run; nothing committed is lost. Evidence files are written
   // after their chunk commits, as regenerable copies. Item k+1 reads item k's rows through the
   // same connection, so correlation sees every earlier item exactly as with per-item commits.
-  const itemTx = <T>(fn: () => T): T => store.db.transaction(fn)();
+  // One transaction function for all items (better-sqlite3 nests it as a SAVEPOINT): creating
+  // a wrapper per item cost more than the savepoint itself.
+  const inSavepoint = store.db.transaction((fn: () => unknown) => fn());
+  const itemTx = <T>(fn: () => T): T => inSavepoint(fn) as T;
   let pendingFiles: {name: string; content: string}[] = [];
   let done = 0;
   // WAL with synchronous=NORMAL during the item loop: a commit no longer waits for fsync (the

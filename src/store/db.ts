@@ -6,6 +6,9 @@ import {LATEST_SCHEMA_VERSION, MIGRATIONS} from './migrations/index.js';
 
 export type Db = Database.Database;
 
+/** SQLite `cache_size` (negative = KiB). */
+const PAGE_CACHE_KIB = -65536;
+
 export interface OpenOptions {
   /** Open read-only: doctor and reports never change the store. */
   readonly?: boolean;
@@ -37,6 +40,9 @@ export class Store {
       db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
       if (!opts.readonly) db.pragma('journal_mode = WAL');
       db.pragma('foreign_keys = ON');
+      // Up to 64 MiB of page cache (allocated only as used; the default is 2 MiB): the decide
+      // loop's index lookups and inserts otherwise re-read the same B-tree pages from the OS.
+      db.pragma(`cache_size = ${PAGE_CACHE_KIB}`);
     } catch (err) {
       throw new StoreError('DB_OPEN_FAILED', `cannot open database ${path}: ${(err as Error).message}`, {
         hint: 'check the path and file permissions; a corrupt file can be moved aside and rebuilt with `hardstop ingest`',

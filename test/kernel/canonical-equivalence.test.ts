@@ -44,6 +44,23 @@ describe('fast canonical JSON writer is byte-identical to the canonicalize packa
     );
   });
 
+  it('sorted and unsorted key orders, nested and with array-index keys, give the same bytes', () => {
+    const cases: unknown[] = [
+      {a: 1, b: {c: [1, {e: 2, d: 3}], a: null}},
+      {b: 1, a: {z: 1, y: [{q: 1, p: 2}]}},
+      {'10': 1, '9': 2, a: 3, '': 4},
+      {x: {'0': 'a', '': 'b'}},
+      {'1': true},
+      [{b: 1, a: 2}, {a: 1}],
+    ];
+    for (const v of cases) {
+      expect(canonicalJson(v)).toBe(canonicalize(v));
+      expect(canonicalJson(v)).toBe(referenceCanonicalJson(v));
+    }
+    const sorted = {a: {b: 1, c: 2}};
+    expect(canonicalJson(sorted)).toBe('{"a":{"b":1,"c":2}}');
+  });
+
   it('edge values take the reference path with the reference result or error', () => {
     class WithToJson {
       toJSON() {
