@@ -1,7 +1,7 @@
 import {HardstopError} from '../kernel/errors.js';
 import {NetworkIndex} from '../network/network-index.js';
 import {decideItem} from '../pipeline/decide.js';
-import type {CanonicalEvent} from '../pipeline/event.js';
+import type {StoredEvent} from '../pipeline/event.js';
 import {instantOf} from '../pipeline/rule-context.js';
 import {explain, formatExplain} from '../rules/explain.js';
 import {ReplayRepo} from '../store/replay-repo.js';
@@ -25,7 +25,7 @@ export function explainAlert(ctx: AppContext, alertId: string, version: number |
   const raw = eventRow ? repo.rawItem(eventRow.raw_id) : undefined;
   if (!eventRow || !raw) throw new HardstopError('REPLAY_INPUT_MISSING', `the event ${v.event_id} or its raw item is missing from the store`);
   const inputs = loadDecisionInputs(ctx, store);
-  const stored = JSON.parse(eventRow.event_json) as CanonicalEvent;
+  const stored = JSON.parse(eventRow.event_json) as StoredEvent;
   const configured = inputs.sourcesConfig.sources.find((s) => s.id === stored.source_id);
   if (!configured) throw new HardstopError('SOURCE_UNKNOWN', `source ${stored.source_id} of this alert is no longer in config/sources.yaml`);
   const source = {...configured, tier: stored.tier, trust_tier: stored.trust_tier, classification_floor: stored.classification_floor, weighting_bias: stored.weighting_bias};

@@ -4,11 +4,13 @@
  * Conventions:
  * - Every instant is canonical text (`YYYY-MM-DDTHH:MM:SS[.ffffff]Z`, kernel/time.ts) or null.
  * - Trust fields are integers (validated upstream, domain.md §10.2).
- * - The object is a plain JSON value: `canonicalJson(event)` is its stored/hashed form.
+ * - The object is a plain JSON value. Its stored and hashed form is `storedEventJson`: the
+ *   canonical JSON without `payload`, which is the raw item's payload (`raw_id`) and is pinned
+ *   by `payload_hash` (stored once, in raw_items).
  * - Link results are not part of the event (domain.md §6.5, persisted beside it); the
  *   reference's empty `facilities` / `lanes` / `shipments` lists are kept for shape parity.
  */
-import type {JsonValue} from '../kernel/canonical-json.js';
+import {canonicalJson, type JsonValue} from '../kernel/canonical-json.js';
 import type {SourceType, Tier} from '../sources/types.js';
 
 /** Event types, in the category order of pipeline.md §1.4. */
@@ -107,4 +109,11 @@ export interface CanonicalEvent {
   facilities: string[];
   lanes: string[];
   shipments: string[];
+}
+
+/** The stored event document: the canonical JSON of the event without its payload. */
+export type StoredEvent = Omit<CanonicalEvent, 'payload'>;
+
+export function storedEventJson(event: CanonicalEvent): string {
+  return canonicalJson({...event, payload: undefined});
 }

@@ -18,7 +18,7 @@ import {setRawItemStatus} from '../store/raw-items-repo.js';
 import {insertSourceRun} from '../store/source-runs-repo.js';
 import {buildAlertVersion} from './alert.js';
 import {findExistingIncident} from './correlate.js';
-import type {CanonicalEvent} from './event.js';
+import {type CanonicalEvent, storedEventJson} from './event.js';
 import {instantOf} from './rule-context.js';
 import {decideItem, type DecisionEnv} from './decide.js';
 import type {LinkResult} from './link.js';
@@ -100,7 +100,7 @@ function storedLink(link: LinkResult): Omit<LinkResult, 'mentions' | 'facility_e
 }
 
 function eventRowOf(event: CanonicalEvent, link: LinkResult | null, suppressed: boolean, decidedAt: string, runGroupId: string) {
-  const eventJson = canonicalJson(event);
+  const eventJson = storedEventJson(event);
   return {
     event_id: event.event_id,
     raw_id: event.raw_id,

@@ -18,7 +18,7 @@ import {ReplayRepo} from '../store/replay-repo.js';
 import {type AlertDocument, buildAlertVersion} from './alert.js';
 import {findExistingIncident} from './correlate.js';
 import {candidateOf, decideItem} from './decide.js';
-import type {CanonicalEvent} from './event.js';
+import {type StoredEvent, storedEventJson} from './event.js';
 import {verifyIncidentEvidence} from './evidence.js';
 import {INGEST_EXTERNAL_OPERATOR} from './ingest-external.js';
 import {instantOf} from './rule-context.js';
@@ -97,7 +97,7 @@ function finding(strict: boolean, code: string, message: string, hint?: string):
   return {code, severity: strict ? 'error' : 'warning', message, hint};
 }
 
-function sourceFor(event: CanonicalEvent, sources: readonly ResolvedSource[]): ResolvedSource {
+function sourceFor(event: StoredEvent, sources: readonly ResolvedSource[]): ResolvedSource {
   const current = sources.find((s) => s.id === event.source_id);
   // The trust values the event carried are inputs of the decision: replay uses them, not
   // whatever the source says today.
@@ -206,7 +206,7 @@ export function replayIncident(store: Store, alertId: string, current: ReplayCur
     if (contentHashOf(candidateOf(raw)) !== raw.content_hash) {
       diagnostics.push(finding(strict, 'RAW_ITEM_ALTERED', `raw item ${raw.raw_id} no longer matches its content hash ${raw.content_hash.slice(0, 12)}`));
     }
-    const storedEvent = JSON.parse(eventRow.event_json) as CanonicalEvent;
+    const storedEvent = JSON.parse(eventRow.event_json) as StoredEvent;
     const now = instantOf(v.decided_at)!;
     const decision = decideItem(raw, sourceFor(storedEvent, current.sources), {
       tables: {index: current.index, shipmentsById: current.shipmentsById, config: current.config, now},
@@ -214,8 +214,8 @@ export function replayIncident(store: Store, alertId: string, current: ReplayCur
       sourceRules: current.sourceRules,
       noSuppress: false,
     });
-    const recomputedEventHash = sha256Hex(canonicalJson(decision.event));
-    if (recomputedEventHash !== eventRow.event_hash) result.differences.push(...diffValues(storedEvent, decision.event, 'event'));
+    const recomputedEventHash = sha256Hex(storedEventJson(decision.event));
+    if (recomputedEventHash !== eventRow.event_hash) result.differences.push(...diffValues(storedEvent, {...decision.event, payload: undefined}, 'event'));
     if (decision.kind !== 'alert') {
       result.differences.push({field: 'suppressed', stored: false, recomputed: true});
       previous = storedDoc;

@@ -4,6 +4,7 @@ import {afterAll, describe, expect, it} from 'vitest';
 import {compileSourceRules} from '../../src/app/decision-inputs.js';
 import {Home} from '../../src/config/home.js';
 import {RUNTIME_DEFAULTS} from '../../src/config/runtime.js';
+import {canonicalJson, sha256Hex} from '../../src/kernel/canonical-json.js';
 import {PinnedClock} from '../../src/kernel/clock.js';
 import {RunGroup} from '../../src/kernel/run-group.js';
 import type {RunRecord} from '../../src/kernel/run-record.js';
@@ -290,6 +291,24 @@ describe('processing order (§0.2): insertion order does not matter', () => {
     const spill = incidents(e).find((r) => r.correlation_key.startsWith('SPILL|'))!;
     expect(spill.update_count).toBe(2);
     expect(JSON.parse(spill.alert_json).summary).toBe('Crews still containing acid spill in Avon, IN');
+  });
+});
+
+describe('stored documents are stored once', () => {
+  it('an event row holds the event without its payload; event_hash is the hash of that row; the payload is the raw item\'s', async () => {
+    const e = env();
+    e.insert([{source: 'gov_feed', guid: 'g-store', title: 'Chemical spill closes plant in Avon, IN', summary: 'Crews respond.', published: '2025-12-29T10:00:00Z'}]);
+    await e.run();
+    const row = e.store.db.prepare('SELECT e.event_json, e.event_hash, r.payload_json FROM events e JOIN raw_items r ON r.raw_id = e.raw_id').get() as {
+      event_json: string;
+      event_hash: string;
+      payload_json: string;
+    };
+    const stored = JSON.parse(row.event_json) as Record<string, unknown>;
+    expect(stored).not.toHaveProperty('payload');
+    expect(row.event_hash).toBe(sha256Hex(row.event_json));
+    expect(row.event_json).toBe(canonicalJson(stored));
+    expect(stored.payload_hash).toBe(sha256Hex(canonicalJson(JSON.parse(row.payload_json))));
   });
 });
 
