@@ -25,6 +25,45 @@ export function findExistingIncident(candidates: readonly IncidentRow[], eventTi
   return null;
 }
 
+/** Candidate order: latest event time first (none last), then alert id (the store's order). */
+function candidateOrder(a: IncidentRow, b: IncidentRow): number {
+  const x = a.last_event_time;
+  const y = b.last_event_time;
+  if (x !== y) {
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return x > y ? -1 : 1;
+  }
+  return a.alert_id < b.alert_id ? -1 : a.alert_id > b.alert_id ? 1 : 0;
+}
+
+/**
+ * The correlation candidates of one write transaction: the stored projections for a set of
+ * keys, loaded with one query, then kept current as the transaction writes versions. Valid
+ * only inside that transaction (no other writer can change incidents meanwhile).
+ */
+export class CandidateIncidents {
+  private readonly byKey = new Map<string, IncidentRow[]>();
+
+  constructor(rows: readonly IncidentRow[]) {
+    for (const r of rows) this.record(r);
+  }
+
+  /** The first `limit` incidents with this key, in candidate order. */
+  candidates(key: string, limit: number): IncidentRow[] {
+    return (this.byKey.get(key) ?? []).slice(0, limit);
+  }
+
+  /** Adds an incident or replaces its projection (same alert id). */
+  record(row: IncidentRow): void {
+    if (row.correlation_key === null) return;
+    const list = (this.byKey.get(row.correlation_key) ?? []).filter((r) => r.alert_id !== row.alert_id);
+    list.push(row);
+    list.sort(candidateOrder);
+    this.byKey.set(row.correlation_key, list);
+  }
+}
+
 function appendUnique(a: readonly (string | null)[], b: readonly (string | null)[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];

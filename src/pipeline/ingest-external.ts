@@ -17,10 +17,10 @@ import {DecisionsRepo, type PendingRawItem, pendingRawItems} from '../store/deci
 import {setRawItemStatus} from '../store/raw-items-repo.js';
 import {insertSourceRun} from '../store/source-runs-repo.js';
 import {buildAlertVersion} from './alert.js';
-import {findExistingIncident} from './correlate.js';
+import {CandidateIncidents, findExistingIncident} from './correlate.js';
 import {type CanonicalEvent, storedEventJson} from './event.js';
 import {instantOf} from './rule-context.js';
-import {decideItem, type DecisionEnv} from './decide.js';
+import {decideItem, type DecisionEnv, type ItemDecision} from './decide.js';
 import type {LinkResult} from './link.js';
 
 export const INGEST_EXTERNAL_OPERATOR = 'hardstop.ingest@1.0.0';
@@ -175,8 +175,9 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   // verdict or alert version + evidence payload, and raw-item status land together or not at
   // all). A crash (SIGKILL) loses only the uncommitted chunk, whose raw items are still NEW and
   // are decided again by the next run; nothing committed is lost. Evidence files are written
-  // after their chunk commits, as regenerable copies. Item k+1 reads item k's rows through the
-  // same connection, so correlation sees every earlier item exactly as with per-item commits.
+  // after their chunk commits, as regenerable copies. Item k+1 sees item k's incident through the
+  // chunk's CandidateIncidents, so correlation sees every earlier item exactly as with per-item
+  // commits.
   // One transaction function for all items (better-sqlite3 nests it as a SAVEPOINT): creating
   // a wrapper per item cost more than the savepoint itself.
   const inSavepoint = store.db.transaction((fn: () => unknown) => fn());
@@ -196,8 +197,12 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   try {
     for (let start = 0; start < items.length; start += ITEMS_PER_TRANSACTION) {
       const chunk = items.slice(start, start + ITEMS_PER_TRANSACTION);
+      // Decisions are pure: made before the write lock is taken. Correlation then reads the
+      // chunk's candidate incidents with one query inside the transaction.
+      const decided = chunk.map((item) => ({item, decision: tryDecide(item)}));
       store.write(() => {
-        for (const item of chunk) decideOne(item);
+        const incidents = candidatesFor(decided.map((d) => d.decision));
+        for (const d of decided) commitOne(d.item, d.decision, incidents);
       });
       for (const f of pendingFiles) evidenceFiles.push(writeEvidenceFile(evidenceDir, f.name, f.content));
       pendingFiles = [];
@@ -207,12 +212,31 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
     if (wal) store.db.pragma(`synchronous = ${Number(previousSync)}`);
   }
 
-  function decideOne(item: PendingRawItem): void {
+  function tryDecide(item: PendingRawItem): ItemDecision | Error {
+    try {
+      return decideItem(item, sourceById.get(item.source_id)!, env);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  function candidatesFor(decisions: readonly (ItemDecision | Error)[]): CandidateIncidents {
+    const keys = new Set<string>();
+    let limit = 0;
+    for (const d of decisions) {
+      if (d instanceof Error || d.kind !== 'alert') continue;
+      keys.add(d.correlation.key);
+      limit = Math.max(limit, d.correlation.max_candidates);
+    }
+    return new CandidateIncidents(repo.correlationCandidates([...keys], limit));
+  }
+
+  function commitOne(item: PendingRawItem, d: ItemDecision | Error, incidents: CandidateIncidents): void {
     const source = sourceById.get(item.source_id)!;
     const sc = perSource.get(source.id)!;
     rawRefs.push({id: `raw-item:${item.source_id}:${item.raw_id}`, hash: item.content_hash});
     try {
-      const d = decideItem(item, source, env);
+      if (d instanceof Error) throw d;
       const {event, link} = d;
       for (const x of d.diagnostics) if (x.severity !== 'info') diagnostics.push({...x, details: {...x.details, raw_id: item.raw_id}});
       if (d.kind === 'suppressed') {
@@ -251,7 +275,7 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
       }
       const {score, classify, quality, correlation} = d;
       const eventTime = instantOf(event.event_time) ?? now;
-      const existing = findExistingIncident(repo.correlationCandidates(correlation.key, correlation.max_candidates), eventTime, correlation.window_micros);
+      const existing = findExistingIncident(incidents.candidates(correlation.key, correlation.max_candidates), eventTime, correlation.window_micros);
       const build = buildAlertVersion({
         event,
         link,
@@ -273,6 +297,7 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
         setRawItemStatus(store, item.raw_id, 'NORMALIZED', null, decidedAt, group.id);
         return c;
       });
+      incidents.record(build.incident);
       if (created) {
         sc.events_created++;
         counts.events_created++;

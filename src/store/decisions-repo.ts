@@ -68,6 +68,10 @@ export interface AlertVersionRow {
   run_group_id: string;
 }
 
+/** The projection columns correlation reads (all but the stored document). */
+const CORRELATION_COLUMNS = `alert_id, correlation_key, first_event_id, first_seen, last_seen, last_event_time, current_version, classification, impact_score,
+  risk_type, summary, status, source_id, tier, trust_tier, update_count, root_event_ids_json, scope_json, '' AS alert_json`;
+
 /** SQL for events, suppression audit, incidents and their immutable alert versions. */
 export class DecisionsRepo {
   private readonly stmts;
@@ -80,20 +84,16 @@ export class DecisionsRepo {
          VALUES (@event_id, @raw_id, @source_id, @canonical_id, @event_type, @event_time, @title, @event_json, @event_hash, @link_json, @suppressed, @decided_at, @run_group_id)
          ON CONFLICT(event_id) DO NOTHING`,
       ),
-      eventExists: db.prepare('SELECT 1 FROM events WHERE event_id = ?'),
       insertAudit: db.prepare(
         `INSERT OR REPLACE INTO suppression_audit (event_id, raw_id, source_id, decided_at, rule_pack_hash, primary_rule_id, primary_reason_code, matches_json, run_group_id)
          VALUES (@event_id, @raw_id, @source_id, @decided_at, @rule_pack_hash, @primary_rule_id, @primary_reason_code, @matches_json, @run_group_id)`,
       ),
-      candidates: db.prepare(
-        `SELECT * FROM incidents WHERE correlation_key = ? ORDER BY last_event_time IS NULL, last_event_time DESC, alert_id ASC LIMIT ?`,
-      ),
       correlationCandidates: db.prepare(
-        `SELECT alert_id, correlation_key, first_event_id, first_seen, last_seen, last_event_time, current_version, classification, impact_score,
-                risk_type, summary, status, source_id, tier, trust_tier, update_count, root_event_ids_json, scope_json, '' AS alert_json
-         FROM incidents WHERE correlation_key = ? ORDER BY last_event_time IS NULL, last_event_time DESC, alert_id ASC LIMIT ?`,
+        `SELECT ${CORRELATION_COLUMNS} FROM (
+           SELECT ${CORRELATION_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY correlation_key ORDER BY last_event_time IS NULL, last_event_time DESC, alert_id ASC) AS rank
+           FROM incidents WHERE correlation_key IN (SELECT value FROM json_each(?))
+         ) WHERE rank <= ?`,
       ),
-      incident: db.prepare('SELECT * FROM incidents WHERE alert_id = ?'),
       upsertIncident: db.prepare(
         `INSERT INTO incidents (alert_id, correlation_key, first_event_id, first_seen, last_seen, last_event_time, current_version, classification, impact_score, risk_type, summary, status, source_id, tier, trust_tier, update_count, root_event_ids_json, scope_json, alert_json)
          VALUES (@alert_id, @correlation_key, @first_event_id, @first_seen, @last_seen, @last_event_time, @current_version, @classification, @impact_score, @risk_type, @summary, @status, @source_id, @tier, @trust_tier, @update_count, @root_event_ids_json, @scope_json, @alert_json)
@@ -114,30 +114,19 @@ export class DecisionsRepo {
     return this.stmts.insertEvent.run(row).changes > 0;
   }
 
-  eventExists(eventId: string): boolean {
-    return this.stmts.eventExists.get(eventId) !== undefined;
-  }
-
   insertSuppressionAudit(row: SuppressionAuditRow): void {
     this.stmts.insertAudit.run(row);
   }
 
-  /** Incidents with this key, most recent event time first, then alert id. */
-  candidates(key: string, limit: number): IncidentRow[] {
-    return this.stmts.candidates.all(key, limit) as IncidentRow[];
-  }
-
   /**
-   * The same rows and order as `candidates`, but `alert_json` comes back empty: correlation and
-   * the next alert version read only the projection's other columns, and the stored document
-   * (up to tens of KB) was most of the cost of this query on the hot path.
+   * For many keys at once, the first `limit` rows per key, most recent event time first
+   * (no time last), then alert id (in no
+   * particular order overall), with `alert_json` empty: correlation and the next alert version
+   * read only the projection's other columns.
    */
-  correlationCandidates(key: string, limit: number): IncidentRow[] {
-    return this.stmts.correlationCandidates.all(key, limit) as IncidentRow[];
-  }
-
-  incident(alertId: string): IncidentRow | undefined {
-    return this.stmts.incident.get(alertId) as IncidentRow | undefined;
+  correlationCandidates(keys: readonly string[], limit: number): IncidentRow[] {
+    if (keys.length === 0) return [];
+    return this.stmts.correlationCandidates.all(JSON.stringify(keys), limit) as IncidentRow[];
   }
 
   /** Appends a version and moves the projection to it, in the caller's transaction. */

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {canonicalJson} from '../../src/kernel/canonical-json.js';
 import {MICROS_PER_DAY, MICROS_PER_HOUR, parseIsoInstant} from '../../src/kernel/time.js';
 import {buildAlertVersion, type AlertBuildInput} from '../../src/pipeline/alert.js';
-import {type AlertScope, earlierInstant, findExistingIncident, laterInstant, mergeClassification, mergeScope, parseScope} from '../../src/pipeline/correlate.js';
+import {type AlertScope, CandidateIncidents, earlierInstant, findExistingIncident, laterInstant, mergeClassification, mergeScope, parseScope} from '../../src/pipeline/correlate.js';
 import type {IncidentRow} from '../../src/store/decisions-repo.js';
 
 /** Correlation (pipeline.md §8): merge vectors M-1..M-3, the event-time window (COR-4), COR-5. */
@@ -266,5 +266,30 @@ describe('first seen / latest event time (§8.3)', () => {
     expect(laterInstant(null, '2025-12-02T00:00:00Z')).toBe('2025-12-02T00:00:00Z');
     expect(laterInstant('2025-12-02T00:00:00Z', null)).toBe('2025-12-02T00:00:00Z');
     expect(laterInstant('garbage', '2025-12-02T00:00:00Z')).toBe('2025-12-02T00:00:00Z');
+  });
+});
+
+describe('CandidateIncidents: the store order, kept current inside one transaction', () => {
+  it('orders latest event time first, no time last, ties by alert id; limit per call', () => {
+    const c = new CandidateIncidents([
+      incident({alert_id: 'A-2', last_event_time: '2025-12-02T00:00:00Z'}),
+      incident({alert_id: 'A-9', last_event_time: null}),
+      incident({alert_id: 'A-1', last_event_time: '2025-12-02T00:00:00Z'}),
+      incident({alert_id: 'A-3', last_event_time: '2025-12-03T00:00:00Z'}),
+      incident({alert_id: 'B-1', correlation_key: 'other'}),
+    ]);
+    expect(c.candidates('K', 10).map((r) => r.alert_id)).toEqual(['A-3', 'A-1', 'A-2', 'A-9']);
+    expect(c.candidates('K', 2).map((r) => r.alert_id)).toEqual(['A-3', 'A-1']);
+    expect(c.candidates('other', 5).map((r) => r.alert_id)).toEqual(['B-1']);
+    expect(c.candidates('none', 5)).toEqual([]);
+  });
+
+  it('record replaces an incident by alert id and re-sorts; new incidents join their key', () => {
+    const c = new CandidateIncidents([incident({alert_id: 'A-1', last_event_time: '2025-12-01T00:00:00Z'}), incident({alert_id: 'A-2', last_event_time: '2025-12-02T00:00:00Z'})]);
+    c.record(incident({alert_id: 'A-1', last_event_time: '2025-12-05T00:00:00Z', current_version: 2}));
+    c.record(incident({alert_id: 'A-0', last_event_time: '2025-12-04T00:00:00Z'}));
+    const rows = c.candidates('K', 10);
+    expect(rows.map((r) => r.alert_id)).toEqual(['A-1', 'A-0', 'A-2']);
+    expect(rows[0].current_version).toBe(2);
   });
 });
