@@ -92,9 +92,10 @@ function sortedView(v: unknown): unknown {
       if (Array.isArray(v)) {
         let out: unknown[] = v;
         for (let i = 0; i < v.length; i++) {
-          if (!(i in v)) throw SLOW;
           const x: unknown = v[i];
-          if (x === undefined) throw SLOW;
+          // Strings and finite numbers inline: geometry arrays hold thousands of them.
+          if (typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x))) continue;
+          if (x === undefined || !(i in v)) throw SLOW;
           const y = sortedView(x);
           if (y !== x) {
             if (out === v) out = v.slice();

@@ -4,7 +4,7 @@ import type {AlertVersionRow, IncidentRow} from '../store/decisions-repo.js';
 import {confidenceScore} from './confidence.js';
 import {type AlertScope, earlierInstant, laterInstant, mergeClassification, mergeScope, parseScope} from './correlate.js';
 import type {CanonicalEvent} from './event.js';
-import {buildIncidentEvidence, evidenceFileName, type IncidentEvidencePayload} from './evidence.js';
+import {evidenceFileName, type IncidentEvidencePayload, serializeIncidentEvidence} from './evidence.js';
 import {alertId as makeAlertId} from './ids.js';
 import {type LinkResult, renderLinkingNotes} from './link.js';
 import type {QualityResult} from './quality.js';
@@ -14,10 +14,10 @@ export const ALERT_MODEL_VERSION = 'hardstop-ts-v1';
 
 const RECOMMENDED_ACTIONS = [
   {
-    id: 'ACT-VERIFY',
     description: 'Verify status with responsible operator or facility.',
-    owner_role: 'Operations / Supply Chain',
     due_within_hours: 4,
+    id: 'ACT-VERIFY',
+    owner_role: 'Operations / Supply Chain',
   },
 ];
 
@@ -125,7 +125,7 @@ export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
   const rootIds = existing ? [...new Set([...(JSON.parse(existing.root_event_ids_json) as string[]), event.event_id])].sort() : [event.event_id];
   const version = existing ? existing.current_version + 1 : 1;
 
-  const evidenceCore = buildIncidentEvidence({
+  const {payload: evidenceCore, json: evidenceJson} = serializeIncidentEvidence({
     alertId,
     correlationKey: key,
     event: {event_id: event.event_id, event_type: event.type, title: event.title, event_time: eventTime, published_at: event.published_at},
@@ -153,55 +153,57 @@ export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
   });
   const correlationNote = existing ? `Correlated to existing alert_id=${alertId} via key=${key}` : `Created new correlated alert via key=${key}`;
   const conf = confidenceScore(link.link_confidence);
+  // Keys in code-unit order at every level: canonicalJson then writes the document without
+  // building a sorted copy (AlertDocument lists the fields by meaning).
   const document: AlertDocument = {
     alert_id: alertId,
-    version,
-    status: existing ? 'UPDATED' : 'OPEN',
-    risk_type: existing ? existing.risk_type : event.type,
     classification,
-    impact_score: input.score.score,
     confidence_score_bp: conf.confidence_score_bp,
-    summary: event.title,
-    root_event_id: existing ? existing.first_event_id : event.event_id,
-    root_event_ids: rootIds,
-    latest_event_id: event.event_id,
-    correlation: {key, rule_id: correlation.rule_id, action},
-    first_seen: firstSeen,
-    last_seen: input.decidedAt,
-    last_event_time: lastEventTime,
-    update_count: existing ? existing.update_count + 1 : 0,
-    scope,
-    source: {id: event.source_id, tier: event.tier, trust_tier: event.trust_tier, raw_id: input.rawItem.raw_id, url: event.url},
-    reasoning,
-    recommended_actions: RECOMMENDED_ACTIONS,
+    correlation: {action, key, rule_id: correlation.rule_id},
+    decided_at: input.decidedAt,
     evidence: {
       diagnostics: {
-        link_confidence: link.link_confidence,
-        link_provenance: link.link_provenance,
         impact_score: input.score.score,
         impact_score_breakdown: input.score.breakdown,
         impact_score_rationale: {
-          contributions: input.score.contributions.map((c) => ({rule_id: c.rule_id, file: c.file, line: c.line, add: c.add, rationale: c.rationale})),
           base: input.score.base,
-          raw: input.score.raw,
           capped: input.score.capped,
+          classification_rule: {file: input.classify.file, line: input.classify.line, rule_id: input.classify.rule_id},
+          contributions: input.score.contributions.map((c) => ({add: c.add, file: c.file, line: c.line, rationale: c.rationale, rule_id: c.rule_id})),
           flags: input.score.flags,
-          classification_rule: {rule_id: input.classify.rule_id, file: input.classify.file, line: input.classify.line},
+          raw: input.score.raw,
         },
+        link_confidence: link.link_confidence,
+        link_provenance: link.link_provenance,
         quality_validation: input.quality.quality_validation,
         shipments_total_linked: scope.shipments_total_linked,
         shipments_truncated: scope.shipments_truncated,
       },
-      linking_notes: dedupeKeepFirst([...renderLinkingNotes(link.linking_notes), correlationNote, ...evidenceCore.merge_summary]),
       incident_evidence: {
         artifact_hash: evidenceCore.artifact_hash,
         artifact_path: `output/incidents/${evidenceFile}`,
         merge_reasons: evidenceCore.merge_reasons,
         merge_summary: evidenceCore.merge_summary,
       },
+      linking_notes: dedupeKeepFirst([...renderLinkingNotes(link.linking_notes), correlationNote, ...evidenceCore.merge_summary]),
     },
-    decided_at: input.decidedAt,
+    first_seen: firstSeen,
+    impact_score: input.score.score,
+    last_event_time: lastEventTime,
+    last_seen: input.decidedAt,
+    latest_event_id: event.event_id,
     model_version: ALERT_MODEL_VERSION,
+    reasoning,
+    recommended_actions: RECOMMENDED_ACTIONS,
+    risk_type: existing ? existing.risk_type : event.type,
+    root_event_id: existing ? existing.first_event_id : event.event_id,
+    root_event_ids: rootIds,
+    scope,
+    source: {id: event.source_id, raw_id: input.rawItem.raw_id, tier: event.tier, trust_tier: event.trust_tier, url: event.url},
+    status: existing ? 'UPDATED' : 'OPEN',
+    summary: event.title,
+    update_count: existing ? existing.update_count + 1 : 0,
+    version,
   };
   const alertJson = canonicalJson(document);
   const incident: IncidentRow = {
@@ -235,7 +237,7 @@ export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
     decided_at: input.decidedAt,
     alert_json: alertJson,
     alert_hash: sha256Hex(alertJson),
-    evidence_json: canonicalJson(evidenceCore),
+    evidence_json: evidenceJson,
     evidence_hash: evidenceCore.artifact_hash,
     run_group_id: input.runGroupId,
   };

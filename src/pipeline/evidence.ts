@@ -139,30 +139,31 @@ export function mergeReasons(
   const withinWindow = now !== null && last !== null && now.micros - last.micros <= windowHours * MICROS_PER_HOUR;
   const sharedFacilities = sortedIntersection(incoming.facilities, existingScope.facilities);
   const sharedLanes = sortedIntersection(incoming.lanes, existingScope.lanes);
+  // Keys in code-unit order (canonicalJson writes them without a sorted copy).
   return [
     {
       code: 'CORRELATION_KEY_MATCH',
-      message: 'Correlation key matched existing alert',
-      matched: true,
       details: {correlation_key: correlationKey},
+      matched: true,
+      message: 'Correlation key matched existing alert',
     },
     {
       code: 'TEMPORAL_OVERLAP',
-      message: `Existing alert seen within ${windowHours}h window`,
-      matched: withinWindow,
       details: {existing_last_seen_utc: existing.last_seen, window_hours: windowHours},
+      matched: withinWindow,
+      message: `Existing alert seen within ${windowHours}h window`,
     },
     {
       code: 'SHARED_FACILITIES',
-      message: sharedFacilities.length > 0 ? `Shared facilities: ${sharedFacilities.join(', ')}` : 'No shared facilities',
-      matched: sharedFacilities.length > 0,
       details: {shared: sharedFacilities},
+      matched: sharedFacilities.length > 0,
+      message: sharedFacilities.length > 0 ? `Shared facilities: ${sharedFacilities.join(', ')}` : 'No shared facilities',
     },
     {
       code: 'SHARED_LANES',
-      message: sharedLanes.length > 0 ? `Shared lanes: ${sharedLanes.join(', ')}` : 'No shared lanes',
-      matched: sharedLanes.length > 0,
       details: {shared: sharedLanes},
+      matched: sharedLanes.length > 0,
+      message: sharedLanes.length > 0 ? `Shared lanes: ${sharedLanes.join(', ')}` : 'No shared lanes',
     },
   ];
 }
@@ -170,13 +171,28 @@ export function mergeReasons(
 // ---------------------------------------------------------------------------------------
 // §10.2 payload, §10.5 hash
 
-/** SHA-256 of the canonical JSON of the payload without `artifact_hash` (§10.5). */
-export function evidenceHash(payload: Omit<IncidentEvidencePayload, 'artifact_hash'> | IncidentEvidencePayload): string {
-  const {artifact_hash: _omit, ...rest} = payload as IncidentEvidencePayload;
-  return sha256Hex(canonicalJson(rest));
+/** The payload and its canonical JSON (the stored text and the file content). */
+export interface SerializedEvidence {
+  payload: IncidentEvidencePayload;
+  json: string;
 }
 
 export function buildIncidentEvidence(input: EvidenceInput): IncidentEvidencePayload {
+  return serializeIncidentEvidence(input).payload;
+}
+
+/**
+ * Builds the payload and serializes it once: `artifact_hash` is the code-unit-smallest key, so
+ * the canonical JSON of the payload is the hashed body's with that member put first.
+ */
+export function serializeIncidentEvidence(input: EvidenceInput): SerializedEvidence {
+  const body = evidenceBody(input);
+  const bodyJson = canonicalJson(body);
+  const hash = sha256Hex(bodyJson);
+  return {payload: {...body, artifact_hash: hash}, json: `{"artifact_hash":"${hash}",${bodyJson.slice(1)}`};
+}
+
+function evidenceBody(input: EvidenceInput): Omit<IncidentEvidencePayload, 'artifact_hash'> {
   const windowHours = input.windowHours ?? DEFAULT_WINDOW_HOURS;
   if (!Number.isInteger(windowHours) || windowHours < 0) {
     throw new RangeError(`incident evidence: window_hours must be a non-negative integer, got ${windowHours}`);
@@ -188,10 +204,11 @@ export function buildIncidentEvidence(input: EvidenceInput): IncidentEvidencePay
   const existingScope = scopeLists(existing?.scope);
   const reasons = existing ? mergeReasons(input.correlationKey, generated, existing, incoming, windowHours) : [];
 
+  // Keys in code-unit order at every level (canonicalJson writes them without a sorted copy).
   const body: Omit<IncidentEvidencePayload, 'artifact_hash'> = {
     artifact_version: INCIDENT_EVIDENCE_VERSION,
-    kind: INCIDENT_EVIDENCE_KIND,
     correlation_key: input.correlationKey,
+    determinism_mode: input.determinismMode,
     generated_at_utc: generated,
     inputs: {
       alert_id: input.alertId,
@@ -200,6 +217,7 @@ export function buildIncidentEvidence(input: EvidenceInput): IncidentEvidencePay
         ? {alert_id: existing.alert_id, last_seen_utc: existing.last_seen, root_event_ids: [...existing.root_event_ids]}
         : {alert_id: null, last_seen_utc: null, root_event_ids: []},
     },
+    kind: INCIDENT_EVIDENCE_KIND,
     merge_reasons: reasons,
     merge_summary: reasons.filter((r) => r.matched).map((r) => r.message),
     overlap: {
@@ -208,13 +226,12 @@ export function buildIncidentEvidence(input: EvidenceInput): IncidentEvidencePay
     },
     scope: {existing: existingScope, incoming},
     window_hours: windowHours,
-    determinism_mode: input.determinismMode,
   };
   const ctx = input.determinismContext;
   if (input.determinismMode === 'pinned' && ctx && Object.keys(ctx).length > 0) {
-    body.determinism_context = {seed: ctx.seed, timestamp_utc: ctx.timestamp_utc, run_id: ctx.run_id};
+    body.determinism_context = {run_id: ctx.run_id, seed: ctx.seed, timestamp_utc: ctx.timestamp_utc};
   }
-  return {...body, artifact_hash: evidenceHash(body)};
+  return body;
 }
 
 /** The file content: canonical JSON of the payload including `artifact_hash`. */

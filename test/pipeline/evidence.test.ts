@@ -8,9 +8,9 @@ import {
   evidenceBaseName,
   evidenceFileContent,
   evidenceFileName,
-  evidenceHash,
   evidenceTimeText,
   sanitizeEvidenceBaseName,
+  serializeIncidentEvidence,
   verifyIncidentEvidence,
   type EvidenceInput,
 } from '../../src/pipeline/evidence.js';
@@ -158,10 +158,13 @@ describe('incident evidence vectors (pipeline.md §10.6, outputs.md OUT-23/24)',
     expect(() => buildIncidentEvidence({...IE1_INPUT, windowHours: 1.5})).toThrow(RangeError);
   });
 
-  it('evidenceHash ignores artifact_hash itself', () => {
-    const p = buildIncidentEvidence(IE1_INPUT);
-    expect(evidenceHash(p)).toBe(p.artifact_hash);
-    expect(evidenceHash({...p, artifact_hash: 'x'})).toBe(p.artifact_hash);
+  it('the one-pass serialization is the canonical JSON of the payload, and it verifies', () => {
+    for (const input of [IE1_INPUT, IE2_INPUT, {...IE1_INPUT, existing: null}, {...IE2_INPUT, determinismMode: 'live' as const}]) {
+      const {payload, json} = serializeIncidentEvidence(input);
+      expect(json).toBe(canonicalJson(payload));
+      expect(json).toBe(evidenceFileContent(payload));
+      expect(verifyIncidentEvidence(JSON.parse(json), {strict: true}).verified).toBe(true);
+    }
   });
 });
 
