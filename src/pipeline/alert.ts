@@ -148,7 +148,7 @@ export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
     classification: newClass,
     impactScore: input.score.score,
     cap: input.quality.cap.cap,
-    capReasons: input.quality.reasons.filter((r) => r !== input.quality.floor_reason),
+    capReasons: input.quality.cap_reasons,
     floorReason: input.quality.floor_reason,
   });
   const correlationNote = existing ? `Correlated to existing alert_id=${alertId} via key=${key}` : `Created new correlated alert via key=${key}`;

@@ -99,7 +99,6 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
   if (verdict?.suppressed && verdict.primary) return {kind: 'suppressed', event, link, ctx, diagnostics, verdict};
   const score = env.pack.score(ctx);
   const classify = env.pack.classify(score.score, ctx);
-  const aq = config.alert_quality;
   const highImpact = detectHighImpactKeywords(highImpactText(event.title, event.raw_text));
   const packCap = env.pack.quality({
     ...ctx,
@@ -110,31 +109,19 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
   });
   const quality = applyQuality(
     {
-      facilities: link.facilities,
-      lanes: link.lanes,
-      shipments: link.shipments,
-      link_confidence: link.link_confidence,
+      facility_confidence: link.link_confidence.facility,
       facility_provenance: link.link_provenance.facility ?? null,
-      impact_score: score.score,
-      trust_tier: event.trust_tier,
       factors: {
         criticality: score.flags.includes('criticality'),
         lane_volume: score.flags.includes('lane_volume'),
         priority_shipments: score.flags.includes('priority_shipments'),
       },
-      title: event.title,
-      raw_text: event.raw_text,
+      high_impact: highImpact,
       base_classification: classify.classification,
       classification_floor: event.classification_floor,
-      high_impact: highImpact,
       pack_cap: packCap,
     },
-    {
-      min_confidence_class_1: aq.min_confidence_class_1,
-      min_confidence_class_2: aq.min_confidence_class_2,
-      min_confidence_ambiguous: aq.min_confidence_ambiguous,
-      allow_quality_override_floor: aq.allow_quality_override_floor,
-    },
+    {allow_quality_override_floor: config.alert_quality.allow_quality_override_floor},
   );
   // Without a matching correlate rule an item is an incident of its own: never a silent merge.
   const correlation = env.pack.correlate(ctx) ?? {

@@ -1,6 +1,6 @@
 /**
  * Small helpers that reproduce Python text semantics the reference relies on (regex classes,
- * truthiness, float formatting), for parity computations in normalization and quality.
+ * truthiness), for parity computations in normalization and quality.
  */
 
 /**
@@ -30,27 +30,4 @@ export function pyTruthy(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === 'object') return Object.keys(value as object).length > 0;
   return true;
-}
-
-/**
- * Python `format(x, '.2f')`: the exact binary value rounded to two decimals, exact ties
- * (x·8 an odd integer, e.g. 0.125) to even. `Number.prototype.toFixed` rounds those ties up.
- */
-export function pyFixed2(x: number): string {
-  const eighth = x * 8;
-  if (Number.isInteger(eighth) && Math.abs(eighth) % 2 === 1) {
-    const hundredths = x * 100; // exact: k + 0.5
-    const lower = Math.floor(hundredths);
-    const even = lower % 2 === 0 ? lower : lower + 1;
-    return (even / 100).toFixed(2);
-  }
-  return x.toFixed(2);
-}
-
-/**
- * Python `str(float)` / `repr(float)` for values in the ranges Hardstop prints (thresholds
- * and confidences): integral values keep `.0`. Values are assumed finite and ≥ 1e-4.
- */
-export function pyFloatRepr(x: number): string {
-  return Number.isInteger(x) ? x.toFixed(1) : String(x);
 }

@@ -2,7 +2,6 @@
  * Alert reasoning lines (pipeline.md §9.2, §9.4): structured entries `{code, params, text}`.
  * `text` keeps the reference's templates where the reference is right; where the reference
  * text misleads (pipeline.md P-19), the TS text states what actually changed the class.
- * `referenceReasoning` rebuilds the reference's plain lines for parity reports.
  */
 
 /** One reasoning entry. `params` holds only strings, integers, booleans and lists of those. */
@@ -57,28 +56,4 @@ export function reasoningLines(input: ReasoningInput): ReasonEntry[] {
 /** Display texts of the entries. */
 export function reasoningTexts(entries: readonly ReasonEntry[]): string[] {
   return entries.map((e) => e.text);
-}
-
-/**
- * The reference's reasoning lines (plain text) for parity reports: the same three base lines
- * followed by the quality lines exactly as the reference prints them (quality.ts
- * `reference_lines`).
- */
-export function referenceReasoning(input: {
-  eventType: string;
-  classification: number;
-  impactScore: number | null;
-  cap: number;
-  qualityReferenceLines: readonly string[];
-}): string[] {
-  const source =
-    input.impactScore === null
-      ? 'severity_guess (no network data)'
-      : `network_impact_score=${input.impactScore}, quality_cap=${input.cap}`;
-  return [
-    `Event type: ${input.eventType}`,
-    `Classification: ${input.classification} (from ${source})`,
-    'Scope derived from network entity matching.',
-    ...input.qualityReferenceLines,
-  ];
 }

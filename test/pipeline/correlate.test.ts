@@ -116,14 +116,9 @@ function buildInput(p: {existing: IncidentRow | null; link: AlertScope; score: n
     classify: {classification: p.cls, rule_id: 'c', file: 'classification.yaml', line: 1, when: null},
     quality: {
       classification: p.cls,
-      base_classification: p.cls,
-      capped_classification: p.cls,
       cap: {cap: p.policyBCap ?? 2},
-      high_impact: {},
-      reasons: [],
       cap_reasons: [],
       floor_reason: null,
-      reference_lines: [],
       quality_validation: {
         max_allowed_classification: p.policyBCap ?? 2,
         high_impact_factors_count: 0,
