@@ -95,13 +95,22 @@ function cmpStr(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function instantOf(canonical: string | null, text: string | null): EpochMicros | null {
-  for (const t of [canonical, text]) {
-    if (t === null || t.trim() === '') continue;
-    const p = parseIsoInstant(t);
-    if (p) return p.micros;
-  }
-  return null;
+/**
+ * The instant of a stored date: the canonical text, else the CSV text. Shipments share few
+ * distinct dates, so each distinct text is parsed once per build.
+ */
+function instantReader(): (canonical: string | null, text: string | null) => EpochMicros | null {
+  const parsed = new Map<string, EpochMicros | null>();
+  const parse = (t: string | null): EpochMicros | null => {
+    if (t === null || t.trim() === '') return null;
+    let v = parsed.get(t);
+    if (v === undefined) {
+      v = parseIsoInstant(t)?.micros ?? null;
+      parsed.set(t, v);
+    }
+    return v;
+  };
+  return (canonical, text) => parse(canonical) ?? parse(text);
 }
 
 /**
@@ -191,6 +200,7 @@ export class NetworkIndex {
       pushTo(this.lanesByFac, lane.origin_facility_id, lane);
       if (lane.dest_facility_id !== lane.origin_facility_id) pushTo(this.lanesByFac, lane.dest_facility_id, lane);
     }
+    const instantOf = instantReader();
     for (const s of snapshot.shipments) {
       pushTo(this.shipmentsByLn, s.lane_id, {
         shipment: s,
