@@ -1,5 +1,5 @@
 import type {Facility} from './model.js';
-import {bboxContains, loadGazetteer, planarDistance2, type County, type Gazetteer} from './geo/gazetteer.js';
+import {loadGazetteer, planarDistance2, type County, type Gazetteer} from './geo/gazetteer.js';
 import {cityKey, countyKey} from './geo/keys.js';
 import {normalizeStateCode} from './geo/states.js';
 
@@ -128,23 +128,13 @@ export function deriveFacilityGeo(f: Facility, gaz: Gazetteer = loadGazetteer())
   if (coordSource === 'none') problems.push('NO_COORDINATES');
 
   // Counties the city table names for this city.
-  const tableCounties: County[] = [];
-  let countyMissing = false;
-  for (const r of rows) {
-    const c = gaz.countyByStateKey.get(`${r[0]}|${countyKey(r[2])}`);
-    if (!c) {
-      countyMissing = true;
-      continue;
-    }
-    if (!tableCounties.some((x) => x.fips === c.fips)) tableCounties.push(c);
-  }
+  const {counties: tableCounties, missing: countyMissing} = stateCity ? gaz.cityCounties(stateCity) : {counties: [], missing: false};
 
-  let counties: County[] = [];
+  let counties: readonly County[] = [];
   let countySource: CountySource = 'none';
   let ambiguous = false;
   if (coordSource === 'csv' && lat !== null && lon !== null) {
-    const pool = state ? (gaz.countiesByState.get(state) ?? []) : [...gaz.countyByFips.values()];
-    const inside = pool.filter((c) => bboxContains(c.bbox, lat as number, lon as number));
+    const inside = gaz.countiesAt(state, lat, lon);
     if (inside.length > 0) {
       const confirmed = inside.filter((c) => tableCounties.some((t) => t.fips === c.fips));
       counties = [nearestCounty(confirmed.length > 0 ? confirmed : inside, lat, lon)];
@@ -174,9 +164,7 @@ export function deriveFacilityGeo(f: Facility, gaz: Gazetteer = loadGazetteer())
 
   const zones = new Set<string>();
   if (coordSource === 'csv' && lat !== null && lon !== null) {
-    const pool = gaz.zonesByState.get(state ?? '') ?? [];
-    for (const z of pool) {
-      if (!bboxContains(z.bbox, lat, lon)) continue;
+    for (const z of gaz.zonesAt(state ?? '', lat, lon)) {
       if (countyFips.length === 0 || z.fips.some((x) => countyFips.includes(x))) zones.add(z.code);
     }
   }

@@ -27,6 +27,13 @@ const INT_RE = /^[+-]?\d+$/;
 const FLOAT_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The canonical instant of a CSV date text (a date alone is the end of that day), null when it is not a date. */
+function canonicalInstant(v: string): string | null {
+  const p = DATE_RE.test(v) || /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(v) ? parseIsoInstant(v) : null;
+  if (!p) return null;
+  return formatInstant(p.dateOnly ? p.micros + (24 * 3600 - 1) * 1_000_000 : p.micros);
+}
+
 /** Collects the problems of one row; a row with any error is not loaded. */
 class RowCheck {
   readonly diags: Diagnostic[] = [];
@@ -84,17 +91,20 @@ class RowCheck {
     return n;
   }
 
-  /** A date or date-time; a date alone means the end of that day, 23:59:59 UTC. */
-  date(column: string): {text: string | null; instant: string | null} {
+  /**
+   * A date or date-time; a date alone means the end of that day, 23:59:59 UTC. `instants` holds
+   * the texts already converted in this load (shipments repeat a few dates many times).
+   */
+  date(column: string, instants: Map<string, string | null>): {text: string | null; instant: string | null} {
     const v = this.optional(column);
     if (v === null) return {text: null, instant: null};
-    const p = DATE_RE.test(v) || /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(v) ? parseIsoInstant(v) : null;
-    if (!p) {
-      this.push('CSV_DATE', column, `"${v}" is not a date`, 'use YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or ISO 8601 (2025-01-31T14:00:00Z)');
-      return {text: v, instant: null};
+    let instant = instants.get(v);
+    if (instant === undefined) {
+      instant = canonicalInstant(v);
+      instants.set(v, instant);
     }
-    const micros = p.dateOnly ? p.micros + (24 * 3600 - 1) * 1_000_000 : p.micros;
-    return {text: v, instant: formatInstant(micros)};
+    if (instant === null) this.push('CSV_DATE', column, `"${v}" is not a date`, 'use YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or ISO 8601 (2025-01-31T14:00:00Z)');
+    return {text: v, instant};
   }
 
   fk(column: string, value: string, known: ReadonlySet<string>, what: string, whereFile: string): void {
@@ -217,10 +227,11 @@ export function loadNetworkFiles(files: NetworkFiles, opts: {allowPartial: boole
   const laneIds = new Set(lanes.keys());
 
   const shipmentRows: {id: string; line: number; value: Shipment}[] = [];
+  const instants = new Map<string, string | null>();
   for (const rec of sTable.records) {
     const c = new RowCheck(sTable.file, rec);
-    const ship = c.date('ship_date');
-    const eta = c.date('eta_date');
+    const ship = c.date('ship_date', instants);
+    const eta = c.date('eta_date', instants);
     const s: Shipment = {
       shipment_id: c.required('shipment_id'),
       order_id: c.optional('order_id'),

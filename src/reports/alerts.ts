@@ -10,10 +10,11 @@ import {verifyIncidentEvidence} from '../pipeline/evidence.js';
 import {table} from '../sources/cli-format.js';
 import type {Store} from '../store/db.js';
 import {
-  type AlertSummaryRow,
   alertDetail,
   alertIdsWithPrefix,
-  alertSummaries,
+  alertRanks,
+  AlertSummaries,
+  type AlertSummaryRow,
   alertVersionHistory,
   latestFetchRuns,
   latestIngestRun,
@@ -96,11 +97,19 @@ function itemOf(r: AlertSummaryRow, payloads: VersionPayloads): AlertListItem {
   };
 }
 
-/** §6.2 list: filters before the limit, canonical order with the alert-id tie-breaker (R-12). */
+/**
+ * §6.2 list: filters before the limit, canonical order with the alert-id tie-breaker (R-12).
+ * Every matching alert is ranked from narrow columns; only the listed ones are read in full,
+ * in the same read transaction.
+ */
 export function listAlerts(store: Store, opts: AlertListOptions): AlertList {
+  return store.db.transaction(() => readAlertList(store, opts))();
+}
+
+function readAlertList(store: Store, opts: AlertListOptions): AlertList {
   const limit = opts.limit ?? DEFAULT_ALERTS_LIMIT;
   const start = opts.sinceMicros !== undefined && opts.sinceMicros !== null ? opts.now - opts.sinceMicros : null;
-  const rows = alertSummaries(store, {
+  const rows = alertRanks(store, {
     fromPrefix: start === null ? null : formatInstant(start).slice(0, 19),
     classification: opts.classification,
     sourceId: opts.sourceId,
@@ -120,8 +129,14 @@ export function listAlerts(store: Store, opts: AlertListOptions): AlertList {
       descNullsLast(a.last, b.last) ||
       (a.r.alert_id < b.r.alert_id ? -1 : a.r.alert_id > b.r.alert_id ? 1 : 0),
   );
+  const summaries = new AlertSummaries(store);
   const payloads = new VersionPayloads(store);
-  return {total: keyed.length, limit, items: keyed.slice(0, limit).map((k) => itemOf(k.r, payloads))};
+  const items = keyed.slice(0, limit).map((k) => {
+    const r = summaries.get(k.r.alert_id);
+    if (!r) throw new Error(`alerts list: alert ${k.r.alert_id} vanished while the list was read`);
+    return itemOf(r, payloads);
+  });
+  return {total: keyed.length, limit, items};
 }
 
 /** The stored alert documents of the listed alerts' current versions (for `--json`). */
@@ -211,6 +226,16 @@ function evidenceCheck(json: string, storedColumn: string): {verified: boolean; 
 
 const LOOKBACK_RUNS = 10;
 
+/** The stored alert document; {} when the version row is missing or its JSON unreadable. */
+function documentOf(json: string | null): Record<string, unknown> {
+  if (json === null) return {};
+  try {
+    return JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
 /** §6.2 detail, or a usage error (exit 2) naming close ids when the alert does not exist. */
 export function getAlertDetail(store: Store, alertId: string): AlertDetail {
   const row = alertDetail(store, alertId);
@@ -241,12 +266,7 @@ export function getAlertDetail(store: Store, alertId: string): AlertDetail {
       merge_summary: ev.merge_summary,
     };
   });
-  let document: Record<string, unknown>;
-  try {
-    document = JSON.parse(row.alert_json) as Record<string, unknown>;
-  } catch {
-    document = {};
-  }
+  const document = documentOf(row.alert_json);
   const current = history.find((h) => h.version === row.current_version);
   const currentCheck = current ? evidenceCheck(current.evidence_json, current.evidence_hash) : {verified: false, expected: null, merge_summary: []};
   const docEvidence = (document.evidence as {incident_evidence?: {artifact_hash?: string; artifact_path?: string}} | undefined)?.incident_evidence;

@@ -14,7 +14,7 @@ import {type ArtifactRef, batchRef, textRef, valueRef} from '../kernel/run-recor
 import {type EpochMicros, formatInstant, MICROS_PER_HOUR, parseIsoInstant} from '../kernel/time.js';
 import {verifyIncidentEvidence} from '../pipeline/evidence.js';
 import type {Store} from '../store/db.js';
-import {type AlertSummaryRow, alertSummaries, suppressedItems, VersionPayloads} from '../store/read-models-repo.js';
+import {type AlertRankRow, alertRanks, AlertSummaries, type AlertSummaryRow, suppressedCounts, VersionPayloads} from '../store/read-models-repo.js';
 import {writeFileAtomic} from './decisions.js';
 import {type BriefFormat, renderBrief} from './render-brief.js';
 
@@ -128,7 +128,7 @@ function byId(a: string, b: string): number {
 }
 
 interface Candidate {
-  row: AlertSummaryRow;
+  row: AlertRankRow;
   action: CorrelationAction;
   firstSeen: EpochMicros | null;
   lastSeen: EpochMicros | null;
@@ -148,7 +148,7 @@ function canonicalOrder(a: Candidate, b: Candidate): number {
   );
 }
 
-function actionOf(row: AlertSummaryRow): CorrelationAction {
+function actionOf(row: AlertRankRow): CorrelationAction {
   if (row.correlation_action === 'CREATED' || row.correlation_action === 'UPDATED') return row.correlation_action;
   return row.status === 'UPDATED' ? 'UPDATED' : 'CREATED';
 }
@@ -215,27 +215,42 @@ function evidenceSummary(payloads: VersionPayloads, row: AlertSummaryRow, reads:
   return {...payload, artifact_hash_verified: false, artifact_hash_expected: check.expected};
 }
 
-function entryOf(c: Candidate, payloads: VersionPayloads, cache: Map<string, BriefAlertEntry>, reads: Map<string, VersionRead>): BriefAlertEntry {
-  const hit = cache.get(c.row.alert_id);
-  if (hit) return hit;
-  const r = c.row;
-  const entry: BriefAlertEntry = {
-    alert_id: r.alert_id,
-    classification: r.classification,
-    impact_score: r.impact_score,
-    summary: r.summary,
-    correlation: {key: r.correlation_key ?? '', action: c.action, alert_id: r.alert_id},
-    scope: parseBriefScope(payloads.scope(r.alert_id)),
-    first_seen_utc: r.first_seen,
-    last_seen_utc: r.last_seen,
-    update_count: r.update_count ?? 0,
-    tier: r.tier,
-    trust_tier: r.trust_tier,
-    version: r.current_version,
-    evidence_summary: evidenceSummary(payloads, r, reads),
-  };
-  cache.set(r.alert_id, entry);
-  return entry;
+/** Builds the entries the brief lists, each alert once, and records the versions they read. */
+class EntryReader {
+  private readonly summaries: AlertSummaries;
+  private readonly payloads: VersionPayloads;
+  private readonly cache = new Map<string, BriefAlertEntry>();
+  readonly versionReads = new Map<string, VersionRead>();
+
+  constructor(store: Store) {
+    this.summaries = new AlertSummaries(store);
+    this.payloads = new VersionPayloads(store);
+  }
+
+  entry(c: Candidate): BriefAlertEntry {
+    const hit = this.cache.get(c.row.alert_id);
+    if (hit) return hit;
+    const r = this.summaries.get(c.row.alert_id);
+    // The window and the entries are read in one transaction: a ranked alert has its row.
+    if (!r) throw new Error(`brief: alert ${c.row.alert_id} vanished while the brief was read`);
+    const entry: BriefAlertEntry = {
+      alert_id: r.alert_id,
+      classification: r.classification,
+      impact_score: r.impact_score,
+      summary: r.summary,
+      correlation: {key: r.correlation_key ?? '', action: c.action, alert_id: r.alert_id},
+      scope: parseBriefScope(this.payloads.scope(r.alert_id)),
+      first_seen_utc: r.first_seen,
+      last_seen_utc: r.last_seen,
+      update_count: r.update_count ?? 0,
+      tier: r.tier,
+      trust_tier: r.trust_tier,
+      version: r.current_version,
+      evidence_summary: evidenceSummary(this.payloads, r, this.versionReads),
+    };
+    this.cache.set(r.alert_id, entry);
+    return entry;
+  }
 }
 
 /** Top 5 by count descending, then id ascending (R-12). */
@@ -266,15 +281,22 @@ export interface BriefReadSet {
   evidence: {id: string; hash: string}[];
 }
 
-/** Builds the model and reports what it read (for the RunRecord). */
+/**
+ * Builds the model and reports what it read (for the RunRecord). Every alert of the window is
+ * ranked from narrow columns; only the listed ones are read in full. One read transaction, so
+ * the counts and the entries describe the same store state.
+ */
 export function buildBriefWithReads(store: Store, opts: BriefOptions): {model: BriefModel; reads: BriefReadSet} {
   if (!Number.isInteger(opts.limit) || opts.limit < 0) throw new RangeError(`brief: limit must be a non-negative integer, got ${opts.limit}`);
+  return store.db.transaction(() => readBrief(store, opts))();
+}
+
+function readBrief(store: Store, opts: BriefOptions): {model: BriefModel; reads: BriefReadSet} {
   const end = opts.now;
   const start = end - opts.sinceMicros;
-  const rows = alertSummaries(store, {fromPrefix: prefixOf(start)});
   const inWindow = (t: EpochMicros | null) => t !== null && t >= start && t <= end;
   const window: Candidate[] = [];
-  for (const row of rows) {
+  for (const row of alertRanks(store, {fromPrefix: prefixOf(start)})) {
     const c: Candidate = {row, action: actionOf(row), firstSeen: instant(row.first_seen), lastSeen: instant(row.last_seen)};
     if (inWindow(c.lastSeen) || inWindow(c.firstSeen)) window.push(c);
   }
@@ -292,27 +314,24 @@ export function buildBriefWithReads(store: Store, opts: BriefOptions): {model: B
     interesting: class0,
   };
 
-  const payloads = new VersionPayloads(store);
-  const cache = new Map<string, BriefAlertEntry>();
-  const versionReads = new Map<string, VersionRead>();
+  const entries = new EntryReader(store);
   const topCandidates = window.filter((c) => c.row.classification === 2).slice(0, TOP_LIMIT);
   const top = topCandidates
-    .map((c) => entryOf(c, payloads, cache, versionReads))
+    .map((c) => entries.entry(c))
     .map((e, i) => ({e, i}))
     .sort((a, b) => (b.e.impact_score ?? 0) - (a.e.impact_score ?? 0) || a.i - b.i)
     .map((x) => x.e);
-  const updated = listed.filter((c) => c.action === 'UPDATED').slice(0, opts.limit).map((c) => entryOf(c, payloads, cache, versionReads));
-  const created = listed.filter((c) => c.action === 'CREATED').slice(0, opts.limit).map((c) => entryOf(c, payloads, cache, versionReads));
+  const updated = listed.filter((c) => c.action === 'UPDATED').slice(0, opts.limit).map((c) => entries.entry(c));
+  const created = listed.filter((c) => c.action === 'CREATED').slice(0, opts.limit).map((c) => entries.entry(c));
 
   const byRule = new Map<string, number>();
   const bySource = new Map<string, number>();
   let suppressedCount = 0;
-  for (const s of suppressedItems(store, prefixOf(start))) {
-    const t = instant(s.decided_at);
-    if (!inWindow(t)) continue;
-    suppressedCount++;
-    byRule.set(s.primary_rule_id, (byRule.get(s.primary_rule_id) ?? 0) + 1);
-    bySource.set(s.source_id, (bySource.get(s.source_id) ?? 0) + 1);
+  for (const s of suppressedCounts(store, prefixOf(start))) {
+    if (!inWindow(instant(s.decided_at))) continue;
+    suppressedCount += s.n;
+    byRule.set(s.primary_rule_id, (byRule.get(s.primary_rule_id) ?? 0) + s.n);
+    bySource.set(s.source_id, (bySource.get(s.source_id) ?? 0) + s.n);
   }
 
   const model: BriefModel = {
@@ -334,10 +353,11 @@ export function buildBriefWithReads(store: Store, opts: BriefOptions): {model: B
   };
   if (opts.publication) model.publication = opts.publication;
 
+  const versionReads = [...entries.versionReads.values()];
   const reads: BriefReadSet = {
     window: window.map((c) => ({alert_id: c.row.alert_id, version: c.row.current_version})),
-    alertVersions: [...versionReads.values()].map((r) => ({id: `alert-version:${r.id}`, hash: r.alert_hash})),
-    evidence: [...versionReads.values()].map((r) => ({id: `incident-evidence:${r.id}`, hash: r.evidence_hash})),
+    alertVersions: versionReads.map((r) => ({id: `alert-version:${r.id}`, hash: r.alert_hash})),
+    evidence: versionReads.map((r) => ({id: `incident-evidence:${r.id}`, hash: r.evidence_hash})),
   };
   return {model, reads};
 }

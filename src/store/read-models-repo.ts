@@ -6,28 +6,36 @@ import type {Store} from './db.js';
  */
 
 /**
+ * What ranking, filtering and counting alerts needs: order keys, tier, status and the current
+ * version's correlation action. Briefs and alert lists read this for every alert of their
+ * window and the full summary only for the alerts they show.
+ */
+export interface AlertRankRow {
+  alert_id: string;
+  current_version: number;
+  classification: number;
+  impact_score: number | null;
+  update_count: number | null;
+  first_seen: string;
+  last_seen: string;
+  tier: string | null;
+  status: string;
+  /** Action of the current version; null when the version row is missing (legacy). */
+  correlation_action: 'CREATED' | 'UPDATED' | null;
+}
+
+/**
  * The current projection of an alert joined with its current version: light columns only.
  * (Columns stored after the large JSON payloads, such as `alert_hash`, cost an overflow-page
  * walk per row; they are read per listed alert through VersionPayloads.)
  */
-export interface AlertSummaryRow {
-  alert_id: string;
+export interface AlertSummaryRow extends AlertRankRow {
   correlation_key: string | null;
-  first_seen: string;
-  last_seen: string;
   last_event_time: string | null;
-  current_version: number;
-  classification: number;
-  impact_score: number | null;
   risk_type: string;
   summary: string;
-  status: string;
   source_id: string | null;
-  tier: string | null;
   trust_tier: number | null;
-  update_count: number | null;
-  /** Action of the current version; null when the version row is missing (legacy). */
-  correlation_action: 'CREATED' | 'UPDATED' | null;
   version_event_id: string | null;
 }
 
@@ -38,15 +46,16 @@ const SUMMARY_COLUMNS = `i.alert_id, i.correlation_key, i.first_seen, i.last_see
 const SUMMARY_FROM = `FROM incidents i LEFT JOIN alert_versions v ON v.alert_id = i.alert_id AND v.version = i.current_version`;
 
 /**
- * Alerts whose first or last sighting text is at or after `fromPrefix` (a prefilter on the
- * fixed-width `YYYY-MM-DDTHH:MM:SS` prefix of canonical instants; callers compare exact
- * instants afterwards). Null = every alert. Unordered: callers sort with a total order.
+ * The rank rows of alerts whose first or last sighting text is at or after `fromPrefix` (a
+ * prefilter on the fixed-width `YYYY-MM-DDTHH:MM:SS` prefix of canonical instants; a text
+ * compares to that prefix as its own first 19 characters do, and callers compare exact instants
+ * afterwards). Null = every alert. Unordered: callers sort with a total order.
  */
-export function alertSummaries(store: Store, opts: {fromPrefix?: string | null; classification?: number | null; sourceId?: string | null} = {}): AlertSummaryRow[] {
+export function alertRanks(store: Store, opts: {fromPrefix?: string | null; classification?: number | null; sourceId?: string | null} = {}): AlertRankRow[] {
   const where: string[] = [];
   const params: unknown[] = [];
   if (opts.fromPrefix) {
-    where.push('(substr(i.last_seen, 1, 19) >= ? OR substr(i.first_seen, 1, 19) >= ?)');
+    where.push('(i.last_seen >= ? OR i.first_seen >= ?)');
     params.push(opts.fromPrefix, opts.fromPrefix);
   }
   if (opts.classification !== undefined && opts.classification !== null) {
@@ -57,8 +66,22 @@ export function alertSummaries(store: Store, opts: {fromPrefix?: string | null; 
     where.push('i.source_id = ?');
     params.push(opts.sourceId);
   }
-  const sql = `SELECT ${SUMMARY_COLUMNS} ${SUMMARY_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-  return store.db.prepare(sql).all(...params) as AlertSummaryRow[];
+  const sql = `SELECT i.alert_id, i.current_version, i.classification, i.impact_score, i.update_count, i.first_seen, i.last_seen, i.tier, i.status,
+      v.correlation_action
+    ${SUMMARY_FROM}
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+  return store.db.prepare(sql).all(...params) as AlertRankRow[];
+}
+
+/** The summary rows of single alerts (the ones a report lists). */
+export class AlertSummaries {
+  private readonly stmt;
+  constructor(store: Store) {
+    this.stmt = store.db.prepare(`SELECT ${SUMMARY_COLUMNS} ${SUMMARY_FROM} WHERE i.alert_id = ?`);
+  }
+  get(alertId: string): AlertSummaryRow | undefined {
+    return this.stmt.get(alertId) as AlertSummaryRow | undefined;
+  }
 }
 
 /** The stored evidence payload and alert document of one alert version. */
@@ -95,38 +118,41 @@ export class VersionPayloads {
   }
 }
 
-/** One suppressed raw item (status SUPPRESSED) with its audit row. */
-export interface SuppressedItemRow {
-  raw_id: string;
-  source_id: string;
-  title: string | null;
-  primary_rule_id: string;
-  primary_reason_code: string | null;
+/**
+ * Suppressed raw items (status SUPPRESSED) counted per verdict instant, source and primary
+ * rule: a brief needs only these counts, and items decided together share one instant.
+ */
+export interface SuppressedCountRow {
   decided_at: string;
+  source_id: string;
+  primary_rule_id: string;
+  n: number;
 }
 
-/** Suppressed raw items whose verdict text is at or after `fromPrefix` (same prefilter as above). */
-export function suppressedItems(store: Store, fromPrefix: string): SuppressedItemRow[] {
+/** Counts of suppressed raw items whose verdict text is at or after `fromPrefix` (same prefilter as above). */
+export function suppressedCounts(store: Store, fromPrefix: string): SuppressedCountRow[] {
   return store.db
     .prepare(
-      `SELECT r.raw_id, r.source_id, r.title, a.primary_rule_id, a.primary_reason_code, a.decided_at
+      `SELECT a.decided_at, r.source_id, a.primary_rule_id, COUNT(*) AS n
        FROM suppression_audit a JOIN raw_items r ON r.raw_id = a.raw_id
-       WHERE r.status = 'SUPPRESSED' AND substr(a.decided_at, 1, 19) >= ?
-       ORDER BY a.decided_at DESC, r.raw_id ASC`,
+       WHERE r.status = 'SUPPRESSED' AND a.decided_at >= ?
+       GROUP BY a.decided_at, r.source_id, a.primary_rule_id`,
     )
-    .all(fromPrefix) as SuppressedItemRow[];
+    .all(fromPrefix) as SuppressedCountRow[];
 }
 
-/** The full current projection of one alert. */
+/** The full current projection of one alert, with the document of its current version. */
 export interface AlertDetailRow extends AlertSummaryRow {
   first_event_id: string;
   scope_json: string;
   root_event_ids_json: string;
-  alert_json: string;
+  /** The current version's alert document; null when the version row is missing (legacy). */
+  alert_json: string | null;
 }
 
+/** The projection row of one alert. Its document is the current version's: the projection does not keep one. */
 export function alertDetail(store: Store, alertId: string): AlertDetailRow | undefined {
-  return store.db.prepare(`SELECT ${SUMMARY_COLUMNS}, i.first_event_id, i.scope_json, i.root_event_ids_json, i.alert_json ${SUMMARY_FROM} WHERE i.alert_id = ?`).get(alertId) as
+  return store.db.prepare(`SELECT ${SUMMARY_COLUMNS}, i.first_event_id, i.scope_json, i.root_event_ids_json, v.alert_json ${SUMMARY_FROM} WHERE i.alert_id = ?`).get(alertId) as
     | AlertDetailRow
     | undefined;
 }
@@ -243,7 +269,8 @@ export interface DecisionRow {
 
 export function iterateDecisionRows(store: Store, opts: {runGroupId?: string | null} = {}): IterableIterator<DecisionRow> {
   // The sort runs in SQLite's temp store; in memory it is several times faster than a temp
-  // file (connection-level, harmless for every other statement).
+  // file (connection-level, harmless for every other statement). Events are read in table
+  // order (NOT INDEXED): left to itself SQLite walks events_raw and seeks every large row.
   store.db.pragma('temp_store = MEMORY');
   const filter = opts.runGroupId ? 'WHERE e.run_group_id = ?' : '';
   const stmt = store.db.prepare(
@@ -252,7 +279,7 @@ export function iterateDecisionRows(store: Store, opts: {runGroupId?: string | n
             json_extract(e.link_json, '$.facilities') AS facilities_json,
             json_extract(e.link_json, '$.facility_paths') AS paths_json,
             (SELECT v.alert_id FROM alert_versions v WHERE v.event_id = e.event_id ORDER BY v.version LIMIT 1) AS incident_id
-     FROM events e
+     FROM events e NOT INDEXED
      LEFT JOIN raw_items r ON r.raw_id = e.raw_id
      LEFT JOIN suppression_audit a ON a.event_id = e.event_id
      ${filter}

@@ -43,13 +43,24 @@ export class ReplayRepo {
 
 /**
  * Alert versions written by a run whose decide step never recorded its RunRecord (the
- * process was killed): their derived evidence files may be missing.
+ * process was killed): their derived evidence files may be missing. The run groups that wrote
+ * versions are walked through the run-group index one distinct id at a time (a loose index
+ * scan: one seek per group, never a pass over the versions), and only the versions of groups
+ * without a RunRecord are read.
  */
 export function versionsOfInterruptedRuns(store: Store, operatorId: string): {alert_json: string; evidence_json: string}[] {
   return store.db
     .prepare(
-      `SELECT alert_json, evidence_json FROM alert_versions
-       WHERE run_group_id NOT IN (SELECT run_group_id FROM run_records WHERE operator_id = ?)
+      `WITH RECURSIVE groups(id) AS (
+         SELECT MIN(run_group_id) FROM alert_versions
+         UNION ALL
+         SELECT (SELECT MIN(run_group_id) FROM alert_versions WHERE run_group_id > groups.id) FROM groups WHERE groups.id IS NOT NULL
+       )
+       SELECT alert_json, evidence_json FROM alert_versions
+       WHERE run_group_id IN (
+         SELECT id FROM groups
+         WHERE id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM run_records r WHERE r.run_group_id = groups.id AND r.operator_id = ?)
+       )
        ORDER BY alert_id, version`,
     )
     .all(operatorId) as {alert_json: string; evidence_json: string}[];

@@ -8,7 +8,8 @@ import Database from 'better-sqlite3';
  * test and scripts/update-golden.js (the only writer of fixtures/golden/expected.json), so
  * all three hash exactly the same things the same way.
  *
- * - alerts: current projections, `SELECT alert_json FROM incidents ORDER BY alert_id`;
+ * - alerts: the document of every alert's current version, in alert id order (the projection
+ *   row does not keep the document);
  * - alert_versions: (alert_id, version, alert_hash, evidence_hash) in key order;
  * - evidence_files: every file under output/incidents, (name, sha256), sorted by name;
  * - events: (event_id, event_hash, suppressed) in id order;
@@ -70,7 +71,10 @@ export interface DigestRows {
 export function digestRowsOf(home: string): DigestRows {
   const db = new Database(join(home, 'hardstop.db'), {readonly: true, fileMustExist: true});
   try {
-    const alerts = db.prepare('SELECT alert_json FROM incidents ORDER BY alert_id').raw().all() as unknown[][];
+    const alerts = db
+      .prepare('SELECT v.alert_json FROM incidents i LEFT JOIN alert_versions v ON v.alert_id = i.alert_id AND v.version = i.current_version ORDER BY i.alert_id')
+      .raw()
+      .all() as unknown[][];
     const alert_versions = db.prepare('SELECT alert_id, version, alert_hash, evidence_hash FROM alert_versions ORDER BY alert_id, version').raw().all() as unknown[][];
     const events = db.prepare('SELECT event_id, event_hash, suppressed FROM events ORDER BY event_id').raw().all() as unknown[][];
     return {

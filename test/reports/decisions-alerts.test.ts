@@ -10,7 +10,7 @@ import {RunGroup} from '../../src/kernel/run-group.js';
 import type {RunRecord} from '../../src/kernel/run-record.js';
 import {MICROS_PER_HOUR, parseIsoInstant} from '../../src/kernel/time.js';
 import {alertDetailText, alertListTable, getAlertDetail, listAlerts, listedDocuments} from '../../src/reports/alerts.js';
-import {runBriefOperator} from '../../src/reports/brief.js';
+import {buildBrief, runBriefOperator} from '../../src/reports/brief.js';
 import {decisionLines, runExportDecisionsOperator, serializeDecisionLine, streamedBatchRef} from '../../src/reports/decisions.js';
 import {batchRef} from '../../src/kernel/run-record.js';
 import {addAlert, addEvent, addRawItem, addSuppression, memoryStore, OUT24_EVIDENCE, RG} from './fixture.js';
@@ -159,6 +159,20 @@ describe('alerts list and show', () => {
     const text = alertDetailText(d);
     expect(text).toContain('Alert A-HIGH (version 3, UPDATED)');
     expect(text).toMatch(/VERSION\s+ACTION\s+CLASS\s+IMPACT\s+DECIDED_AT\s+EVENT\s+EVIDENCE/);
+  });
+
+  it('the document is the current version\'s: a projection without alert_json shows the same show, list --json and brief', () => {
+    const store = alertsStore();
+    const read = () => ({
+      show: getAlertDetail(store, 'A-HIGH'),
+      text: alertDetailText(getAlertDetail(store, 'A-HIGH')),
+      list: listedDocuments(store, listAlerts(store, {now: NOW})),
+      brief: buildBrief(store, {now: NOW, sinceMicros: 24 * MICROS_PER_HOUR, includeClass0: true, limit: 20}),
+    });
+    const before = read();
+    expect(before.show.alert).toMatchObject({alert_id: 'A-HIGH', version: 3, summary: 'Alert A-HIGH'});
+    store.db.prepare("UPDATE incidents SET alert_json = ''").run();
+    expect(read()).toEqual(before);
   });
 
   it('show: unknown id is a usage error (exit 2) with a hint', () => {

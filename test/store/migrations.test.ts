@@ -41,6 +41,19 @@ describe('store migrations', () => {
     store.close();
   });
 
+  it('v3 adds the run-group index on alert_versions', () => {
+    const store = Store.open(tempDb());
+    store.migrate();
+    const indexes = (store.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'alert_versions' AND sql IS NOT NULL ORDER BY name").all() as {name: string; sql: string}[]).map(
+      (r) => r.sql,
+    );
+    expect(indexes).toEqual([
+      'CREATE INDEX alert_versions_event ON alert_versions(event_id)',
+      'CREATE INDEX alert_versions_run_group ON alert_versions(run_group_id)',
+    ]);
+    store.close();
+  });
+
   it('refuses a database newer than this Hardstop', () => {
     const path = tempDb();
     const db = new Database(path);

@@ -60,6 +60,15 @@ export interface Gazetteer {
   isKnownCity(stateCityKey: string): boolean;
   /** Largest number of words in a known city key. */
   maxCityWords: number;
+  /** Counties of the state (of every state when null) whose bbox holds the point, in table order. */
+  countiesAt(state: string | null, lat: number, lon: number): County[];
+  /** Zones of the state whose bbox holds the point, in table order. */
+  zonesAt(state: string, lat: number, lon: number): Zone[];
+  /**
+   * The distinct counties the city table names for `${state}|${cityKey}` (table order), and
+   * whether one of the named counties is missing from the county table.
+   */
+  cityCounties(stateCityKey: string): {counties: readonly County[]; missing: boolean};
 }
 
 let gazetteer: Gazetteer | null = null;
@@ -68,6 +77,46 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** One key per 1°×1° cell (longitudes stay within ±512°, so keys never collide). */
+function cellKey(lat: number, lon: number): number {
+  return Math.floor(lat) * 1024 + Math.floor(lon);
+}
+
+/**
+ * Items by the 1°×1° cells their bbox touches, so a point is tested only against the boxes of
+ * its own cell instead of every box of a state.
+ */
+class CellIndex<T extends {bbox: BBox}> {
+  private readonly cells = new Map<number, T[]>();
+
+  constructor(items: readonly T[]) {
+    for (const it of items) {
+      const [minLon, minLat, maxLon, maxLat] = it.bbox;
+      for (let la = Math.floor(minLat); la <= Math.floor(maxLat); la++) {
+        for (let lo = Math.floor(minLon); lo <= Math.floor(maxLon); lo++) pushTo(this.cells, cellKey(la, lo), it);
+      }
+    }
+  }
+
+  /** The items whose bbox holds the point, in the order they were given. */
+  at(lat: number, lon: number): T[] {
+    return (this.cells.get(cellKey(lat, lon)) ?? []).filter((it) => bboxContains(it.bbox, lat, lon));
+  }
+}
+
+/** A per-key value built on first use (the tables never change within a process). */
+function lazyBy<V>(build: (key: string) => V): (key: string) => V {
+  const built = new Map<string, V>();
+  return (key) => {
+    let v = built.get(key);
+    if (v === undefined) {
+      v = build(key);
+      built.set(key, v);
+    }
+    return v;
+  };
 }
 
 /** The bundled gazetteer, built on first use and kept for the process. */
@@ -134,9 +183,25 @@ export function loadGazetteer(): Gazetteer {
     if (w > maxCityWords) maxCityWords = w;
   }
   const isKnownCity = (stateCityKey: string): boolean => cityRows.has(stateCityKey) || topCityPoint.has(stateCityKey);
+  // '' stands for "every state" (a null state).
+  const countyCells = lazyBy((state) => new CellIndex(state === '' ? [...countyByFips.values()] : (countiesByState.get(state) ?? [])));
+  const zoneCells = lazyBy((state) => new CellIndex(zonesByState.get(state) ?? []));
+  const cityCounties = lazyBy((stateCityKey) => {
+    const counties: County[] = [];
+    let missing = false;
+    for (const r of cityRows.get(stateCityKey) ?? []) {
+      const c = countyByStateKey.get(`${r[0]}|${countyKey(r[2])}`);
+      if (!c) missing = true;
+      else if (!counties.some((x) => x.fips === c.fips)) counties.push(c);
+    }
+    return {counties, missing};
+  });
   gazetteer = {
     countyByFips, countyByUgc, countyByStateKey, countiesByState, zoneByCode, zonesByState,
     zonesByListedCounty, cityRows, topCityPoint, isKnownCity, maxCityWords,
+    countiesAt: (state, lat, lon) => countyCells(state ?? '').at(lat, lon),
+    zonesAt: (state, lat, lon) => zoneCells(state).at(lat, lon),
+    cityCounties,
   };
   return gazetteer;
 }
