@@ -534,24 +534,6 @@ export function buildRulePack(files: RuleSourceText[], opts: BuildOptions = {}):
 }
 
 
-/** The last pack `loadRulePack` built, with the SHA-256 of every input name and text. */
-let lastBuild: {key: string; result: LoadResult} | null = null;
-
-/**
- * `buildRulePack`, reusing the last result when the inputs are byte-for-byte the same: a process
- * that decides several times (the benchmark worker, a test run) parses and compiles an unchanged
- * pack once. Memory only, keyed by content, so it cannot go stale. Callers get their own
- * diagnostics and sources; the pack is shared, which is safe because evaluating it changes
- * nothing and compiling per-source rules against it leaves its rules as they were (those rules
- * release the ids they claim).
- */
-function buildRulePackOnce(files: RuleSourceText[], opts: BuildOptions): LoadResult {
-  const key = sha256Hex(JSON.stringify([files, opts.suppressionCompat ?? null, opts.keywordsCompat ?? null]));
-  if (lastBuild?.key !== key) lastBuild = {key, result: buildRulePack(files, opts)};
-  const {pack, diagnostics, sources} = lastBuild.result;
-  return {pack, diagnostics: diagnostics.map((d) => ({...d})), sources: new Map(sources)};
-}
-
 export interface LoadOptions {
   /** Base for relative display names (default: process.cwd()). */
   cwd?: string;
@@ -595,7 +577,7 @@ export function loadRulePack(input: string[] | string, opts: LoadOptions = {}): 
   if (texts.length === 0 && diagnostics.length === 0) {
     diagnostics.push({code: 'RULE_FILE_MISSING', severity: 'error', message: 'no rule files found', hint: 'rule files are rules/**/*.yaml under the home directory'});
   }
-  const r = buildRulePackOnce(texts, build);
+  const r = buildRulePack(texts, build);
   const all = sortDiagnostics([...diagnostics, ...r.diagnostics]);
   return {pack: hasErrors(all) ? null : r.pack, diagnostics: all, sources: r.sources};
 }
