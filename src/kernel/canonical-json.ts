@@ -110,6 +110,8 @@ function sortedView(v: unknown): unknown {
       // Engines list array-index keys first in numeric order whatever the insertion order, so
       // no object can carry them in code-unit order: the reference path writes those.
       if (keys.length > 1 && isArrayIndex(keys[0])) throw SLOW;
+      // Assigning `__proto__` would set the prototype instead of a member.
+      if (Object.hasOwn(o, '__proto__')) throw SLOW;
       if (keysInOrder(keys)) {
         // Undefined members stay: JSON.stringify drops them, as JCS does.
         let out = o;
@@ -149,7 +151,8 @@ export function artifactHash(value: unknown): string {
 function sortDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortDeep);
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
+    // No prototype: a `__proto__` key stays a member (JSON.stringify writes own keys only).
+    const out = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(value as object).sort()) {
       const v = (value as Record<string, unknown>)[key];
       if (v !== undefined) out[key] = sortDeep(v);

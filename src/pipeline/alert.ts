@@ -225,7 +225,6 @@ export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
     update_count: document.update_count,
     root_event_ids_json: JSON.stringify(rootIds),
     scope_json: canonicalJson(scope),
-    alert_json: alertJson,
   };
   const versionRow: AlertVersionRow = {
     alert_id: alertId,

@@ -76,7 +76,6 @@ export function incidentFromDocument(doc: AlertDocument): IncidentRow {
     update_count: doc.update_count,
     root_event_ids_json: JSON.stringify(doc.root_event_ids),
     scope_json: canonicalJson(doc.scope),
-    alert_json: canonicalJson(doc),
   };
 }
 

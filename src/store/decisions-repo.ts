@@ -30,7 +30,11 @@ export interface SuppressionAuditRow {
   run_group_id: string;
 }
 
-/** The current projection of an incident (its latest alert version). */
+/**
+ * The current projection of an incident (its latest alert version). Its document is that
+ * version's `alert_json`; the incidents table's own `alert_json` column (migration 001) is
+ * written empty, since migrations only add.
+ */
 export interface IncidentRow {
   alert_id: string;
   correlation_key: string | null;
@@ -50,7 +54,6 @@ export interface IncidentRow {
   update_count: number;
   root_event_ids_json: string;
   scope_json: string;
-  alert_json: string;
 }
 
 export interface AlertVersionRow {
@@ -70,7 +73,7 @@ export interface AlertVersionRow {
 
 /** The projection columns correlation reads (all but the stored document). */
 const CORRELATION_COLUMNS = `alert_id, correlation_key, first_event_id, first_seen, last_seen, last_event_time, current_version, classification, impact_score,
-  risk_type, summary, status, source_id, tier, trust_tier, update_count, root_event_ids_json, scope_json, '' AS alert_json`;
+  risk_type, summary, status, source_id, tier, trust_tier, update_count, root_event_ids_json, scope_json`;
 
 /** SQL for events, suppression audit, incidents and their immutable alert versions. */
 export class DecisionsRepo {
@@ -96,11 +99,11 @@ export class DecisionsRepo {
       ),
       upsertIncident: db.prepare(
         `INSERT INTO incidents (alert_id, correlation_key, first_event_id, first_seen, last_seen, last_event_time, current_version, classification, impact_score, risk_type, summary, status, source_id, tier, trust_tier, update_count, root_event_ids_json, scope_json, alert_json)
-         VALUES (@alert_id, @correlation_key, @first_event_id, @first_seen, @last_seen, @last_event_time, @current_version, @classification, @impact_score, @risk_type, @summary, @status, @source_id, @tier, @trust_tier, @update_count, @root_event_ids_json, @scope_json, @alert_json)
+         VALUES (@alert_id, @correlation_key, @first_event_id, @first_seen, @last_seen, @last_event_time, @current_version, @classification, @impact_score, @risk_type, @summary, @status, @source_id, @tier, @trust_tier, @update_count, @root_event_ids_json, @scope_json, '')
          ON CONFLICT(alert_id) DO UPDATE SET first_seen=excluded.first_seen, last_seen=excluded.last_seen, last_event_time=excluded.last_event_time,
            current_version=excluded.current_version, classification=excluded.classification, impact_score=excluded.impact_score, summary=excluded.summary,
            status=excluded.status, source_id=excluded.source_id, tier=excluded.tier, trust_tier=excluded.trust_tier, update_count=excluded.update_count,
-           root_event_ids_json=excluded.root_event_ids_json, scope_json=excluded.scope_json, alert_json=excluded.alert_json`,
+           root_event_ids_json=excluded.root_event_ids_json, scope_json=excluded.scope_json, alert_json=''`,
       ),
       insertVersion: db.prepare(
         `INSERT INTO alert_versions (alert_id, version, event_id, correlation_action, classification, impact_score, decided_at, alert_json, alert_hash, evidence_json, evidence_hash, run_group_id)
@@ -120,9 +123,7 @@ export class DecisionsRepo {
 
   /**
    * For many keys at once, the first `limit` rows per key, most recent event time first
-   * (no time last), then alert id (in no
-   * particular order overall), with `alert_json` empty: correlation and the next alert version
-   * read only the projection's other columns.
+   * (no time last), then alert id (in no particular order overall).
    */
   correlationCandidates(keys: readonly string[], limit: number): IncidentRow[] {
     if (keys.length === 0) return [];

@@ -52,6 +52,8 @@ describe('fast canonical JSON writer is byte-identical to the canonicalize packa
       {x: {'0': 'a', '': 'b'}},
       {'1': true},
       [{b: 1, a: 2}, {a: 1}],
+      JSON.parse('{"__proto__":{"b":1,"a":2},"a":3}'),
+      JSON.parse('{"a":1,"__proto__":null}'),
     ];
     for (const v of cases) {
       expect(canonicalJson(v)).toBe(canonicalize(v));

@@ -65,6 +65,11 @@ describe('canonical JSON (RFC 8785)', () => {
     );
   });
 
+  it('a __proto__ member survives the pretty form', () => {
+    const v = JSON.parse('{"__proto__":{"x":1},"a":2}');
+    expect(canonicalJson(JSON.parse(prettyCanonicalJson(v)))).toBe('{"__proto__":{"x":1},"a":2}');
+  });
+
   it('property: unicode strings round-trip (lone surrogates excluded by JSON)', () => {
     fc.assert(
       fc.property(fc.string({unit: 'grapheme'}), (s) => {

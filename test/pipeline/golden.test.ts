@@ -43,7 +43,13 @@ function db(): Database.Database {
 }
 
 function incidentBySummary(d: Database.Database, like: string): IncidentRow[] {
-  return d.prepare('SELECT alert_id, correlation_key, update_count, root_event_ids_json, alert_json FROM incidents WHERE summary LIKE ? ORDER BY alert_id').all(like) as IncidentRow[];
+  return d
+    .prepare(
+      `SELECT i.alert_id, i.correlation_key, i.update_count, i.root_event_ids_json, v.alert_json
+       FROM incidents i JOIN alert_versions v ON v.alert_id = i.alert_id AND v.version = i.current_version
+       WHERE i.summary LIKE ? ORDER BY i.alert_id`,
+    )
+    .all(like) as IncidentRow[];
 }
 
 function eventIdOfTitle(d: Database.Database, like: string): string {

@@ -150,7 +150,7 @@ interface Consistency {
   normalizedWithoutVersion: number;
   versionsWithoutIncident: number;
   incidentsOffVersion: number;
-  projectionNotCurrentVersion: number;
+  projectionWithoutDocument: number;
   versionGaps: number;
   pending: number;
   decided: number;
@@ -171,8 +171,8 @@ function consistency(home: string): Consistency {
       ),
       versionsWithoutIncident: n('SELECT COUNT(*) AS n FROM alert_versions v WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.alert_id = v.alert_id)'),
       incidentsOffVersion: n('SELECT COUNT(*) AS n FROM incidents i WHERE i.current_version != (SELECT MAX(version) FROM alert_versions v WHERE v.alert_id = i.alert_id) OR NOT EXISTS (SELECT 1 FROM alert_versions v WHERE v.alert_id = i.alert_id)'),
-      projectionNotCurrentVersion: n(
-        'SELECT COUNT(*) AS n FROM incidents i WHERE i.alert_json != (SELECT v.alert_json FROM alert_versions v WHERE v.alert_id = i.alert_id AND v.version = i.current_version)',
+      projectionWithoutDocument: n(
+        "SELECT COUNT(*) AS n FROM incidents i WHERE NOT EXISTS (SELECT 1 FROM alert_versions v WHERE v.alert_id = i.alert_id AND v.version = i.current_version AND v.alert_json != '')",
       ),
       versionGaps: n('SELECT COUNT(*) AS n FROM incidents i WHERE (SELECT COUNT(*) FROM alert_versions v WHERE v.alert_id = i.alert_id) != i.current_version'),
       pending: n("SELECT COUNT(*) AS n FROM raw_items WHERE status = 'NEW'"),
@@ -191,7 +191,7 @@ const CONSISTENT = {
   normalizedWithoutVersion: 0,
   versionsWithoutIncident: 0,
   incidentsOffVersion: 0,
-  projectionNotCurrentVersion: 0,
+  projectionWithoutDocument: 0,
   versionGaps: 0,
 };
 

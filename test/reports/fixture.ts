@@ -1,5 +1,5 @@
 import {artifactHash, canonicalJson, sha256Hex} from '../../src/kernel/canonical-json.js';
-import {buildIncidentEvidence, evidenceHash} from '../../src/pipeline/evidence.js';
+import {buildIncidentEvidence, verifyIncidentEvidence} from '../../src/pipeline/evidence.js';
 import {Store} from '../../src/store/db.js';
 
 export const RG = '11111111-1111-8111-8111-111111111111';
@@ -178,7 +178,7 @@ export function addAlert(store: Store, a: AlertSpec): void {
             fallbackTime: '2025-12-29T16:30:00Z',
             determinismMode: 'pinned',
           });
-    const evidenceHashValue = typeof evidence.artifact_hash === 'string' ? evidence.artifact_hash : evidenceHash(evidence as never);
+    const evidenceHashValue = typeof evidence.artifact_hash === 'string' ? evidence.artifact_hash : verifyIncidentEvidence(evidence as Record<string, unknown>, {strict: false}).expected;
     store.db
       .prepare(
         `INSERT INTO alert_versions (alert_id, version, event_id, correlation_action, classification, impact_score, decided_at, alert_json, alert_hash, evidence_json, evidence_hash, run_group_id)
