@@ -161,9 +161,9 @@ function jsonSafeCopy(value: unknown): unknown {
 }
 
 /**
- * An upper bound on the UTF-8 length of `JSON.stringify(value)`, computed without serializing:
- * a string costs at most 6 bytes per UTF-16 unit (`\uXXXX`) plus its quotes, a number at most
- * 32 bytes, anything else at most `false`/`null`.
+ * An upper bound on the UTF-8 length of `JSON.stringify(value)` for JSON data (no toJSON
+ * methods), computed without serializing: a string costs at most 6 bytes per UTF-16 unit
+ * (`\uXXXX`) plus its quotes, a number at most 32 bytes, anything else at most `false`/`null`.
  */
 export function jsonBytesBound(value: unknown): number {
   switch (typeof value) {
