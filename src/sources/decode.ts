@@ -16,6 +16,7 @@
  *   3. A leading BOM character and any whitespace before the first markup (e.g. a blank line
  *      before the XML declaration) are removed.
  */
+import {isUtf8} from 'node:buffer';
 import {gunzipSync} from 'node:zlib';
 import iconv from 'iconv-lite';
 import {diag, type Diagnostic} from '../kernel/diagnostic.js';
@@ -62,15 +63,6 @@ function gunzipCapped(bytes: Uint8Array, maxBytes: number): Uint8Array {
       throw new FeedError('FEED_TOO_LARGE', `gzip body inflates beyond the ${maxBytes}-byte cap`, {cause: err});
     }
     throw new FeedError('FEED_ENCODING', `gzip body is corrupt: ${(err as Error).message}`, {cause: err});
-  }
-}
-
-function isValidUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder('utf-8', {fatal: true}).decode(bytes);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -161,7 +153,7 @@ export function decodeBytes(input: Uint8Array, opts: DecodeOptions = {}): Decode
   for (const c of candidates) {
     const enc = normalizeLabel(c.label);
     if (enc === 'utf-8') {
-      if (isValidUtf8(bytes)) {
+      if (isUtf8(bytes)) {
         return {text: stripLeading(decodeWith(bytes, 'utf-8')), encoding: 'utf-8', encodingSource: c.source, gzipped, diagnostics};
       }
       diagnostics.push(
@@ -183,7 +175,7 @@ export function decodeBytes(input: Uint8Array, opts: DecodeOptions = {}): Decode
     diagnostics.push(diag('ENCODING_UNKNOWN', 'warning', `unknown charset ${JSON.stringify(c.label)} (${c.source}); ignored`, {details: {declared: c.label, source: c.source}}));
   }
 
-  if (isValidUtf8(bytes)) {
+  if (isUtf8(bytes)) {
     return {text: stripLeading(decodeWith(bytes, 'utf-8')), encoding: 'utf-8', encodingSource: 'sniffed', gzipped, diagnostics};
   }
   if (unknownLabel !== null) {

@@ -19,6 +19,7 @@
  */
 import {diag, type Diagnostic} from '../kernel/diagnostic.js';
 import {formatInstant, parseIsoInstant, type EpochMicros} from '../kernel/time.js';
+import {collapseWhitespace} from './html-text.js';
 
 export interface FeedDateContext {
   /** Name of the field the value came from (pubDate, sent, ...), copied into diagnostics. */
@@ -158,7 +159,7 @@ function parseDtg(text: string): Parsed | null {
 }
 
 function parseText(raw: string): Parsed | null {
-  const text = raw.trim().replace(/\s+/g, ' ');
+  const text = collapseWhitespace(raw);
   if (text === '') return null;
   if (EPOCH_RE.test(text)) {
     const micros = epochSecondsToMicros(Number(text));
@@ -170,6 +171,17 @@ function parseText(raw: string): Parsed | null {
     return {micros: iso.micros, form: 'iso', assumedUtc: iso.assumedUtc || iso.dateOnly, dateOnly: iso.dateOnly};
   }
   return parseRfc822(text) ?? parseDtg(text);
+}
+
+/** The last date text parsed: consecutive fields often repeat it (NWS sent = effective = onset). */
+let lastText: {text: string; parsed: Parsed | null; instant: string | null} = {text: '', parsed: null, instant: null};
+
+function parseTextOnce(text: string): {parsed: Parsed | null; instant: string | null} {
+  if (text !== lastText.text) {
+    const parsed = parseText(text);
+    lastText = {text, parsed, instant: parsed === null ? null : formatInstant(parsed.micros)};
+  }
+  return lastText;
 }
 
 function truncateRaw(value: unknown): unknown {
@@ -194,11 +206,13 @@ export function parseFeedDate(value: unknown, ctx: FeedDateContext = {}): FeedDa
     return {instant: null, micros: null, form: null, diagnostics: []};
   }
   let parsed: Parsed | null = null;
+  let instant: string | null = null;
   if (typeof value === 'number') {
     const micros = epochSecondsToMicros(value);
     parsed = micros === null ? null : {micros, form: 'epoch', assumedUtc: false, dateOnly: false};
+    instant = parsed === null ? null : formatInstant(parsed.micros);
   } else if (typeof value === 'string') {
-    parsed = parseText(value);
+    ({parsed, instant} = parseTextOnce(value));
   }
   const where = ctx.field ? ` in ${ctx.field}` : '';
   if (parsed === null) {
@@ -221,7 +235,7 @@ export function parseFeedDate(value: unknown, ctx: FeedDateContext = {}): FeedDa
       ),
     );
   }
-  return {instant: formatInstant(parsed.micros), micros: parsed.micros, form: parsed.form, diagnostics};
+  return {instant, micros: parsed.micros, form: parsed.form, diagnostics};
 }
 
 /** Convenience: the canonical instant or null, ignoring diagnostics. */

@@ -139,7 +139,9 @@ function readFileSource(source: ResolvedSource, home: Home): {body: Uint8Array; 
     });
   }
   try {
-    return {body: new Uint8Array(readFileSync(r.path)), contentType: contentTypeForFile(r.path)};
+    const buf = readFileSync(r.path);
+    // A view, not a copy: the body can be megabytes.
+    return {body: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), contentType: contentTypeForFile(r.path)};
   } catch (err) {
     throw new FetchFailure('FILE_UNREADABLE', `cannot read ${home.rel(r.path)}: ${(err as Error).message}`, {cause: err});
   }

@@ -75,13 +75,38 @@ function tagName(html: string, start: number, end: number): {name: string; closi
   return {name: colon >= 0 ? raw.slice(colon + 1) : raw, closing};
 }
 
-/** Collapses runs of white space to one space and trims. */
+/** True for the UTF-16 code units that the regular expression class `\s` matches. */
+function isWhiteSpaceCode(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** True when collapsing would change nothing: no white space but single inner ASCII spaces. */
+function isCollapsed(text: string): boolean {
+  let afterSpace = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (afterSpace) return false;
+      afterSpace = true;
+    } else {
+      if (isWhiteSpaceCode(c)) return false;
+      afterSpace = false;
+    }
+  }
+  return !afterSpace || text.length === 0;
+}
+
+/** Collapses runs of white space to one space and trims (most feed text needs no change, checked without a regex). */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return isCollapsed(text) ? text : text.replace(/\s+/g, ' ').trim();
 }
 
 /** Reduces an HTML fragment to one line of plain text (rule above). */
 export function htmlToText(html: string): string {
+  // Without markup or references only step 5 applies (most feed titles and summaries).
+  if (html.indexOf('<') < 0 && html.indexOf('&') < 0) return collapseWhitespace(html);
   const out: string[] = [];
   let textStart = 0;
   let i = 0;

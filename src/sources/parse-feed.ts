@@ -18,7 +18,7 @@
 import {diag, type Diagnostic} from '../kernel/diagnostic.js';
 import {type RawItemCandidate, type SourceType} from './types.js';
 import {decodeBytes, DEFAULT_MAX_FEED_BYTES} from './decode.js';
-import {type AdapterResult, toJsonSafe} from './adapters/common.js';
+import {type AdapterResult, jsonBytesBound, toJsonSafe} from './adapters/common.js';
 import {FeedError} from './adapters/feed-error.js';
 import {femaJsonAdapter} from './adapters/fema.js';
 import {fsisAdapter} from './adapters/fsis.js';
@@ -168,7 +168,8 @@ function parseFeedInner(bytes: Uint8Array, opts: ParseFeedOptions): ParsedFeed {
     diagnostics.push(...built.diagnostics);
     if (built.candidate === null) continue;
     built.candidate.payload = toJsonSafe(built.candidate.payload) as Record<string, unknown>;
-    if (opts.maxItemBytes !== undefined) {
+    // Only items that might exceed the cap are serialized to measure them.
+    if (opts.maxItemBytes !== undefined && jsonBytesBound(built.candidate) > opts.maxItemBytes) {
       const size = Buffer.byteLength(JSON.stringify(built.candidate), 'utf8');
       if (size > opts.maxItemBytes) {
         diagnostics.push(

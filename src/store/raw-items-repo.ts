@@ -55,14 +55,20 @@ export interface StoredRawItem {
   run_group_id: string;
 }
 
+/** What dedupe needs of a stored raw item. */
+export interface RawItemMatch {
+  raw_id: string;
+  status: RawItemStatus;
+}
+
 /** The stored raw item a candidate of this source matches: same canonical id, else same content hash. */
-export function findMatch(store: Store, sourceId: string, canonicalId: string | null, contentHash: string): StoredRawItem | null {
+export function findMatch(store: Store, sourceId: string, canonicalId: string | null, contentHash: string): RawItemMatch | null {
   if (canonicalId !== null) {
-    const byId = stmt(store, 'SELECT * FROM raw_items WHERE source_id = ? AND canonical_id = ?').get(sourceId, canonicalId) as StoredRawItem | undefined;
+    const byId = stmt(store, 'SELECT raw_id, status FROM raw_items WHERE source_id = ? AND canonical_id = ?').get(sourceId, canonicalId) as RawItemMatch | undefined;
     if (byId) return byId;
   }
-  const byHash = stmt(store, 'SELECT * FROM raw_items WHERE source_id = ? AND content_hash = ? ORDER BY rowid LIMIT 1')
-    .get(sourceId, contentHash) as StoredRawItem | undefined;
+  const byHash = stmt(store, 'SELECT raw_id, status FROM raw_items WHERE source_id = ? AND content_hash = ? ORDER BY rowid LIMIT 1')
+    .get(sourceId, contentHash) as RawItemMatch | undefined;
   return byHash ?? null;
 }
 
@@ -83,6 +89,11 @@ function nextHistorySeq(store: Store, rawId: string): number {
 function addHistory(store: Store, rawId: string, status: RawItemStatus, error: string | null, at: string, runGroupId: string): void {
   stmt(store, 'INSERT INTO raw_item_status_history (raw_id, seq, status, error, changed_at, run_group_id) VALUES (?, ?, ?, ?, ?, ?)')
     .run(rawId, nextHistorySeq(store, rawId), status, error, at, runGroupId);
+}
+
+/** The first history row of a raw item just inserted: it has none yet (raw_id is a foreign key), so seq is 1. */
+function addFirstHistory(store: Store, rawId: string, at: string, runGroupId: string): void {
+  stmt(store, "INSERT INTO raw_item_status_history (raw_id, seq, status, error, changed_at, run_group_id) VALUES (?, 1, 'NEW', NULL, ?, ?)").run(rawId, at, runGroupId);
 }
 
 export interface RecordContext {
@@ -123,7 +134,7 @@ export function recordCandidate(store: Store, ctx: RecordContext, c: RawItemCand
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', NULL, ?)`,
       )
       .run(rawId, ctx.sourceId, ctx.tier, ctx.fetchedAt, c.published_at ?? null, cid, c.url ?? null, c.title ?? null, JSON.stringify(c.payload ?? {}), hash, ctx.trustTier, ctx.runGroupId);
-    addHistory(store, rawId, 'NEW', null, ctx.fetchedAt, ctx.runGroupId);
+    addFirstHistory(store, rawId, ctx.fetchedAt, ctx.runGroupId);
   } else if (match.status === 'FAILED') {
     rawId = match.raw_id;
     action = 'RETRY';

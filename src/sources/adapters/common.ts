@@ -34,6 +34,20 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Shallow copy of a JSON object, the keys `{...record}` would copy, that stays fast to extend:
+ * V8 makes every key added to a spread copy of a JSON.parse object very slow. `__proto__` is
+ * defined rather than assigned, so it stays an ordinary own key as in the spread.
+ */
+export function copyRecord(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(record)) {
+    if (k === '__proto__') Object.defineProperty(out, k, {value: record[k], enumerable: true, writable: true, configurable: true});
+    else out[k] = record[k];
+  }
+  return out;
+}
+
 /** First argument that is a non-empty string (after `str`). */
 export function firstStr(...vals: unknown[]): string | null {
   for (const v of vals) {
@@ -45,8 +59,18 @@ export function firstStr(...vals: unknown[]): string | null {
 
 /** Removes duplicates, keeping first occurrences in order. */
 export function uniq(values: string[]): string[] {
-  return [...new Set(values)];
+  // Most lists have one entry or none: no Set needed.
+  return values.length < 2 ? values.slice() : [...new Set(values)];
 }
+
+/** Each NWS/CAP time field with its canonical key (constant keys keep property stores fast). */
+const NWS_TIME_FIELDS = [
+  ['sent', 'sent_at'],
+  ['effective', 'effective_at'],
+  ['onset', 'onset_at'],
+  ['expires', 'expires_at'],
+  ['ends', 'ends_at'],
+] as const;
 
 /**
  * Parses the NWS/CAP time fields of a payload into canonical `<field>_at` keys
@@ -58,10 +82,10 @@ export function addNwsInstants(
   diagnostics: Diagnostic[],
 ): string | null {
   let sent: string | null = null;
-  for (const field of ['sent', 'effective', 'onset', 'expires', 'ends'] as const) {
+  for (const [field, key] of NWS_TIME_FIELDS) {
     const r = parseFeedDate(payload[field] ?? null, {field, itemIndex});
     diagnostics.push(...r.diagnostics);
-    payload[`${field}_at`] = r.instant;
+    payload[key] = r.instant;
     if (field === 'sent') sent = r.instant;
   }
   return sent;
@@ -79,11 +103,42 @@ export function itemDiag(
 }
 
 /**
- * Deep copy that is safe to serialize and compare: non-finite numbers (JSON.parse turns 1e400
- * into Infinity) become null, -0 becomes 0, undefined and functions are dropped from objects
- * (null in arrays), and keys such as `__proto__` stay ordinary own keys.
+ * JSON data that is safe to serialize and compare: the value itself when it already is plain
+ * JSON data (the usual case, and no copy is made), else a deep copy where non-finite numbers
+ * (JSON.parse turns 1e400 into Infinity) become null, -0 becomes 0, undefined and functions
+ * are dropped from objects (null in arrays), and keys such as `__proto__` stay ordinary own keys.
  */
 export function toJsonSafe(value: unknown): unknown {
+  return isPlainJson(value) ? value : jsonSafeCopy(value);
+}
+
+/** True when jsonSafeCopy would return an equal value: finite numbers other than -0, dense arrays, plain objects. */
+function isPlainJson(value: unknown): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      const proto = Object.getPrototypeOf(value);
+      if (proto === Array.prototype) {
+        const list = value as unknown[];
+        for (let i = 0; i < list.length; i++) if (!(i in list) || !isPlainJson(list[i])) return false;
+        return true;
+      }
+      if (proto !== Object.prototype) return false;
+      const obj = value as Record<string, unknown>;
+      for (const k of Object.keys(obj)) if (!isPlainJson(obj[k])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function jsonSafeCopy(value: unknown): unknown {
   if (value === null) return null;
   switch (typeof value) {
     case 'string':
@@ -92,15 +147,42 @@ export function toJsonSafe(value: unknown): unknown {
     case 'number':
       return Number.isFinite(value) ? (Object.is(value, -0) ? 0 : value) : null;
     case 'object': {
-      if (Array.isArray(value)) return value.map((v) => (v === undefined || typeof v === 'function' ? null : toJsonSafe(v)));
+      if (Array.isArray(value)) return value.map((v) => (v === undefined || typeof v === 'function' ? null : jsonSafeCopy(v)));
       const entries: Array<[string, unknown]> = [];
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') continue;
-        entries.push([k, toJsonSafe(v)]);
+        entries.push([k, jsonSafeCopy(v)]);
       }
       return Object.fromEntries(entries);
     }
     default:
       return null;
+  }
+}
+
+/**
+ * An upper bound on the UTF-8 length of `JSON.stringify(value)` for JSON data (no toJSON
+ * methods), computed without serializing: a string costs at most 6 bytes per UTF-16 unit
+ * (`\uXXXX`) plus its quotes, a number at most 32 bytes, anything else at most `false`/`null`.
+ */
+export function jsonBytesBound(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return 6 * value.length + 2;
+    case 'number':
+      return 32;
+    case 'object': {
+      if (value === null) return 4;
+      let n = 2;
+      if (Array.isArray(value)) {
+        for (const v of value) n += jsonBytesBound(v) + 1;
+        return n;
+      }
+      const obj = value as Record<string, unknown>;
+      for (const k of Object.keys(obj)) n += 6 * k.length + 4 + jsonBytesBound(obj[k]);
+      return n;
+    }
+    default:
+      return 5;
   }
 }

@@ -20,7 +20,7 @@ import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {parseFeedDate} from '../feed-date.js';
 import {type RawItemCandidate} from '../types.js';
 import {FeedError} from './feed-error.js';
-import {type AdapterResult, type ItemBuild, firstStr, isPlainObject, itemDiag, str} from './common.js';
+import {type AdapterResult, type ItemBuild, copyRecord, firstStr, isPlainObject, itemDiag, str} from './common.js';
 
 const DATE_FIELDS = ['published', 'sent', 'created', 'date', 'timestamp', 'declarationDate'] as const;
 const OPENFEMA_DATES = ['declarationDate', 'incidentBeginDate', 'incidentEndDate', 'disasterCloseoutDate', 'lastIAFilingDate', 'lastRefresh'] as const;
@@ -67,7 +67,7 @@ function buildRecord(record: unknown, index: number): ItemBuild {
   }
   if (publishedAt === null) diagnostics.push(...failed);
 
-  const payload: Record<string, unknown> = {...record};
+  const payload: Record<string, unknown> = copyRecord(record);
   for (const field of OPENFEMA_DATES) {
     if (!Object.hasOwn(record, field)) continue;
     payload[`${field}_at`] = parseFeedDate(record[field]).instant;

@@ -17,7 +17,7 @@
 import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {type RawItemCandidate} from '../types.js';
 import {FeedError} from './feed-error.js';
-import {type AdapterResult, type ItemBuild, addNwsInstants, firstStr, isPlainObject, itemDiag, str} from './common.js';
+import {type AdapterResult, type ItemBuild, addNwsInstants, copyRecord, firstStr, isPlainObject, itemDiag, str} from './common.js';
 
 const DEFAULTS: Array<[string, () => unknown]> = [
   ['id', () => null],
@@ -69,7 +69,7 @@ function buildFeature(feature: unknown, index: number): ItemBuild {
   }
   const diagnostics: Diagnostic[] = [];
   const props = feature.properties;
-  const payload: Record<string, unknown> = {...props};
+  const payload: Record<string, unknown> = copyRecord(props);
   for (const [key, def] of DEFAULTS) {
     if (!Object.hasOwn(payload, key) || payload[key] === undefined) payload[key] = def();
   }

@@ -13,6 +13,9 @@
  * - Namespaces are resolved from xmlns declarations; URIs are compared after lower-casing and
  *   dropping a trailing `/` or `#` (real feeds declare `…/dc/elements/1.1` without the slash).
  *   Undeclared well-known prefixes (dc, content, atom, …) resolve to their usual namespace.
+ * - Well-formed documents (the usual feed) are read by a direct scanner several times cheaper
+ *   than fast-xml-parser plus the tree conversion; anything else takes fast-xml-parser. Both
+ *   give the same tree (test/sources/adapters/xml-dom.test.ts checks it).
  */
 import {XMLParser} from 'fast-xml-parser';
 import {decodeHTMLStrict} from 'entities';
@@ -186,11 +189,6 @@ type Ordered = Record<string, unknown>;
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-function localOf(qname: string): {prefix: string | null; local: string} {
-  const i = qname.indexOf(':');
-  return i > 0 ? {prefix: qname.slice(0, i), local: qname.slice(i + 1)} : {prefix: null, local: qname};
-}
-
 function resolveBase(base: string | null, href: string): string | null {
   try {
     return new URL(href, base ?? undefined).toString();
@@ -225,6 +223,42 @@ function buildChildren(list: unknown, scope: Record<string, string>, base: strin
   return out;
 }
 
+/** Attribute values entity-decoded (a valueless attribute is ''), prototype keys dropped. */
+function attrsOf(raw: Ordered): Record<string, string> {
+  const attrs: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!UNSAFE_KEYS.has(k)) attrs[k] = v === true ? '' : decodeText(String(v));
+  }
+  return attrs;
+}
+
+/** The namespace scope an element's children see: the parent's plus its xmlns declarations. */
+function scopeOf(attrs: Record<string, string>, parentScope: Record<string, string>): Record<string, string> {
+  let scope = parentScope;
+  for (const k of Object.keys(attrs)) {
+    if (k === 'xmlns' || k.startsWith('xmlns:')) {
+      if (scope === parentScope) scope = {...parentScope};
+      scope[k === 'xmlns' ? '' : k.slice(6)] = normNs(attrs[k]);
+    }
+  }
+  return scope;
+}
+
+/** An element without children yet; `scope` is scopeOf(attrs, parent scope). */
+function elementOf(qname: string, attrs: Record<string, string>, scope: Record<string, string>, parentBase: string | null): XElement {
+  const colon = qname.indexOf(':');
+  const local = colon > 0 ? qname.slice(colon + 1) : qname;
+  let ns: string;
+  if (colon <= 0) ns = scope[''] ?? '';
+  else {
+    const prefix = qname.slice(0, colon);
+    ns = scope[prefix] ?? WELL_KNOWN_PREFIXES[prefix.toLowerCase()] ?? `urn:undeclared-prefix:${prefix.toLowerCase()}`;
+  }
+  const xmlBase = attrs['xml:base'];
+  const base = xmlBase !== undefined ? resolveBase(parentBase, xmlBase) : parentBase;
+  return {name: qname, local, ns, attrs, children: [], base};
+}
+
 function buildElement(
   qname: string,
   childList: unknown,
@@ -234,24 +268,183 @@ function buildElement(
   depth: number,
 ): XElement {
   if (depth > MAX_DEPTH) throw new FeedError('FEED_MALFORMED', `elements nested deeper than ${MAX_DEPTH} levels`);
+  const attrs = attrsOf(rawAttrs);
+  const scope = scopeOf(attrs, parentScope);
+  const el = elementOf(qname, attrs, scope, parentBase);
+  el.children = buildChildren(childList, scope, el.base, depth);
+  return el;
+}
+
+/** The tree as fast-xml-parser reads it: the tolerant path, for any input. */
+function referenceTree(clean: string): XNode[] {
+  let ordered: unknown;
+  try {
+    ordered = parser.parse(clean);
+  } catch (err) {
+    if (err instanceof FeedError) throw err;
+    throw new FeedError('FEED_MALFORMED', `XML cannot be read: ${(err as Error)?.message ?? String(err)}`, {cause: err});
+  }
+  return buildChildren(ordered, {}, null, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fast path: a direct scanner for well-formed documents. It accepts only markup whose reading
+// by fast-xml-parser is unambiguous and returns null for anything else (mismatched or unclosed
+// tags, DOCTYPEs, unquoted or boolean attributes, unusual names or whitespace, deep nesting),
+// which then takes the reference path. Accepted documents give the same tree as the reference.
+
+/** A qualified name in the plain ASCII form the fast path accepts. */
+const FAST_NAME = /[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?/y;
+
+/** Names fast-xml-parser rejects or renames (prototype-pollution guards). */
+const GUARDED_NAMES = new Set([
+  '__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf',
+  '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+]);
+const GUARDED_IN_PI = /__proto__|constructor|prototype/;
+
+/** Nesting the fast path handles; deeper documents take the reference path (and its limit). */
+const FAST_MAX_DEPTH = 500;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10;
+}
+
+/** The name at `at`, or null when it is not a fast-path name. */
+function fastName(xml: string, at: number): string | null {
+  FAST_NAME.lastIndex = at;
+  const m = FAST_NAME.exec(xml);
+  if (m === null || GUARDED_NAMES.has(m[0])) return null;
+  return m[0];
+}
+
+interface OpenTag {
+  qname: string;
+  /** Entity-decoded values, in document order. */
+  attrs: Record<string, string>;
+  selfClosing: boolean;
+  /** Index just past the closing `>`. */
+  end: number;
+}
+
+/** Reads `<name attr="v" …>` or `…/>` at `lt`, or null when it is outside the fast subset. */
+function fastOpenTag(xml: string, lt: number): OpenTag | null {
+  const qname = fastName(xml, lt + 1);
+  if (qname === null) return null;
   const attrs: Record<string, string> = {};
-  let scope = parentScope;
-  for (const [k, v] of Object.entries(rawAttrs)) {
-    if (UNSAFE_KEYS.has(k)) continue;
-    const val = v === true ? '' : decodeText(String(v));
-    attrs[k] = val;
-    if (k === 'xmlns' || k.startsWith('xmlns:')) {
-      if (scope === parentScope) scope = {...parentScope};
-      scope[k === 'xmlns' ? '' : k.slice(6)] = normNs(val);
+  let i = lt + 1 + qname.length;
+  for (;;) {
+    const c = xml.charCodeAt(i);
+    if (c === 62) return {qname, attrs, selfClosing: false, end: i + 1};
+    if (c === 47) return xml.charCodeAt(i + 1) === 62 ? {qname, attrs, selfClosing: true, end: i + 2} : null;
+    if (!isSpace(c)) return null;
+    while (isSpace(xml.charCodeAt(i))) i++;
+    const next = xml.charCodeAt(i);
+    if (next === 62 || next === 47) continue;
+    const name = fastName(xml, i);
+    if (name === null || Object.hasOwn(attrs, name)) return null;
+    i += name.length;
+    while (isSpace(xml.charCodeAt(i))) i++;
+    if (xml.charCodeAt(i) !== 61) return null;
+    i++;
+    while (isSpace(xml.charCodeAt(i))) i++;
+    const quote = xml.charCodeAt(i);
+    if (quote !== 34 && quote !== 39) return null;
+    const close = xml.indexOf(quote === 34 ? '"' : "'", i + 1);
+    if (close < 0) return null;
+    attrs[name] = decodeText(xml.slice(i + 1, close));
+    i = close + 1;
+  }
+}
+
+/** Index just past `</name>` (optional white space before `>`) at `lt`, or -1. */
+function fastCloseTag(xml: string, lt: number, qname: string): number {
+  if (!xml.startsWith(qname, lt + 2)) return -1;
+  let i = lt + 2 + qname.length;
+  while (isSpace(xml.charCodeAt(i))) i++;
+  return xml.charCodeAt(i) === 62 ? i + 1 : -1;
+}
+
+/** Index just past the `?>` of a processing instruction (quotes skipped), or -1. */
+function piEnd(xml: string, lt: number): number {
+  for (let i = lt + 1; i < xml.length; i++) {
+    const c = xml.charCodeAt(i);
+    if (c === 34 || c === 39) {
+      i = xml.indexOf(c === 34 ? '"' : "'", i + 1);
+      if (i < 0) return -1;
+    } else if (c === 63 && xml.charCodeAt(i + 1) === 62) {
+      return i + 2;
     }
   }
-  const {prefix, local} = localOf(qname);
-  let ns: string;
-  if (prefix === null) ns = scope[''] ?? '';
-  else ns = scope[prefix] ?? WELL_KNOWN_PREFIXES[prefix.toLowerCase()] ?? `urn:undeclared-prefix:${prefix.toLowerCase()}`;
-  const xmlBase = attrs['xml:base'];
-  const base = xmlBase !== undefined ? resolveBase(parentBase, xmlBase) : parentBase;
-  return {name: qname, local, ns, attrs, children: buildChildren(childList, scope, base, depth), base};
+  return -1;
+}
+
+interface Frame {
+  el: XElement | null;
+  children: XNode[];
+  scope: Record<string, string>;
+  base: string | null;
+}
+
+/**
+ * Top-level nodes of a sanitized document, or null when it is outside the fast subset. Text is
+ * split where the reference splits it: at tags, CDATA and processing instructions, not at
+ * comments; text outside the root is dropped except before a processing instruction or CDATA.
+ */
+function fastTree(clean: string): XNode[] | null {
+  const xml = clean.indexOf('\r') < 0 ? clean : clean.replace(/\r\n?/g, '\n');
+  const stack: Frame[] = [{el: null, children: [], scope: {}, base: null}];
+  let top = stack[0];
+  let text = '';
+  const flush = () => {
+    if (text !== '') top.children.push(decodeText(text));
+    text = '';
+  };
+  let i = 0;
+  for (;;) {
+    const lt = xml.indexOf('<', i);
+    text += xml.slice(i, lt < 0 ? xml.length : lt);
+    if (lt < 0) break;
+    const c = xml.charCodeAt(lt + 1);
+    if (c === 47) {
+      if (top.el === null) return null;
+      const end = fastCloseTag(xml, lt, top.el.name);
+      if (end < 0) return null;
+      flush();
+      stack.pop();
+      top = stack[stack.length - 1];
+      i = end;
+    } else if (c === 63) {
+      const end = piEnd(xml, lt);
+      if (end < 0 || GUARDED_IN_PI.test(xml.slice(lt, end))) return null;
+      flush();
+      i = end;
+    } else if (xml.startsWith('<!--', lt)) {
+      const close = xml.indexOf('-->', lt + 4);
+      if (close < 0) return null;
+      i = close + 3;
+    } else if (xml.startsWith('<![CDATA[', lt)) {
+      const close = xml.indexOf(']]>', lt + 9);
+      if (close < 0) return null;
+      flush();
+      top.children.push({cdata: xml.slice(lt + 9, close)});
+      i = close + 3;
+    } else {
+      const tag = c === 33 ? null : fastOpenTag(xml, lt);
+      if (tag === null || stack.length > FAST_MAX_DEPTH) return null;
+      if (top.el === null) text = '';
+      flush();
+      const scope = scopeOf(tag.attrs, top.scope);
+      const el = elementOf(tag.qname, tag.attrs, scope, top.base);
+      top.children.push(el);
+      if (!tag.selfClosing) {
+        top = {el, children: el.children, scope, base: el.base};
+        stack.push(top);
+      }
+      i = tag.end;
+    }
+  }
+  return stack.length === 1 ? stack[0].children : null;
 }
 
 /**
@@ -261,15 +454,14 @@ function buildElement(
  */
 export function parseXmlDocument(text: string): XElement {
   const clean = sanitizeXml(text);
-  let ordered: unknown;
-  try {
-    ordered = parser.parse(clean);
-  } catch (err) {
-    if (err instanceof FeedError) throw err;
-    throw new FeedError('FEED_MALFORMED', `XML cannot be read: ${(err as Error)?.message ?? String(err)}`, {cause: err});
-  }
-  const top = buildChildren(ordered, {}, null, 0);
-  const root = top.find(isElement);
+  const root = (fastTree(clean) ?? referenceTree(clean)).find(isElement);
+  if (!root) throw new FeedError('FEED_MALFORMED', 'document contains no XML element');
+  return root;
+}
+
+/** parseXmlDocument through fast-xml-parser only: the fast path must agree with it (tests). */
+export function parseXmlDocumentReference(text: string): XElement {
+  const root = referenceTree(sanitizeXml(text)).find(isElement);
   if (!root) throw new FeedError('FEED_MALFORMED', 'document contains no XML element');
   return root;
 }

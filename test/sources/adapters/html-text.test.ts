@@ -33,5 +33,17 @@ describe('htmlToText', () => {
 
   it('collapseWhitespace', () => {
     expect(collapseWhitespace('  a \r\n b\t\tc  ')).toBe('a b c');
+    expect(collapseWhitespace('already one line')).toBe('already one line');
+    expect(collapseWhitespace('')).toBe('');
+  });
+
+  it('collapseWhitespace treats exactly the code units of the regex class \\s as white space', () => {
+    const byRegex = (t: string) => t.replace(/\s+/g, ' ').trim();
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      for (const t of [`a${ch}b`, `${ch}a`, `a${ch}`, `a ${ch}b`]) {
+        if (collapseWhitespace(t) !== byRegex(t)) expect(collapseWhitespace(t), `U+${c.toString(16)} in ${JSON.stringify(t)}`).toBe(byRegex(t));
+      }
+    }
   });
 });

@@ -73,6 +73,17 @@ describe('NWS alerts (GeoJSON)', () => {
     expect(JSON.parse(JSON.stringify(p))).toStrictEqual(p);
   });
 
+  it('a plain payload keeps __proto__ as an own key, in document order', () => {
+    for (const type of ['nws_alerts', 'fema'] as const) {
+      const body = utf8('{"features":[{"properties":{"id":"a","__proto__":{"x":1},"title":"t"}}]}');
+      const fema = utf8('[{"id":"a","__proto__":{"x":1},"title":"t"}]');
+      const p = parseFeed(type === 'fema' ? fema : body, {type}).items[0].payload;
+      expect(Object.getPrototypeOf(p)).toBe(Object.prototype);
+      expect(Object.keys(p).slice(0, 3)).toEqual(['id', '__proto__', 'title']);
+      expect(Object.getOwnPropertyDescriptor(p, '__proto__')?.value).toEqual({x: 1});
+    }
+  });
+
   it('a bare array keeps its features and skips non-features', () => {
     const r = parseFeed(json([feature({id: 'x1'}), {}, 5]), {type: 'nws_alerts'});
     expect(r.items.map((i) => i.canonical_id)).toEqual(['x1']);

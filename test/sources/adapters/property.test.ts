@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
+import {jsonBytesBound} from '../../../src/sources/adapters/common.js';
 import {FeedError, parseFeed, type ParsedFeed} from '../../../src/sources/parse-feed.js';
 import {type SourceType} from '../../../src/sources/types.js';
 import {utf8} from './helpers.js';
@@ -81,6 +82,28 @@ describe('parseFeed never throws anything but FeedError', () => {
         for (const w of wrapped) assertJsonSafe(attempt(utf8(JSON.stringify(w)), type, {maxItemBytes: 10_000}));
       }),
       {numRuns: 400},
+    );
+  });
+});
+
+describe('jsonBytesBound', () => {
+  it('never underestimates the UTF-8 length of JSON.stringify', () => {
+    const leaf = fc.oneof(
+      fc.string({unit: 'binary'}),
+      fc.string({unit: fc.constantFrom('\u0000', '\u001f', '"', '\\', '\ud800', '\udfff', '\u2028', 'é', '\u{1F600}')}),
+      fc.double({noNaN: true, noDefaultInfinity: true}),
+      fc.constantFrom(-0.0000012345678901234567, -1.7976931348623157e308, -5e-324, 1e21, -123456789012345680000),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({depthSize: 'small'}, leaf, fc.array(tie('node')), fc.dictionary(fc.string({unit: 'binary'}), tie('node'))),
+    })).node;
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(jsonBytesBound(v)).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(v), 'utf8'));
+      }),
+      {numRuns: 500},
     );
   });
 });

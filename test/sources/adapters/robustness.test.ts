@@ -1,4 +1,5 @@
 import {gzipSync} from 'node:zlib';
+import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import {describe, expect, it} from 'vitest';
 import {decodeBytes, DEFAULT_MAX_FEED_BYTES} from '../../../src/sources/decode.js';
@@ -195,5 +196,26 @@ describe('encodings and compression', () => {
     const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('\r\n\n  <?xml version="1.0"?><rss><channel><item><guid>a</guid></item></channel></rss>')]);
     expect(parseFeed(body, {type: 'rss'}).items).toHaveLength(1);
     expect(decodeBytes(utf8('\n\n{"a":1}')).text).toBe('{"a":1}');
+  });
+
+  it('bytes are read as UTF-8 exactly when a fatal UTF-8 TextDecoder accepts them', () => {
+    const strictUtf8 = (b: Uint8Array) => {
+      try {
+        return new TextDecoder('utf-8', {fatal: true}).decode(b);
+      } catch {
+        return null;
+      }
+    };
+    const tricky = fc.constantFrom(0x80, 0xbf, 0xc0, 0xc1, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xa0, 0x9f, 0x8f);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({min: 0x20, max: 0x7e}), tricky), {maxLength: 24}), (tail) => {
+        const bytes = new Uint8Array([0x61, ...tail]);
+        const d = decodeBytes(bytes);
+        const text = strictUtf8(bytes);
+        expect(d.encoding).toBe(text === null ? 'windows-1252' : 'utf-8');
+        if (text !== null) expect(d.text).toBe(text);
+      }),
+      {numRuns: 3000},
+    );
   });
 });
