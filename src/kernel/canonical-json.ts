@@ -1,4 +1,4 @@
-import {createHash} from 'node:crypto';
+import {hash} from 'node:crypto';
 import canonicalizeLib from 'canonicalize';
 
 /** A value that canonical JSON can represent without loss. */
@@ -140,7 +140,8 @@ function sortedView(v: unknown): unknown {
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  // One-shot crypto.hash: no Hash object per call (hashing is on every item's path).
+  return hash('sha256', data, 'hex');
 }
 
 /** SHA-256 (lower-case hex) of the canonical JSON of a value: the artifact hash. */

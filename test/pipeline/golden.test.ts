@@ -100,7 +100,12 @@ describe('golden run', () => {
     try {
       const first = eventIdOfTitle(d, 'Winter Storm Warning issued%');
       const update = eventIdOfTitle(d, 'Winter Storm Warning remains%');
-      const storm = d.prepare("SELECT * FROM incidents WHERE correlation_key LIKE '%|vtec:KDMX.WS.W.0004'").all() as IncidentRow[];
+      const storm = d
+        .prepare(
+          `SELECT i.*, v.alert_json FROM incidents i JOIN alert_versions v ON v.alert_id = i.alert_id AND v.version = i.current_version
+           WHERE i.correlation_key LIKE '%|vtec:KDMX.WS.W.0004'`,
+        )
+        .all() as IncidentRow[];
       expect(storm).toHaveLength(1);
       expect(storm[0].correlation_key).toBe('WEATHER|PLANT-02|LANE-002|vtec:KDMX.WS.W.0004');
       expect(storm[0].update_count).toBe(1);
