@@ -431,15 +431,16 @@ export function linkEvent(input: LinkInput, index: NetworkIndex, opts: LinkOptio
   // ---- confidence and provenance ------------------------------------------------------
   const linkConfidence: LinkResult['link_confidence'] = {};
   const linkProvenance: LinkResult['link_provenance'] = {};
+  // Members set in code-unit order (canonical JSON without a sorted copy).
   if (best) {
     linkConfidence.facility = toDecimal(best.bp);
     linkProvenance.facility = best.provenance;
-    linkProvenance.paths = PROVENANCE_ORDER.filter((p) => provenances.has(p));
   }
   if (lanes.length > 0) {
     linkConfidence.lanes = toDecimal(LANE_CONFIDENCE_BP);
     linkProvenance.lanes = 'FACILITY_RELATION';
   }
+  if (best) linkProvenance.paths = PROVENANCE_ORDER.filter((p) => provenances.has(p));
   if (shipments.length > 0) {
     linkConfidence.shipments = toDecimal(SHIPMENT_CONFIDENCE_BP);
     linkProvenance.shipments = 'LANE_RELATION';
@@ -448,17 +449,17 @@ export function linkEvent(input: LinkInput, index: NetworkIndex, opts: LinkOptio
   return {
     facilities,
     facility_candidates: [...candidates].sort(),
-    lanes,
+    facility_evidence: facilityEvidence,
+    facility_paths: facilityPaths,
     lane_matches: laneMatches,
-    shipments,
-    shipments_total_linked: total,
-    shipments_truncated: truncated,
+    lanes,
     link_confidence: linkConfidence,
     link_provenance: linkProvenance,
     linking_notes: notes,
-    facility_paths: facilityPaths,
-    facility_evidence: facilityEvidence,
     mentions,
+    shipments,
+    shipments_total_linked: total,
+    shipments_truncated: truncated,
   };
 }
 

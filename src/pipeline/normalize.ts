@@ -324,25 +324,26 @@ function referenceIds(references: unknown): string[] {
 export function nwsFields(payload: Record<string, unknown>, instant: (field: string) => string | null): NwsFields {
   const geocode = (payload.geocode && typeof payload.geocode === 'object' ? payload.geocode : {}) as Record<string, unknown>;
   const areaDesc = typeof payload.areaDesc === 'string' ? payload.areaDesc : '';
+  // Keys in code-unit order (canonical JSON without a sorted copy).
   return {
-    status: optText(payload.status),
-    message_type: optText(payload.messageType),
-    event: optText(payload.event),
-    headline: optText(payload.headline),
-    severity: optText(payload.severity),
-    urgency: optText(payload.urgency),
-    certainty: optText(payload.certainty),
-    references: referenceIds(payload.references),
-    ugc: uniq(stringList(geocode.UGC).map((s) => s.toUpperCase())),
-    same: uniq([...stringList(geocode.SAME), ...stringList(geocode.FIPS6)]),
+    affected_zones: uniq(stringList(payload.affectedZones)),
     area_desc: areaDesc
       .split(';')
       .map((s) => s.trim())
       .filter((s) => s !== ''),
-    affected_zones: uniq(stringList(payload.affectedZones)),
-    vtec: vtecStrings(payload.parameters),
+    certainty: optText(payload.certainty),
+    event: optText(payload.event),
+    headline: optText(payload.headline),
+    message_type: optText(payload.messageType),
+    references: referenceIds(payload.references),
+    same: uniq([...stringList(geocode.SAME), ...stringList(geocode.FIPS6)]),
     sender_name: optText(payload.senderName),
     sent_at: instant('sent'),
+    severity: optText(payload.severity),
+    status: optText(payload.status),
+    ugc: uniq(stringList(geocode.UGC).map((s) => s.toUpperCase())),
+    urgency: optText(payload.urgency),
+    vtec: vtecStrings(payload.parameters),
   };
 }
 
@@ -424,42 +425,48 @@ export function normalizeItem(input: NormalizeInput): NormalizeResult {
   const location_hint = locationHint(rawPayload, sourceConfig.geo);
   const geometry = (payload.geometry ?? null) as JsonValue;
 
+  // Instants in this order (each may add a diagnostic), then the event with its keys in
+  // code-unit order so its canonical JSON needs no sorted copy.
+  const effective_at = payloadInstant('effective');
+  const onset_at = payloadInstant('onset');
+  const expires_at = payloadInstant('expires');
+  const ends_at = payloadInstant('ends');
   const event: CanonicalEvent = {
-    event_id,
     canonical_id,
-    content_hash: hash,
-    raw_id: rawId,
-    source_type: 'EXTERNAL',
-    source_kind: sourceType,
-    source_id: sourceId,
-    source_name: sourceId,
-    tier,
-    trust_tier,
     classification_floor,
-    weighting_bias,
-    title,
-    raw_text,
-    summary,
-    url: pyTruthy(candidate.url) ? String(candidate.url) : null,
-    type: eventType(title, raw_text, sourceType),
-    type_ref: eventTypeRef(title, raw_text),
-    severity_guess: 1,
+    content_hash: hash,
+    effective_at,
+    ends_at,
+    entities_json: location_hint === null ? null : canonicalJson({location: location_hint}),
+    event_id,
     event_time: published_at,
-    published_at,
-    effective_at: payloadInstant('effective'),
-    onset_at: payloadInstant('onset'),
-    expires_at: payloadInstant('expires'),
-    ends_at: payloadInstant('ends'),
+    expires_at,
+    facilities: [],
+    geometry,
+    lanes: [],
     location_hint,
     location_hint_ref: locationHintRef(rawPayload, sourceConfig.geo),
-    entities_json: location_hint === null ? null : canonicalJson({location: location_hint}),
+    nws,
+    onset_at,
     payload,
     payload_hash: artifactHash(payload),
-    geometry,
-    nws,
-    facilities: [],
-    lanes: [],
+    published_at,
+    raw_id: rawId,
+    raw_text,
+    severity_guess: 1,
     shipments: [],
+    source_id: sourceId,
+    source_kind: sourceType,
+    source_name: sourceId,
+    source_type: 'EXTERNAL',
+    summary,
+    tier,
+    title,
+    trust_tier,
+    type: eventType(title, raw_text, sourceType),
+    type_ref: eventTypeRef(title, raw_text),
+    url: pyTruthy(candidate.url) ? String(candidate.url) : null,
+    weighting_bias,
   };
   return {event, diagnostics};
 }
