@@ -14,6 +14,7 @@ import {StoreRecordSink} from '../store/run-record-sink.js';
 import {currentNetworkHash} from '../store/network-repo.js';
 import {saveConfigSnapshot} from '../store/config-snapshots-repo.js';
 import {HARDSTOP_VERSION} from './version.js';
+import {loadSourcesConfig, type LoadedSourcesConfig} from '../sources/config.js';
 import {referenceMembers, rulesMember, sourcesMember} from './snapshot-members.js';
 
 export interface GlobalFlags {
@@ -47,6 +48,7 @@ export class AppContext {
   private store_: Store | undefined;
   private group_: RunGroup | undefined;
   private snapshot_: {snapshot: ConfigSnapshot; hash: string} | undefined;
+  private sources_: LoadedSourcesConfig | undefined;
   flags: Record<string, unknown> = {};
 
   private constructor(home: Home, mode: Mode, clock: Clock, env: NodeJS.ProcessEnv, loaded: LoadedRuntimeConfig) {
@@ -117,13 +119,22 @@ export class AppContext {
     return this.store_;
   }
 
+  /**
+   * config/sources.yaml, loaded and validated once per invocation: the fingerprint and every
+   * step of the command see the same file.
+   */
+  get sourcesConfig(): LoadedSourcesConfig {
+    this.sources_ ??= loadSourcesConfig(this.home, {runtime: this.config});
+    return this.sources_;
+  }
+
   /** The config snapshot and its hash (computed once). */
   get snapshot(): {snapshot: ConfigSnapshot; hash: string} {
     if (!this.snapshot_) {
       const cfg = this.config;
       this.snapshot_ = buildSnapshot({
         runtime: runtimeSnapshot(cfg),
-        sources: sourcesMember(this.home, cfg),
+        sources: sourcesMember(this.home, this.sourcesConfig),
         rules: rulesMember(this.home, cfg),
         compat: compatMember(this.home),
         inputs: {network_snapshot_hash: this.store_ ? currentNetworkHash(this.store_) : null, reference_tables: referenceMembers()},

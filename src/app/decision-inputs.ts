@@ -6,7 +6,7 @@ import type {NetworkSnapshot} from '../network/model.js';
 import type {SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
 import {loadRulePack} from '../rules/loader.js';
-import {loadSourcesConfig, type LoadedSourcesConfig, type ResolvedSource} from '../sources/config.js';
+import type {LoadedSourcesConfig, ResolvedSource} from '../sources/config.js';
 import type {Store} from '../store/db.js';
 import {loadNetwork} from '../store/network-repo.js';
 import type {AppContext} from './context.js';
@@ -69,7 +69,7 @@ function fail(code: string, message: string, diagnostics: Diagnostic[], hint?: s
  * before it decides anything (exit 2), with every diagnostic.
  */
 export function loadDecisionInputs(ctx: AppContext, store: Store): DecisionInputs {
-  const sourcesConfig = loadSourcesConfig(ctx.home, {runtime: ctx.config});
+  const sourcesConfig = ctx.sourcesConfig;
   const sourceErrors = sourcesConfig.diagnostics.filter((d) => d.severity === 'error');
   if (sourceErrors.length) fail('SOURCES_INVALID', 'config/sources.yaml is invalid', sourcesConfig.diagnostics);
   const loaded = loadHomeRulePack(ctx);

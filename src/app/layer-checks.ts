@@ -1,12 +1,11 @@
 import {existsSync} from 'node:fs';
 import {computeSourceHealth, healthGate} from '../sources/health.js';
-import {loadSourcesConfig} from '../sources/config.js';
 import type {CheckResult, ExtraCheck} from './checks.js';
 import {compileSourceRules, loadHomeRulePack} from './decision-inputs.js';
 
 const sourcesCheck: ExtraCheck = (ctx) => {
   if (!ctx.loaded.config) return [];
-  const loaded = loadSourcesConfig(ctx.home, {runtime: ctx.config});
+  const loaded = ctx.sourcesConfig;
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   const enabled = loaded.sources.filter((s) => s.enabled);
   const results: CheckResult[] = [];
@@ -52,7 +51,7 @@ const rulesCheck: ExtraCheck = (ctx) => {
   const r = loadHomeRulePack(ctx);
   const diagnostics = [...r.diagnostics];
   if (r.pack) {
-    const sources = loadSourcesConfig(ctx.home, {runtime: ctx.config});
+    const sources = ctx.sourcesConfig;
     if (sources.ok) diagnostics.push(...compileSourceRules(r.pack, sources.sources).diagnostics);
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;

@@ -4,16 +4,15 @@ import type {Home} from '../config/home.js';
 import type {RuntimeConfig} from '../config/runtime.js';
 import {referenceTableHashes} from '../network/geo/reference.js';
 import {ruleFilesIn} from '../config/rule-files.js';
-import {loadSourcesConfig, sourcesSnapshotMember} from '../sources/config.js';
+import {type LoadedSourcesConfig, sourcesSnapshotMember} from '../sources/config.js';
 
 /**
  * Snapshot member for config/sources.yaml: the normalized source list. An invalid file
  * contributes the hash of its bytes, so the fingerprint still changes with every edit;
  * commands that need sources report the file's errors themselves.
  */
-export function sourcesMember(home: Home, cfg: RuntimeConfig): unknown {
+export function sourcesMember(home: Home, loaded: LoadedSourcesConfig): unknown {
   if (!existsSync(home.sourcesFile)) return null;
-  const loaded = loadSourcesConfig(home, {runtime: cfg});
   return loaded.ok ? sourcesSnapshotMember(loaded) : {invalid_file_sha256: sha256Hex(readFileSync(home.sourcesFile))};
 }
 

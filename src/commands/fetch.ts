@@ -2,7 +2,6 @@ import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {fetchResultsTable, formatBytes, progressPrinter} from '../sources/cli-format.js';
-import {loadSourcesConfig} from '../sources/config.js';
 import {fetchSources, parseSinceFlag} from '../sources/fetch-operator.js';
 import type {Tier} from '../sources/types.js';
 import {HardstopCommand, type CommandOutcome} from './base-command.js';
@@ -38,7 +37,7 @@ export default class Fetch extends HardstopCommand {
     const tier = flags.tier as Tier | undefined;
     const includeDisabled = Boolean(flags['include-disabled']);
     const failFast = Boolean(flags['fail-fast']);
-    const loaded = loadSourcesConfig(ctx.home, {runtime: ctx.config});
+    const loaded = ctx.sourcesConfig;
     if (!loaded.ok) return {exitCode: ExitCode.BROKEN, diagnostics: loaded.diagnostics};
     if (!dryRun) ctx.openStoreForWrite();
     const group = ctx.runGroup('fetch', {

@@ -11,7 +11,7 @@ import type {Store} from '../store/db.js';
 import {getFetchState, putFetchState} from '../store/fetch-state-repo.js';
 import {lineageOfGroup, previewAction, rawItemBatchDigest, recordCandidate, type FetchAction} from '../store/raw-items-repo.js';
 import {insertSourceRun, sourceRunDigest, sourceRunsOfGroup, type SourceRunStatus} from '../store/source-runs-repo.js';
-import {fetchOrder, loadSourcesConfig, type LoadedSourcesConfig, type ResolvedSource} from './config.js';
+import {fetchOrder, type LoadedSourcesConfig, type ResolvedSource} from './config.js';
 import {defaultFetcherDeps, fetchSource, type FetcherDeps, type FetchRunSettings, type SourceFetchOutcome} from './fetcher.js';
 import {HostRateLimiter} from './rate-limit.js';
 import type {Tier} from './types.js';
@@ -181,7 +181,7 @@ async function fetchWork(ctx: AppContext, group: RunGroup, opts: FetchSourcesOpt
   const since = parseSinceFlag(opts.since);
   trace.input(hashRef(`fetch-window:${since?.text ?? 'all'}`, 'FetchWindow', since?.text ?? 'all'));
   const runtime = ctx.config;
-  const loaded = opts.loaded ?? loadSourcesConfig(ctx.home, {runtime});
+  const loaded = opts.loaded ?? ctx.sourcesConfig;
   if (!loaded.ok) {
     const first = loaded.diagnostics.find((d) => d.severity === 'error');
     throw new ConfigError(first?.code ?? 'SOURCES_INVALID', first?.message ?? 'config/sources.yaml is invalid', {

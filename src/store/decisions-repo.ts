@@ -79,7 +79,7 @@ const CORRELATION_COLUMNS = `alert_id, correlation_key, first_event_id, first_se
 export class DecisionsRepo {
   private readonly stmts;
 
-  constructor(private readonly store: Store) {
+  constructor(store: Store) {
     const db = store.db;
     this.stmts = {
       insertEvent: db.prepare(
@@ -134,10 +134,6 @@ export class DecisionsRepo {
   writeVersion(incident: IncidentRow, version: AlertVersionRow): void {
     this.stmts.upsertIncident.run(incident);
     this.stmts.insertVersion.run(version);
-  }
-
-  get db() {
-    return this.store.db;
   }
 }
 

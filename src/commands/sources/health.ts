@@ -6,7 +6,6 @@ import {ExitCode} from '../../kernel/exit-status.js';
 import {parseSinceWindow} from '../../kernel/time.js';
 import type {Store} from '../../store/db.js';
 import {healthTable, suppressionText} from '../../sources/cli-format.js';
-import {loadSourcesConfig} from '../../sources/config.js';
 import {computeSourceHealth, DEFAULT_STALE_HOURS, explainSuppression, healthGate, parseLookback, sortForDisplay} from '../../sources/health.js';
 import {HardstopCommand, type CommandOutcome} from '../base-command.js';
 
@@ -38,7 +37,7 @@ export default class SourcesHealth extends HardstopCommand {
     const lookback = parseLookback(flags.lookback as string);
     const explainId = flags['explain-suppress'] as string | undefined;
     const win = windowFlag(flags.window as string, '--window');
-    const loaded = loadSourcesConfig(ctx.home, {runtime: ctx.config});
+    const loaded = ctx.sourcesConfig;
     if (!loaded.ok) return {exitCode: ExitCode.BROKEN, diagnostics: loaded.diagnostics};
     let store: Store | undefined;
     try {

@@ -1,7 +1,7 @@
 import type {AppContext} from '../../app/context.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {sourcesListTable} from '../../sources/cli-format.js';
-import {loadSourcesConfig, normalizedSource} from '../../sources/config.js';
+import {normalizedSource} from '../../sources/config.js';
 import {HardstopCommand, type CommandOutcome} from '../base-command.js';
 
 export default class SourcesList extends HardstopCommand {
@@ -10,7 +10,7 @@ export default class SourcesList extends HardstopCommand {
   static override examples = ['<%= config.bin %> sources list', '<%= config.bin %> sources list --json'];
 
   protected async execute(ctx: AppContext): Promise<CommandOutcome> {
-    const loaded = loadSourcesConfig(ctx.home, {runtime: ctx.config});
+    const loaded = ctx.sourcesConfig;
     if (!loaded.ok) return {exitCode: ExitCode.BROKEN, diagnostics: loaded.diagnostics, json: {sources: []}};
     const enabled = loaded.sources.filter((s) => s.enabled).length;
     const text = loaded.sources.length

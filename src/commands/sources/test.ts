@@ -2,7 +2,6 @@ import {Args, Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {fetchResultsTable, progressPrinter} from '../../sources/cli-format.js';
-import {loadSourcesConfig} from '../../sources/config.js';
 import {fetchSources, parseSinceFlag} from '../../sources/fetch-operator.js';
 import {HardstopCommand, type CommandOutcome} from '../base-command.js';
 
@@ -22,7 +21,7 @@ export default class SourcesTest extends HardstopCommand {
     const id = args.id as string;
     const since = parseSinceFlag(flags.since as string | undefined);
     const maxItems = flags['max-items'] as number | undefined;
-    const loaded = loadSourcesConfig(ctx.home, {runtime: ctx.config});
+    const loaded = ctx.sourcesConfig;
     if (!loaded.ok) return {exitCode: ExitCode.BROKEN, diagnostics: loaded.diagnostics};
     ctx.openStoreForWrite();
     const group = ctx.runGroup('sources test', {source: id, since: since?.text ?? null, max_items: maxItems ?? null, no_network: Boolean(flags['no-network'])});
