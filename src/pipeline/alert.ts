@@ -34,7 +34,8 @@ export interface AlertDocument {
   root_event_id: string;
   root_event_ids: string[];
   latest_event_id: string;
-  correlation: {key: string; rule_id: string; action: 'CREATED' | 'UPDATED'};
+  /** `follow_up`: the item joined the incident through a follow key of its correlate rule (absent otherwise). */
+  correlation: {key: string; rule_id: string; action: 'CREATED' | 'UPDATED'; follow_up?: true};
   first_seen: string;
   last_seen: string;
   last_event_time: string | null;
@@ -77,6 +78,8 @@ export interface AlertBuildInput {
   quality: QualityResult;
   correlation: CorrelationResult;
   existing: IncidentRow | null;
+  /** The item joins `existing` through a follow key: the incident keeps its own key. */
+  followUp?: boolean;
   /** The run clock (canonical text). */
   decidedAt: string;
   runGroupId: string;
@@ -103,7 +106,8 @@ function dedupeKeepFirst(lines: readonly string[]): string[] {
  */
 export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
   const {event, link, existing, correlation} = input;
-  const key = correlation.key;
+  const followUp = Boolean(input.followUp && existing?.correlation_key);
+  const key = followUp ? existing!.correlation_key! : correlation.key;
   const incomingScope: AlertScope = {
     facilities: link.facilities,
     lanes: link.lanes,
@@ -151,7 +155,9 @@ export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
     capReasons: input.quality.cap_reasons,
     floorReason: input.quality.floor_reason,
   });
-  const correlationNote = existing ? `Correlated to existing alert_id=${alertId} via key=${key}` : `Created new correlated alert via key=${key}`;
+  const correlationNote = followUp
+    ? `Follow-up joined existing alert_id=${alertId} (key=${key}; own key=${correlation.key})`
+    : existing ? `Correlated to existing alert_id=${alertId} via key=${key}` : `Created new correlated alert via key=${key}`;
   const conf = confidenceScore(link.link_confidence);
   // Keys in code-unit order at every level: canonicalJson then writes the document without
   // building a sorted copy (AlertDocument lists the fields by meaning).
@@ -159,7 +165,7 @@ export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
     alert_id: alertId,
     classification,
     confidence_score_bp: conf.confidence_score_bp,
-    correlation: {action, key, rule_id: correlation.rule_id},
+    correlation: followUp ? {action, follow_up: true, key, rule_id: correlation.rule_id} : {action, key, rule_id: correlation.rule_id},
     decided_at: input.decidedAt,
     evidence: {
       diagnostics: {

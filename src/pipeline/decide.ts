@@ -1,12 +1,12 @@
 import {MICROS_PER_HOUR} from '../kernel/time.js';
 import {ringFromCapPolygon, ringsFromGeoJson} from '../network/geo/polygon.js';
-import type {ClassifyResult, CorrelationResult, ScoreResult, SuppressionVerdict, SuppressRule} from '../rules/model.js';
+import type {ClassifyResult, CorrelationResult, ScoreResult, SuppressionVerdict, SuppressRule, TypeResult} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
 import type {RuleContext} from '../rules/schema.js';
 import type {ResolvedSource} from '../sources/config.js';
 import type {RawItemCandidate} from '../sources/types.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
-import type {CanonicalEvent} from './event.js';
+import type {CanonicalEvent, UntypedEvent} from './event.js';
 import {linkEvent, type LinkResult} from './link.js';
 import {normalizeItem} from './normalize.js';
 import {applyQuality, detectHighImpactKeywords, highImpactText, type QualityResult} from './quality.js';
@@ -33,6 +33,8 @@ export interface DecisionItem {
 
 interface Common {
   event: CanonicalEvent;
+  /** The types row that gave `event.type` (explain and the decision record name it). */
+  type: TypeResult;
   link: LinkResult;
   /** The rule context the decision was evaluated on (explain re-traces it). */
   ctx: RuleContext;
@@ -44,7 +46,7 @@ export type ItemDecision =
   | (Common & {kind: 'alert'; verdict: SuppressionVerdict | null; score: ScoreResult; classify: ClassifyResult; quality: QualityResult; correlation: CorrelationResult});
 
 /** The NWS part of the link input: codes, zones, sender and the alert polygons. */
-function nwsLinkInput(event: CanonicalEvent) {
+function nwsLinkInput(event: UntypedEvent) {
   const nws = event.nws!;
   const capPolygons = Array.isArray(event.payload.polygon) ? event.payload.polygon : [];
   const polygons = [
@@ -74,7 +76,7 @@ export function candidateOf(item: DecisionItem): RawItemCandidate {
  */
 export function decideItem(item: DecisionItem, source: ResolvedSource, env: DecisionEnv): ItemDecision {
   const {config, now, index} = env.tables;
-  const {event, diagnostics} = normalizeItem({
+  const {event: untyped, diagnostics} = normalizeItem({
     candidate: candidateOf(item),
     sourceId: source.id,
     sourceType: source.type,
@@ -84,7 +86,7 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
     sourceConfig: {trust_tier: source.trust_tier, classification_floor: source.classification_floor, weighting_bias: source.weighting_bias, geo: source.geo},
   });
   const link = linkEvent(
-    {title: event.title, raw_text: event.raw_text, summary: event.summary, source_type: source.type, nws: event.nws ? nwsLinkInput(event) : undefined, now},
+    {title: untyped.title, raw_text: untyped.raw_text, summary: untyped.summary, source_type: source.type, nws: untyped.nws ? nwsLinkInput(untyped) : undefined, now},
     index,
     {
       maxShipments: config.linking.max_shipments,
@@ -94,9 +96,13 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
       ambiguousCityState: config.linking.ambiguous_city_state,
     },
   );
-  const ctx = buildRuleContext(event, link, env.tables, {type: source.type, tags: source.tags});
+  // The pack's types table sees the event without a type; everything after it sees the type.
+  const untypedCtx = buildRuleContext(untyped, link, env.tables, {type: source.type, tags: source.tags});
+  const type = env.pack.eventType(untypedCtx);
+  const event: CanonicalEvent = {...untyped, type: type.type};
+  const ctx: RuleContext = {...untypedCtx, event: {...untypedCtx.event, type: type.type}};
   const verdict = env.noSuppress ? null : env.pack.suppress(ctx, {sourceRules: env.sourceRules.get(source.id) ?? [], pass: 'all'});
-  if (verdict?.suppressed && verdict.primary) return {kind: 'suppressed', event, link, ctx, diagnostics, verdict};
+  if (verdict?.suppressed && verdict.primary) return {kind: 'suppressed', event, type, link, ctx, diagnostics, verdict};
   const score = env.pack.score(ctx);
   const classify = env.pack.classify(score.score, ctx);
   const highImpact = detectHighImpactKeywords(highImpactText(event.title, event.raw_text));
@@ -128,8 +134,9 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
     rule_id: 'builtin:event',
     key: `EVENT|${event.event_id}`,
     parts: [event.event_id],
+    follow: [],
     window_micros: config.correlation.window_hours * MICROS_PER_HOUR,
     max_candidates: config.correlation.max_candidates,
   };
-  return {kind: 'alert', event, link, ctx, diagnostics, verdict, score, classify, quality, correlation};
+  return {kind: 'alert', event, type, link, ctx, diagnostics, verdict, score, classify, quality, correlation};
 }
