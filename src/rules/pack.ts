@@ -92,6 +92,11 @@ export class CompiledRulePack {
     return this.builder.lists.get(name)?.values ?? null;
   }
 
+  /** The builder holding this pack's lists and macros, for conditions compiled outside rule files. */
+  builderForConditions(): PackBuilder {
+    return this.builder;
+  }
+
   /**
    * Compiles per-source suppression rules (config/sources.yaml `suppress:` blocks, in either
    * the reference shape or the `when:` shape) against this pack's lists and macros. Ids must
