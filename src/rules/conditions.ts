@@ -2,8 +2,8 @@ import type {Node} from 'yaml';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {hasErrors, sortDiagnostics} from '../kernel/diagnostic.js';
 import type {YamlSource} from '../kernel/yaml-source.js';
-import type {Env} from './compiler.js';
-import {PackBuilder} from './loader.js';
+import type {Env} from './env.js';
+import {PackBuilder} from './pack-builder.js';
 import type {CompiledExpr} from './model.js';
 import type {CompiledRulePack} from './pack.js';
 import type {RuleContext} from './schema.js';
@@ -27,7 +27,7 @@ export function compileRouteConditions(
   nodes: readonly {node: Node | null; what: string}[],
   pack: CompiledRulePack | null,
 ): {conditions: (CompiledCondition | null)[]; diagnostics: Diagnostic[]} {
-  const b = pack ? pack.builderForConditions() : new PackBuilder();
+  const b = pack ? pack.internals : new PackBuilder();
   const diagnostics: Diagnostic[] = [];
   const fd = new FileDiags(src, diagnostics);
   const exprs = nodes.map((n) => b.expr(fd, n.node, n.what, 'route', BOOL, true));
