@@ -1,9 +1,11 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
 import {ExitCode} from '../kernel/exit-status.js';
-import {fetchResultsTable, formatBytes, progressPrinter} from '../sources/cli-format.js';
-import {fetchSources, parseSinceFlag} from '../sources/fetch-operator.js';
-import type {Tier} from '../sources/types.js';
+import {formatBytes} from '../present/table.js';
+import {fetchResultsTable, progressPrinter} from '../sources/cli-format.js';
+import {fetchSources} from '../sources/fetch-operator.js';
+import {parseSinceFlag} from '../kernel/time.js';
+import type {Tier} from '../model/raw-item.js';
 import {HardstopCommand, type CommandOutcome} from './base-command.js';
 
 export default class Fetch extends HardstopCommand {
@@ -51,7 +53,7 @@ export default class Fetch extends HardstopCommand {
       fail_fast: failFast,
     });
     const showProgress = Boolean(process.stderr.isTTY) && !flags.json && !dryRun;
-    const summary = await fetchSources(ctx, group, {
+    const summary = await fetchSources(ctx.fetchDeps(), group, {
       since: since?.text ?? null,
       maxItems,
       sourceIds,
@@ -60,7 +62,6 @@ export default class Fetch extends HardstopCommand {
       tier,
       includeDisabled,
       failFast,
-      loaded,
       onProgress: showProgress ? progressPrinter((s) => process.stderr.write(s)) : undefined,
     });
     const t = summary.totals;

@@ -9,7 +9,8 @@ import {valueRef} from '../kernel/run-record.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';
 import type {IngestSummary} from '../pipeline/ingest-external.js';
 import {progressPrinter} from '../sources/cli-format.js';
-import {fetchSources, parseSinceFlag, type FetchSummary} from '../sources/fetch-operator.js';
+import {fetchSources, type FetchSummary} from '../sources/fetch-operator.js';
+import {parseSinceFlag} from '../kernel/time.js';
 import {computeSourceHealth} from '../sources/health.js';
 import {sourceRunDigest, sourceRunsOfGroup} from '../store/source-runs-repo.js';
 import {runBriefOperator} from '../reports/brief.js';
@@ -40,11 +41,10 @@ export default class Run extends HardstopCommand {
     let fetch: FetchSummary | undefined;
     let ingest: IngestSummary | undefined;
     try {
-      fetch = await fetchSources(ctx, group, {
+      fetch = await fetchSources(ctx.fetchDeps(), group, {
         since: since?.text ?? null,
         maxItems: flags['max-items'] as number | undefined,
         noNetwork: Boolean(flags['no-network']),
-        loaded: inputs.sourcesConfig,
         onProgress: showProgress ? progressPrinter((s) => process.stderr.write(s)) : undefined,
       });
       diagnostics.push(...fetch.diagnostics);
