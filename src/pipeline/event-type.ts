@@ -3,7 +3,7 @@
  * parity and for the scoring rule that reads `event.type_ref`. `event.type` is not decided
  * here: the rule pack's `types:` table decides it (docs/RULES.md, decide.ts).
  */
-import type {SourceType} from '../sources/types.js';
+import type {SourceType} from '../model/raw-item.js';
 import type {EventType} from './event.js';
 
 /** Reference keyword table, in category order (substring test). */

@@ -15,7 +15,7 @@ import {type EpochMicros, formatInstant, MICROS_PER_HOUR, parseIsoInstant} from 
 import {verifyIncidentEvidence} from '../pipeline/evidence.js';
 import type {Store} from '../store/db.js';
 import {type AlertRankRow, alertRanks, AlertSummaries, type AlertSummaryRow, suppressedCounts, VersionPayloads} from '../store/read-models-repo.js';
-import {writeFileAtomic} from './decisions.js';
+import {writeFileAtomic} from '../kernel/atomic-file.js';
 import {type BriefFormat, renderBrief} from './render-brief.js';
 
 export const BRIEF_OPERATOR = 'hardstop.brief@1.0.0';
@@ -288,7 +288,7 @@ export interface BriefReadSet {
  */
 export function buildBriefWithReads(store: Store, opts: BriefOptions): {model: BriefModel; reads: BriefReadSet} {
   if (!Number.isInteger(opts.limit) || opts.limit < 0) throw new RangeError(`brief: limit must be a non-negative integer, got ${opts.limit}`);
-  return store.db.transaction(() => readBrief(store, opts))();
+  return store.read(() => readBrief(store, opts));
 }
 
 function readBrief(store: Store, opts: BriefOptions): {model: BriefModel; reads: BriefReadSet} {

@@ -1,7 +1,7 @@
-import {valueEquals} from './compiler.js';
-import type {Tracer} from './compiler.js';
+import type {Tracer} from './env.js';
 import type {RuleTestCase, TypeResult} from './model.js';
 import type {RuleContext} from './schema.js';
+import {valueEquals} from './values.js';
 import type {CompiledRulePack} from './pack.js';
 
 export interface RuleTestFailure {

@@ -1,4 +1,5 @@
 import type {Store} from './db.js';
+import type {AlertVersionRow} from './decisions-repo.js';
 
 /**
  * Read-only SQL for reports: briefs, the alerts commands and the decisions export. Nothing
@@ -141,6 +142,26 @@ export function suppressedCounts(store: Store, fromPrefix: string): SuppressedCo
     .all(fromPrefix) as SuppressedCountRow[];
 }
 
+export interface SuppressionAuditRow {
+  raw_id: string;
+  primary_rule_id: string | null;
+  primary_reason_code: string | null;
+  decided_at: string;
+  title: string | null;
+  /** Store order of the verdict (later verdicts have larger values). */
+  seq: number;
+}
+
+/** Every suppression verdict about one source's items, with the raw item's title. */
+export function suppressionAuditOfSource(store: Store, sourceId: string): SuppressionAuditRow[] {
+  return store.db
+    .prepare(
+      `SELECT a.raw_id, a.primary_rule_id, a.primary_reason_code, a.decided_at, r.title, a.rowid AS seq
+       FROM suppression_audit a LEFT JOIN raw_items r ON r.raw_id = a.raw_id WHERE a.source_id = ?`,
+    )
+    .all(sourceId) as SuppressionAuditRow[];
+}
+
 /** The full current projection of one alert, with the document of its current version. */
 export interface AlertDetailRow extends AlertSummaryRow {
   first_event_id: string;
@@ -157,17 +178,8 @@ export function alertDetail(store: Store, alertId: string): AlertDetailRow | und
     | undefined;
 }
 
-export interface AlertVersionHistoryRow {
-  version: number;
-  event_id: string;
-  correlation_action: 'CREATED' | 'UPDATED';
-  classification: number;
-  impact_score: number;
-  decided_at: string;
-  alert_hash: string;
-  evidence_hash: string;
-  evidence_json: string;
-  run_group_id: string;
+/** One alert version (its document left out) with the event that made it. */
+export interface AlertVersionHistoryRow extends Omit<AlertVersionRow, 'alert_id' | 'alert_json'> {
   event_title: string | null;
   event_time: string | null;
   event_source_id: string | null;

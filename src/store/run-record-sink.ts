@@ -1,5 +1,5 @@
-import {mkdirSync, renameSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {writeFileAtomic} from '../kernel/atomic-file.js';
 import {prettyCanonicalJson} from '../kernel/canonical-json.js';
 import type {RecordSink} from '../kernel/run-group.js';
 import {type RunRecord, recordFileName, recordHash} from '../kernel/run-record.js';
@@ -8,8 +8,14 @@ import type {Store} from './db.js';
 /**
  * Writes each RunRecord twice: a row in `run_records` (plus wall-clock timings in
  * `run_timings`, which never reach the file of a strict run) and a canonical JSON file under
- * run_records/<run_group_id>/, written to a temporary name and renamed.
+ * run_records/<run_group_id>/, written atomically.
  */
+/** Hash of the newest RunRecord in the store, null in a store without any. */
+export function newestRecordHash(store: Store): string | null {
+  const row = store.db.prepare('SELECT record_hash FROM run_records ORDER BY rowid DESC LIMIT 1').get() as {record_hash: string} | undefined;
+  return row?.record_hash ?? null;
+}
+
 export class StoreRecordSink implements RecordSink {
   constructor(
     private readonly recordsDir: string,
@@ -19,12 +25,9 @@ export class StoreRecordSink implements RecordSink {
 
   write(record: RunRecord, timings: {duration_ms: number; cpu_ms: number; memory_bytes: number}): void {
     const dir = join(this.recordsDir, record.run_group_id);
-    mkdirSync(dir, {recursive: true});
     const file = join(dir, recordFileName(record));
-    const tmp = `${file}.tmp-${process.pid}`;
     const text = prettyCanonicalJson(record);
-    writeFileSync(tmp, text, 'utf8');
-    renameSync(tmp, file);
+    writeFileAtomic(file, text);
     const store = this.store();
     if (!store) return;
     store.write(() => {
