@@ -8,7 +8,7 @@ import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {OperatorTrace, RunGroup} from '../kernel/run-group.js';
 import {batchRef} from '../kernel/run-record.js';
 import {MICROS_PER_HOUR, type EpochMicros} from '../kernel/time.js';
-import type {NetworkSnapshot, Shipment} from '../network/model.js';
+import type {NetworkSnapshot, Shipment} from '../model/network.js';
 import {NetworkIndex} from '../network/network-index.js';
 import type {SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
@@ -156,7 +156,9 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   // The evidence folder exists before the first commit, so a run killed between a commit and
   // its file writes leaves a folder the next run can restore files into.
   if (items.length > 0) mkdirSync(evidenceDir, {recursive: true});
-  withoutCommitFsync(deps.store, () => {
+  // Commits skip the fsync during the item loop: an OS crash could roll back the last commits,
+  // which leaves their items NEW for the next run.
+  deps.store.withRelaxedSync(() => {
     let done = 0;
     for (let start = 0; start < items.length; start += ITEMS_PER_TRANSACTION) {
       const chunk = items.slice(start, start + ITEMS_PER_TRANSACTION);
@@ -188,23 +190,6 @@ function selectPendingItems(store: Store, sourceById: ReadonlyMap<string, Resolv
   if (opts.sinceMicros !== undefined) items = items.filter((it) => (instantOf(it.fetched_at) ?? 0) >= opts.sinceMicros!);
   if (opts.limit !== undefined) items = items.slice(0, opts.limit);
   return items;
-}
-
-/**
- * Runs `work` with WAL and synchronous=NORMAL: a commit no longer waits for fsync (the WAL is
- * synced at checkpoints). Atomicity and consistency are unchanged, and a killed process loses
- * nothing committed (the WAL is in the OS); only an OS crash or power loss could roll back the
- * last commits, which leaves their items NEW for the next run. Restored afterwards.
- */
-function withoutCommitFsync(store: Store, work: () => void): void {
-  const wal = String(store.db.pragma('journal_mode', {simple: true})).toLowerCase() === 'wal';
-  const previousSync = wal ? store.db.pragma('synchronous', {simple: true}) : null;
-  if (wal) store.db.pragma('synchronous = NORMAL');
-  try {
-    work();
-  } finally {
-    if (wal) store.db.pragma(`synchronous = ${Number(previousSync)}`);
-  }
 }
 
 function writeEvidenceFile(dir: string, name: string, content: string): string {
@@ -250,10 +235,7 @@ class IngestRun {
     const shipmentsById = new Map<string, Shipment>(deps.network.shipments.map((s) => [s.shipment_id, s]));
     this.env = {tables: {index, shipmentsById, config: deps.config, now: this.now}, pack: deps.pack, sourceRules: deps.sourceRules, noSuppress};
     this.sourceById = new Map(enabled.map((s) => [s.id, s]));
-    // One transaction function for all items (better-sqlite3 nests it as a SAVEPOINT): creating
-    // a wrapper per item cost more than the savepoint itself.
-    const inSavepoint = deps.store.db.transaction((fn: () => unknown) => fn());
-    this.itemTx = <T>(fn: () => T): T => inSavepoint(fn) as T;
+    this.itemTx = deps.store.savepoints();
   }
 
   /** Decides a chunk, commits it in one transaction, and returns the evidence files to write. */
