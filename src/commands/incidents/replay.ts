@@ -11,7 +11,7 @@ import {valueRef} from '../../kernel/run-record.js';
 import {NetworkIndex} from '../../network/network-index.js';
 import {ReplayRepo, replayIncident, type VersionReplay} from '../../pipeline/replay.js';
 import {currentNetworkHash} from '../../store/network-repo.js';
-import {HardstopCommand, type CommandOutcome} from '../base-command.js';
+import {type CommandArgs, type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
 export const REPLAY_OPERATOR = 'hardstop.incidents.replay@1.0.0';
 
@@ -20,7 +20,7 @@ function short(v: unknown): string {
   return text === undefined ? 'undefined' : text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
-export default class IncidentsReplay extends HardstopCommand {
+export default class IncidentsReplay extends HardstopCommand<typeof IncidentsReplay> {
   static override summary = 'Recompute stored decisions from their inputs and compare: links, verdict, score, class, correlation, evidence.';
   static override description =
     'Each version is recomputed with the rule files of the run that decided it (stored as a snapshot); --rules current or --rules DIR replays under others. Strict (default): any missing or changed input (raw item, network, rule pack, config) or any recomputed difference exits 2. Best-effort: changed inputs are replaced by the current ones and reported; differences exit 1. Replay never counts its own RunRecords as provenance.';
@@ -33,7 +33,7 @@ export default class IncidentsReplay extends HardstopCommand {
     rules: Flags.string({description: 'recompute with `current` rule files or a folder of rule files (default: the rules each version was decided with, from its run\'s snapshot)'}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>, args: Record<string, unknown>): Promise<CommandOutcome> {
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof IncidentsReplay>, args: CommandArgs<typeof IncidentsReplay>): Promise<CommandOutcome> {
     const strict = ctx.mode === 'strict';
     const store = ctx.openStoreForWrite();
     const inputs = loadDecisionInputs(ctx, store);
@@ -45,9 +45,9 @@ export default class IncidentsReplay extends HardstopCommand {
       dirPack = {pack: loaded.pack, sourceRules: compileSourceRules(loaded.pack, inputs.sourcesConfig.sources).rules};
     }
     const repo = new ReplayRepo(store);
-    const alertIds = args.alert_id ? [String(args.alert_id)] : repo.alertIdsOfRun((flags.run as string | undefined) ?? null);
-    if (args.alert_id && repo.versions(String(args.alert_id)).length === 0) {
-      throw new HardstopError('ALERT_NOT_FOUND', `no incident ${String(args.alert_id)}`, {hint: 'list incidents with `hardstop alerts list`'});
+    const alertIds = args.alert_id ? [args.alert_id] : repo.alertIdsOfRun(flags.run ?? null);
+    if (args.alert_id && repo.versions(args.alert_id).length === 0) {
+      throw new HardstopError('ALERT_NOT_FOUND', `no incident ${args.alert_id}`, {hint: 'list incidents with `hardstop alerts list`'});
     }
     const current = {
       config: ctx.config,
