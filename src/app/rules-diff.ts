@@ -10,7 +10,7 @@ import {INGEST_EXTERNAL_OPERATOR, processingOrder} from '../pipeline/ingest-exte
 import {decisionSource, type ResolvedRules} from '../pipeline/replay.js';
 import {
   CHANGE_KINDS, type ChangedItem, type ChangeKind, compareFacts, type CorrelatedItem, decisionFacts, type DiffPolicy, groupIntoIncidents,
-  incidentChanges, type RulesDiffReport, type RuleTracePair, type ScoreThreshold, summarize,
+  incidentChanges, type RulesDiffReport, type RuleTraceDiff, type RuleTracePair, type ScoreThreshold, summarize, traceDiff,
 } from '../pipeline/rule-diff.js';
 import {instantOf} from '../pipeline/rule-context.js';
 import {explain} from '../rules/explain.js';
@@ -68,7 +68,7 @@ function decisionOrder(items: DecidedItemRow[]): DecidedItemRow[] {
 }
 
 /** The rules whose outcome differs between the two sides, or that the changes name. */
-function tracePairs(rec: ResolvedRules, cand: ResolvedRules, bd: ItemDecision, cd: ItemDecision, sourceId: string, named: Set<string>): RuleTracePair[] {
+function tracePairs(rec: ResolvedRules, cand: ResolvedRules, bd: ItemDecision, cd: ItemDecision, sourceId: string, named: Set<string>): RuleTraceDiff[] {
   const rx = explain(rec.pack, bd.ctx, {sourceRules: rec.sourceRules.get(sourceId) ?? []});
   const cx = explain(cand.pack, cd.ctx, {sourceRules: cand.sourceRules.get(sourceId) ?? []});
   const pairs = new Map<string, RuleTracePair>();
@@ -80,11 +80,13 @@ function tracePairs(rec: ResolvedRules, cand: ResolvedRules, bd: ItemDecision, c
       pairs.set(k, p);
     }
   }
-  return [...pairs.values()].filter((p) => {
-    if (named.has(p.rule_id)) return true;
-    const out = (t: RuleTracePair['recorded']) => (t ? canonicalJson({o: t.outcome ?? null, e: t.evaluated}) : null);
-    return out(p.recorded) !== out(p.candidate);
-  });
+  return [...pairs.values()]
+    .filter((p) => {
+      if (named.has(p.rule_id)) return true;
+      const out = (t: RuleTracePair['recorded']) => (t ? canonicalJson({o: t.outcome ?? null, e: t.evaluated}) : null);
+      return out(p.recorded) !== out(p.candidate);
+    })
+    .map(traceDiff);
 }
 
 /**
@@ -120,7 +122,8 @@ export function buildRulesDiff(ctx: AppContext, opts: RulesDiffOptions): RulesDi
   const records = recordsOfOperator(store, INGEST_EXTERNAL_OPERATOR);
   const packCache = new Map<string, string | null>();
   const packUse = new Map<string, {items: number; snapshot: boolean}>();
-  const diagnostics: Diagnostic[] = inputs.diagnostics.filter((d) => d.severity !== 'info');
+  // The home's warnings, and the candidate folder's when it is not the home's pack.
+  const diagnostics: Diagnostic[] = [...inputs.diagnostics, ...(choice.kind === 'dir' ? loaded.diagnostics : [])].filter((d) => d.severity !== 'info');
   const changed: ChangedItem[] = [];
   const recordedGroups: CorrelatedItem[] = [];
   const candidateGroups: CorrelatedItem[] = [];

@@ -1,7 +1,7 @@
 import {type EpochMicros, formatInstant} from '../kernel/time.js';
 import type {IncidentRow} from '../store/decisions-repo.js';
 import {findExistingIncident} from './correlate.js';
-import type {RuleTrace} from '../rules/explain.js';
+import {type RuleTrace, showTraceValue, type TraceNode} from '../rules/explain.js';
 import type {ItemDecision} from './decide.js';
 import {instantOf} from './rule-context.js';
 
@@ -177,6 +177,71 @@ export interface RuleTracePair {
   candidate: RuleTrace | null;
 }
 
+/** A sub-expression whose value differs between the two sides. */
+export interface TraceDiffLine {
+  field: string;
+  /** Nesting below the field's whole expression (0). */
+  depth: number;
+  expr: string;
+  recorded: string;
+  candidate: string;
+  line: number;
+  col: number;
+}
+
+/** A rule's outcome on each side (null: the rule does not exist there) and what changed inside it. */
+export interface RuleTraceDiff {
+  section: string;
+  rule_id: string;
+  file: string;
+  line: number;
+  col: number;
+  recorded: string | null;
+  candidate: string | null;
+  expressions: TraceDiffLine[];
+}
+
+function outcomeText(t: RuleTrace): string {
+  if (!t.evaluated) return 'not evaluated';
+  const o = t.outcome as Record<string, unknown> | null;
+  if (o === null || o === undefined) return 'did not apply';
+  if (typeof o.text === 'string') return o.text;
+  if (typeof o.matched === 'boolean') return o.matched ? 'matched' : o.disabled ? 'disabled' : 'no match';
+  if ('classification' in o) return `class ${String(o.classification)}`;
+  if ('cap' in o) return `cap ${String(o.cap)}`;
+  if ('key' in o) return `key ${String(o.key)}`;
+  return showTraceValue(o);
+}
+
+const nodeValue = (n: TraceNode | undefined) => (n === undefined ? '(absent)' : n.evaluations === 0 ? '(not evaluated)' : showTraceValue(n.value));
+
+/** Walks both trees together; a node is kept when its text or value differs, then its children. */
+function differingNodes(field: string, a: TraceNode | undefined, b: TraceNode | undefined, depth: number, out: TraceDiffLine[]): void {
+  const va = nodeValue(a);
+  const vb = nodeValue(b);
+  if (va === vb && a?.expr === b?.expr) return;
+  const n = (b ?? a)!;
+  out.push({field, depth, expr: a && b && a.expr !== b.expr ? `${a.expr} ⇒ ${b.expr}` : n.expr, recorded: va, candidate: vb, line: n.line, col: n.col});
+  const count = Math.max(a?.children.length ?? 0, b?.children.length ?? 0);
+  for (let i = 0; i < count; i++) differingNodes(field, a?.children[i], b?.children[i], depth + 1, out);
+}
+
+/** The explain-style trace of one rule reduced to what differs between the two sides. */
+export function traceDiff(p: RuleTracePair): RuleTraceDiff {
+  const any = (p.candidate ?? p.recorded)!;
+  const fields = [...new Set([...(p.recorded?.expressions ?? []), ...(p.candidate?.expressions ?? [])].map((e) => e.field))];
+  const expressions: TraceDiffLine[] = [];
+  for (const f of fields) {
+    differingNodes(f, p.recorded?.expressions.find((e) => e.field === f)?.tree, p.candidate?.expressions.find((e) => e.field === f)?.tree, 0, expressions);
+  }
+  return {
+    section: p.section, rule_id: p.rule_id, file: any.file, line: any.line, col: any.col,
+    recorded: p.recorded ? outcomeText(p.recorded) : null,
+    candidate: p.candidate ? outcomeText(p.candidate) : null,
+    expressions,
+  };
+}
+
 export interface ChangedItem {
   event_id: string;
   raw_id: string;
@@ -188,7 +253,7 @@ export interface ChangedItem {
   baseline: 'recorded' | 'current';
   changes: ItemChange[];
   fails: boolean;
-  trace: RuleTracePair[];
+  trace: RuleTraceDiff[];
 }
 
 /** What `rules diff` reports: the JSON document, rendered as text or Markdown too. */

@@ -1,5 +1,4 @@
-import type {ChangedItem, ItemChange, RulesDiffReport, RuleTracePair} from '../pipeline/rule-diff.js';
-import {formatRuleTrace} from '../rules/explain.js';
+import type {ChangedItem, ItemChange, RulesDiffReport, RuleTraceDiff} from '../pipeline/rule-diff.js';
 
 const show = (v: unknown): string => (v === null || v === undefined ? 'none' : Array.isArray(v) ? (v.length ? v.join(', ') : 'none') : String(v));
 
@@ -40,16 +39,20 @@ function header(r: RulesDiffReport): string[] {
   return lines;
 }
 
-function traceLines(p: RuleTracePair, indent: string): string[] {
-  const lines: string[] = [];
-  for (const side of ['recorded', 'candidate'] as const) {
-    const t = p[side];
-    if (!t) {
-      lines.push(`${indent}${side}: ${p.section} ${p.rule_id} does not exist`);
-      continue;
+/** One rule on both sides: its outcome each side, then the sub-expressions that changed value. */
+function traceLines(t: RuleTraceDiff, indent: string): string[] {
+  const lines = [
+    `${indent}${t.section} ${t.rule_id} (${t.file}:${t.line}:${t.col})`,
+    `${indent}  recorded:  ${t.recorded ?? 'rule absent'}`,
+    `${indent}  candidate: ${t.candidate ?? 'rule absent'}`,
+  ];
+  let field = '';
+  for (const e of t.expressions) {
+    if (e.field !== field) {
+      field = e.field;
+      lines.push(`${indent}  ${field} (recorded | candidate):`);
     }
-    const [first, ...rest] = formatRuleTrace(t, `${indent}  `);
-    lines.push(`${indent}${side}: ${p.section} ${first.trim()}`, ...rest);
+    lines.push(`${indent}    ${'  '.repeat(e.depth)}${e.expr}  →  ${e.recorded} | ${e.candidate}  [${e.line}:${e.col}]`);
   }
   return lines;
 }
