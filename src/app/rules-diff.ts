@@ -2,7 +2,7 @@ import {canonicalJson} from '../kernel/canonical-json.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {UsageError} from '../kernel/errors.js';
 import type {RunRecord} from '../kernel/run-record.js';
-import {formatInstant} from '../kernel/time.js';
+import {formatInstant, parseSinceFlag} from '../kernel/time.js';
 import {NetworkIndex} from '../network/network-index.js';
 import {decideItem, type ItemDecision} from '../pipeline/decide.js';
 import type {StoredEvent} from '../pipeline/event.js';
@@ -14,7 +14,6 @@ import {
 } from '../pipeline/rule-diff.js';
 import {instantOf} from '../pipeline/rule-context.js';
 import {explain} from '../rules/explain.js';
-import {parseSinceFlag} from '../sources/fetch-operator.js';
 import {type DecidedItemRow, decidedItemsSince, recordsOfOperator} from '../store/rule-diff-repo.js';
 import type {AppContext} from './context.js';
 import {compileSourceRules, loadDecisionInputs, loadHomeRulePack} from './decision-inputs.js';
