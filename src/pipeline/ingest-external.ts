@@ -1,7 +1,8 @@
-import {mkdirSync, renameSync, writeFileSync} from 'node:fs';
+import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Home} from '../config/home.js';
 import type {RuntimeConfig} from '../config/runtime.js';
+import {writeFileAtomic} from '../kernel/atomic-file.js';
 import {artifactHash, canonicalJson, sha256Hex} from '../kernel/canonical-json.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {OperatorTrace, RunGroup} from '../kernel/run-group.js';
@@ -118,12 +119,9 @@ function eventRowOf(event: CanonicalEvent, link: LinkResult | null, suppressed: 
   };
 }
 
-/** Writes one evidence file atomically (the caller creates `dir`). */
 function writeEvidenceFile(dir: string, name: string, content: string): string {
   const file = join(dir, name);
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, content, 'utf8');
-  renameSync(tmp, file);
+  writeFileAtomic(file, content);
   return file;
 }
 

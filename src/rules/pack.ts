@@ -5,7 +5,7 @@ import {hasErrors, sortDiagnostics} from '../kernel/diagnostic.js';
 import type {YamlSource} from '../kernel/yaml-source.js';
 import type {Env, Tracer, Witness} from './compiler.js';
 import {RuleEvalError} from './errors.js';
-import type {PackBuilder} from './loader.js';
+import type {PackBuilder} from './pack-builder.js';
 import type {
   ClassifyResult, ClassifyRule, CompiledExpr, CorrelateRule, CorrelationResult, QualityResult, QualityRule, RuleTestCase,
   ScoreContribution, ScoreResult, ScoreRule, SuppressionMatch, SuppressionVerdict, SuppressRule, Template,
