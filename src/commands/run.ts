@@ -11,8 +11,10 @@ import type {IngestSummary} from '../pipeline/ingest-external.js';
 import {progressPrinter} from '../sources/cli-format.js';
 import {fetchSources, parseSinceFlag, type FetchSummary} from '../sources/fetch-operator.js';
 import {computeSourceHealth} from '../sources/health.js';
-import {sourceRunDigest, sourceRunsOfGroup} from '../store/source-runs-repo.js';
-import {runBriefOperator} from '../reports/brief.js';
+import {sourceRunsOfGroup} from '../store/source-runs-repo.js';
+import {cliPath} from '../app/report-inputs.js';
+import {HARDSTOP_VERSION} from '../app/version.js';
+import {briefFileOutputs, runBriefV2Operator} from '../reports/brief-v2/operator.js';
 import {HardstopCommand, type CommandOutcome} from './base-command.js';
 
 export const RUN_OPERATOR = 'hardstop.run@1.0.0';
@@ -27,6 +29,7 @@ export default class Run extends HardstopCommand {
     'max-items': Flags.integer({description: 'at most this many items per source', min: 1}),
     'no-network': Flags.boolean({description: 'refuse every non-file:// URL'}),
     'no-suppress': Flags.boolean({description: 'evaluate no suppression rules (recorded in the config fingerprint)'}),
+    'brief-out': Flags.string({description: 'also write brief.v2.json, brief.v2.md and brief.html of this run into this folder (relative to the working directory)'}),
   };
 
   protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
@@ -86,16 +89,23 @@ export default class Run extends HardstopCommand {
     } else {
       try {
         const ingestRows = sourceRunsOfGroup(store, group.id, 'INGEST');
-        const r = await runBriefOperator(store, group, {
+        const briefOut = flags['brief-out'] as string | undefined;
+        const readiness = broken
+          ? {state: 'BROKEN' as const, reasons: before.messages}
+          : before.exitCode === 0
+            ? {state: 'READY' as const, reasons: []}
+            : {state: 'DEGRADED' as const, reasons: before.messages};
+        const r = await runBriefV2Operator(store, group, {
           now: ctx.clock.now(),
           sinceMicros: since?.micros ?? 24 * 3_600_000_000,
           includeClass0: false,
           limit: 20,
-          format: 'md',
-          extraInputs: [{id: `source-runs:ingest:${group.id}`, kind: 'SourceRun', hash: sourceRunDigest(ingestRows)}],
-          publication: broken ? {state: 'DRAFT_ONLY', readiness_state: 'BROKEN', reasons: before.messages} : null,
+          hardstopVersion: HARDSTOP_VERSION,
+          sources: inputs.sourcesConfig.sources,
+          readiness,
+          outputs: [{format: 'md', path: null}, ...(briefOut ? briefFileOutputs(cliPath(briefOut), (p) => ctx.home.rel(p)) : [])],
         });
-        brief = r.text;
+        brief = r.texts[0];
         diagnostics.push(...r.diagnostics);
       } catch (err) {
         crashed.push('brief');

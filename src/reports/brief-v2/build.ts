@@ -118,13 +118,14 @@ export function canonicalOrder(a: WindowAlert, b: WindowAlert): number {
   );
 }
 
-function actionOf(row: AlertRankRow): 'CREATED' | 'UPDATED' {
+/** Correlation action of an alert's current version; legacy rows fall back on the status. */
+export function actionOf(row: AlertRankRow): 'CREATED' | 'UPDATED' {
   if (row.correlation_action === 'CREATED' || row.correlation_action === 'UPDATED') return row.correlation_action;
   return row.status === 'UPDATED' ? 'UPDATED' : 'CREATED';
 }
 
 /** The fixed-width seconds prefix used to prefilter canonical instants in SQL. */
-function prefixOf(micros: EpochMicros): string {
+export function prefixOf(micros: EpochMicros): string {
   return formatInstant(micros).slice(0, 19);
 }
 
@@ -146,7 +147,7 @@ export function windowAlerts(store: Store, start: EpochMicros, end: EpochMicros)
 }
 
 /** Top 5 by count descending, then id ascending. */
-function rollup(counts: Map<string, number>): {id: string; count: number}[] {
+export function rollup(counts: Map<string, number>): {id: string; count: number}[] {
   return [...counts.entries()]
     .map(([id, count]) => ({id, count}))
     .sort((a, b) => b.count - a.count || byText(a.id, b.id))
