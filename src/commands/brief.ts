@@ -9,9 +9,9 @@ import {BRIEF_DEFAULT_LIMIT} from '../reports/brief-v2/model.js';
 import {runBriefV2Operator} from '../reports/brief-v2/operator.js';
 import {BRIEF_FORMATS, type BriefFormat} from '../reports/brief-v2/render.js';
 import {parseSinceFlag} from '../sources/fetch-operator.js';
-import {HardstopCommand, type CommandOutcome} from './base-command.js';
+import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
 
-export default class Brief extends HardstopCommand {
+export default class Brief extends HardstopCommand<typeof Brief> {
   static override summary = 'Render the daily brief (v2): alerts created or updated in the window with the facilities, lanes and shipments they hit, incidents, suppression and source health.';
   static override description =
     'Reads stored alert versions, evidence, suppression verdicts and source runs; decides nothing. The window ends at the run clock (--now, else the time of the call). Formats: md (lossless Markdown), json (the brief.v2 read model), html (one self-contained page with a card per alert and a facility map), text (terminal, at most 100 columns, colour on a TTY unless NO_COLOR is set). Without --format: text on a terminal, Markdown otherwise. Readiness gates publication: BROKEN refuses in strict mode (exit 2) and publishes DRAFT_ONLY in best-effort mode (exit 1). An empty home gets the quiet-day brief. Writes one RunRecord (hardstop.brief@2.0.0).';
@@ -24,20 +24,19 @@ export default class Brief extends HardstopCommand {
   static override flags = {
     since: Flags.string({description: 'window ending at the run clock: <n>h or <n>d (default 24h)', exclusive: ['today']}),
     today: Flags.boolean({description: 'window from 00:00 UTC of the run clock\'s day to the run clock'}),
-    format: Flags.string({description: 'output format (default: text on a terminal, md otherwise)', options: [...BRIEF_FORMATS]}),
+    format: Flags.option({description: 'output format (default: text on a terminal, md otherwise)', options: BRIEF_FORMATS})(),
     limit: Flags.integer({description: 'at most this many alerts per section (new, updated) and suppressed items', default: BRIEF_DEFAULT_LIMIT, min: 0}),
     'include-class0': Flags.boolean({description: 'list classification-0 alerts too (they are always counted)'}),
     out: Flags.string({description: 'write the brief to this file (relative to the working directory; atomically; folders are created) instead of stdout'}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof Brief>): Promise<CommandOutcome> {
     const now = ctx.clock.now();
-    const today = Boolean(flags.today);
-    const since = today ? {text: 'today', micros: now - Math.floor(now / MICROS_PER_DAY) * MICROS_PER_DAY} : parseSinceFlag((flags.since as string | undefined) ?? '24h')!;
-    const outFlag = flags.out as string | undefined;
-    const format = ((flags.format as string | undefined) ?? (process.stdout.isTTY && !outFlag ? 'text' : 'md')) as BriefFormat;
-    const limit = (flags.limit as number | undefined) ?? BRIEF_DEFAULT_LIMIT;
-    const includeClass0 = Boolean(flags['include-class0']);
+    const since = flags.today ? {text: 'today', micros: now - Math.floor(now / MICROS_PER_DAY) * MICROS_PER_DAY} : parseSinceFlag(flags.since ?? '24h')!;
+    const outFlag = flags.out;
+    const format: BriefFormat = flags.format ?? (process.stdout.isTTY && !outFlag ? 'text' : 'md');
+    const {limit} = flags;
+    const includeClass0 = flags['include-class0'];
     const store = openStoreIfPresent(ctx);
     const sources = reportSources(ctx);
     const group = ctx.runGroup('brief', {since: since.text, format, limit, include_class0: includeClass0});

@@ -3,7 +3,7 @@ import {artifactHash, canonicalJson, sha256Hex} from '../kernel/canonical-json.j
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {hasErrors, sortDiagnostics} from '../kernel/diagnostic.js';
 import type {YamlSource} from '../kernel/yaml-source.js';
-import type {Env, Tracer, Witness} from './compiler.js';
+import type {Env, Tracer, Witness} from './env.js';
 import {RuleEvalError} from './errors.js';
 import type {PackBuilder} from './pack-builder.js';
 import type {
@@ -12,7 +12,7 @@ import type {
 } from './model.js';
 import type {RuleContext} from './schema.js';
 import {exprText} from './shadow.js';
-import {valueToText} from './util.js';
+import {valueToText} from './values.js';
 import {FileDiags, seqItems} from './yaml-walk.js';
 
 export interface SuppressOptions {

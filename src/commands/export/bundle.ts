@@ -7,9 +7,9 @@ import {ExitCode} from '../../kernel/exit-status.js';
 import {BRIEF_DEFAULT_LIMIT} from '../../reports/brief-v2/model.js';
 import {runBundleOperator} from '../../reports/bundle/write.js';
 import {parseSinceFlag} from '../../sources/fetch-operator.js';
-import {HardstopCommand, type CommandOutcome} from '../base-command.js';
+import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
-export default class ExportBundle extends HardstopCommand {
+export default class ExportBundle extends HardstopCommand<typeof ExportBundle> {
   static override summary = 'Write an export bundle: the brief in three formats, every alert version of the window, evidence, provenance and a manifest.';
   static override description =
     'The bundle is what the Slack and Linear sinks read (they never open the database). It is built in a temporary sibling folder and renamed into place when complete; DIR must be new or empty unless --force. The same store, config and --now give byte-identical bundles in any home. Check one with `hardstop export verify DIR`. Writes one RunRecord (hardstop.export.bundle@1.0.0) listing every file.';
@@ -22,13 +22,13 @@ export default class ExportBundle extends HardstopCommand {
     force: Flags.boolean({description: 'replace a non-empty --out folder'}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
-    const since = parseSinceFlag((flags.since as string | undefined) ?? '24h')!;
-    const dir = cliPath(flags.out as string);
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof ExportBundle>): Promise<CommandOutcome> {
+    const since = parseSinceFlag(flags.since)!;
+    const dir = cliPath(flags.out);
     const store = openStoreIfPresent(ctx);
     const sources = reportSources(ctx);
-    const limit = (flags.limit as number | undefined) ?? BRIEF_DEFAULT_LIMIT;
-    const includeClass0 = Boolean(flags['include-class0']);
+    const {limit} = flags;
+    const includeClass0 = flags['include-class0'];
     const group = ctx.runGroup('export-bundle', {since: since.text, limit, include_class0: includeClass0});
     const r = await runBundleOperator(store, group, {
       now: ctx.clock.now(),
@@ -38,15 +38,15 @@ export default class ExportBundle extends HardstopCommand {
       hardstopVersion: HARDSTOP_VERSION,
       sources,
       dir,
-      display: flags.out as string,
-      force: Boolean(flags.force),
+      display: flags.out,
+      force: flags.force,
       config: ctx.snapshot.snapshot,
     });
     const exitCode = r.diagnostics.some((d) => d.severity === 'warning') ? ExitCode.WARNING : ExitCode.HEALTHY;
     return {
       exitCode,
       diagnostics: r.diagnostics,
-      text: `Wrote bundle ${flags.out as string}: ${r.files} file(s), ${r.alerts} alert version(s), manifest ${r.manifest.manifest_hash.slice(0, 12)}`,
+      text: `Wrote bundle ${flags.out}: ${r.files} file(s), ${r.alerts} alert version(s), manifest ${r.manifest.manifest_hash.slice(0, 12)}`,
       json: {out: flags.out, files: r.files, alerts: r.alerts, manifest: r.manifest},
     };
   }
