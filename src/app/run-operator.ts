@@ -14,7 +14,7 @@ import type {AppContext} from './context.js';
 import {prepareDecisions} from './decision-inputs.js';
 import {progressReporter} from './progress.js';
 import {evaluateRunStatus, type RunStatus} from './run-status.js';
-import {HARDSTOP_VERSION} from './version.js';
+import {HARDSTOP_VERSION} from '../config/version.js';
 
 export const RUN_OPERATOR = 'hardstop.run@1.0.0';
 
@@ -73,11 +73,10 @@ export async function runHardstop(ctx: AppContext, opts: RunOptions): Promise<Ru
   log.diagnostics.push(...inputs.diagnostics);
 
   const fetch = await log.guard('fetch', 'FETCH_CRASHED', () =>
-    fetchSources(ctx, group, {
+    fetchSources(ctx.fetchDeps(), group, {
       since: opts.since?.text ?? null,
       maxItems: opts.maxItems,
       noNetwork: opts.noNetwork,
-      loaded: inputs.sourcesConfig,
       onProgress: opts.progress ? progressPrinter((s) => process.stderr.write(s)) : undefined,
     }),
   );

@@ -8,7 +8,7 @@ import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {OperatorTrace, RunGroup} from '../kernel/run-group.js';
 import {batchRef} from '../kernel/run-record.js';
 import {MICROS_PER_HOUR, type EpochMicros} from '../kernel/time.js';
-import type {NetworkSnapshot, Shipment} from '../network/model.js';
+import type {NetworkSnapshot, Shipment} from '../model/network.js';
 import {NetworkIndex} from '../network/network-index.js';
 import type {SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
@@ -176,23 +176,15 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   // after their chunk commits, as regenerable copies. Item k+1 sees item k's incident through the
   // chunk's CandidateIncidents, so correlation sees every earlier item exactly as with per-item
   // commits.
-  // One transaction function for all items (better-sqlite3 nests it as a SAVEPOINT): creating
-  // a wrapper per item cost more than the savepoint itself.
-  const inSavepoint = store.db.transaction((fn: () => unknown) => fn());
-  const itemTx = <T>(fn: () => T): T => inSavepoint(fn) as T;
+  const itemTx = store.savepoints();
   let pendingFiles: {name: string; content: string}[] = [];
   let done = 0;
-  // WAL with synchronous=NORMAL during the item loop: a commit no longer waits for fsync (the
-  // WAL is synced at checkpoints). Atomicity and consistency are unchanged, and a killed process
-  // loses nothing committed (the WAL is in the OS); only an OS crash or power loss could roll
-  // back the last commits, which leaves their items NEW for the next run. Restored afterwards.
-  const wal = String(store.db.pragma('journal_mode', {simple: true})).toLowerCase() === 'wal';
-  const previousSync = wal ? store.db.pragma('synchronous', {simple: true}) : null;
-  if (wal) store.db.pragma('synchronous = NORMAL');
   // The evidence folder exists before the first commit, so a run killed between a commit and
   // its file writes leaves a folder the next run can restore files into.
   if (items.length > 0) mkdirSync(evidenceDir, {recursive: true});
-  try {
+  // Commits skip the fsync during the item loop: an OS crash could roll back the last commits,
+  // which leaves their items NEW for the next run.
+  store.withRelaxedSync(() => {
     for (let start = 0; start < items.length; start += ITEMS_PER_TRANSACTION) {
       const chunk = items.slice(start, start + ITEMS_PER_TRANSACTION);
       // Decisions are pure: made before the write lock is taken. Correlation then reads the
@@ -206,9 +198,7 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
       pendingFiles = [];
       for (let k = 0; k < chunk.length; k++) opts.onProgress?.(++done, items.length);
     }
-  } finally {
-    if (wal) store.db.pragma(`synchronous = ${Number(previousSync)}`);
-  }
+  });
 
   function tryDecide(item: PendingRawItem): ItemDecision | Error {
     try {

@@ -1,6 +1,6 @@
 import type {JsonValue} from '../kernel/canonical-json.js';
 import {MICROS_PER_DAY, type EpochMicros} from '../kernel/time.js';
-import type {Lane} from '../network/model.js';
+import type {Lane} from '../model/network.js';
 import {typePriority, type IndexedShipment, type NetworkIndex} from '../network/network-index.js';
 import {pointInRing, ringBBox, type Ring} from '../network/geo/polygon.js';
 import {extractNwsMentions, extractTextMentions, type Mention, type NwsAreaInput, type TextField} from './mentions.js';

@@ -5,7 +5,7 @@ import type {Diagnostic} from '../kernel/diagnostic.js';
 import {batchRef, type RunRecord} from '../kernel/run-record.js';
 import {MICROS_PER_HOUR} from '../kernel/time.js';
 import type {NetworkIndex} from '../network/network-index.js';
-import type {Shipment} from '../network/model.js';
+import type {Shipment} from '../model/network.js';
 import type {SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
 import type {RuntimeConfig} from '../config/runtime.js';

@@ -2,11 +2,11 @@ import {Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {cliPath, reportSources} from '../../app/report-inputs.js';
 import {openStoreIfPresent} from '../../app/report-store.js';
-import {HARDSTOP_VERSION} from '../../app/version.js';
+import {HARDSTOP_VERSION} from '../../config/version.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {BRIEF_DEFAULT_LIMIT} from '../../reports/brief-v2/model.js';
 import {runBundleOperator} from '../../reports/bundle/write.js';
-import {parseSinceFlag} from '../../sources/fetch-operator.js';
+import {parseSinceFlag} from '../../kernel/time.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
 export default class ExportBundle extends HardstopCommand<typeof ExportBundle> {

@@ -198,7 +198,7 @@ export function briefIdOf(model: BriefModelV2): string {
 export function buildBriefV2(store: Store | undefined, opts: BriefV2Options): BriefV2Read {
   if (!Number.isInteger(opts.limit) || opts.limit < 0) throw new RangeError(`brief: limit must be a non-negative integer, got ${opts.limit}`);
   if (!store) return readBrief(undefined, opts);
-  return store.db.transaction(() => readBrief(store, opts))();
+  return store.read(() => readBrief(store, opts));
 }
 
 function readBrief(store: Store | undefined, opts: BriefV2Options): BriefV2Read {

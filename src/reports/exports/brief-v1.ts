@@ -158,7 +158,7 @@ export function buildBriefV1(store: Store | undefined, opts: BriefV1Options): Br
     };
     return model;
   };
-  return store ? store.db.transaction(read)() : read();
+  return store ? store.read(read) : read();
 }
 
 /** Distinct evidence hashes the brief lists (the export manifest's `artifact_hashes`). */
