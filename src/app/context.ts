@@ -17,6 +17,7 @@ import {HARDSTOP_VERSION} from '../config/version.js';
 import {loadSourcesConfig, type LoadedSourcesConfig} from '../sources/config.js';
 import type {FetchDeps} from '../sources/fetch-operator.js';
 import {referenceMembers, rulesMember, sourcesMember} from './snapshot-members.js';
+import {sinksMember} from './sinks/sinks-member.js';
 
 export interface GlobalFlags {
   home?: string;
@@ -143,6 +144,7 @@ export class AppContext {
         sources: sourcesMember(this.home, this.sourcesConfig),
         rules: rulesMember(this.home, cfg),
         compat: compatMember(this.home),
+        sinks: sinksMember(this.home),
         inputs: {network_snapshot_hash: this.store_ ? currentNetworkHash(this.store_) : null, reference_tables: referenceMembers()},
         overrides: this.loaded.overrides,
         flags: this.flags,
