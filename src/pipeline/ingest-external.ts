@@ -74,7 +74,7 @@ function zeroCounts(): IngestCounts {
  * Deterministic processing order (pipeline.md §0.2): event time ascending (items without a
  * time last), then source id, then canonical id (else raw id).
  */
-export function processingOrder(items: readonly PendingRawItem[]): PendingRawItem[] {
+export function processingOrder<T extends Pick<PendingRawItem, 'published_at' | 'source_id' | 'canonical_id' | 'raw_id'>>(items: readonly T[]): T[] {
   const keyed = items.map((it) => ({it, t: instantOf(it.published_at)}));
   keyed.sort((a, b) => {
     if (a.t !== b.t) {
