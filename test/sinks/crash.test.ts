@@ -38,7 +38,7 @@ sinks:
 ${mode === 'web_api' ? `    token_env: HARDSTOP_SLACK_BOT_TOKEN\n    channel: C0CRASH\n    api_url: ${fake.apiUrl}` : '    webhook_url_env: HARDSTOP_SLACK_WEBHOOK_URL'}
     digest: true
     min_interval_ms: 0
-    timeout_ms: 2000
+    timeout_ms: 10000
     routes:
       - id: all
         when: alert.classification >= 0
