@@ -70,13 +70,20 @@ export function candidateOf(item: DecisionItem): RawItemCandidate {
 }
 
 /**
- * One item's decision, without writes: normalize → link → suppress → score → classify →
- * quality → correlation key. Pure in its inputs, so `incidents replay` recomputes exactly
- * what ingest decided.
+ * The pack-independent part of a decision: the normalized event (not yet typed: the pack's
+ * `types:` table types it), its links and rule context.
  */
-export function decideItem(item: DecisionItem, source: ResolvedSource, env: DecisionEnv): ItemDecision {
-  const {config, now, index} = env.tables;
-  const {event: untyped, diagnostics} = normalizeItem({
+export interface PreparedItem {
+  event: UntypedEvent;
+  link: LinkResult;
+  ctx: RuleContext;
+  diagnostics: Diagnostic[];
+}
+
+/** normalize → link → rule context: what every rule pack evaluates for this item. */
+export function prepareItem(item: DecisionItem, source: ResolvedSource, tables: ContextTables): PreparedItem {
+  const {config, now, index} = tables;
+  const {event, diagnostics} = normalizeItem({
     candidate: candidateOf(item),
     sourceId: source.id,
     sourceType: source.type,
@@ -86,7 +93,7 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
     sourceConfig: {trust_tier: source.trust_tier, classification_floor: source.classification_floor, weighting_bias: source.weighting_bias, geo: source.geo},
   });
   const link = linkEvent(
-    {title: untyped.title, raw_text: untyped.raw_text, summary: untyped.summary, source_type: source.type, nws: untyped.nws ? nwsLinkInput(untyped) : undefined, now},
+    {title: event.title, raw_text: event.raw_text, summary: event.summary, source_type: source.type, nws: event.nws ? nwsLinkInput(event) : undefined, now},
     index,
     {
       maxShipments: config.linking.max_shipments,
@@ -96,11 +103,30 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
       ambiguousCityState: config.linking.ambiguous_city_state,
     },
   );
-  // The pack's types table sees the event without a type; everything after it sees the type.
-  const untypedCtx = buildRuleContext(untyped, link, env.tables, {type: source.type, tags: source.tags});
-  const type = env.pack.eventType(untypedCtx);
-  const event: CanonicalEvent = {...untyped, type: type.type};
-  const ctx: RuleContext = {...untypedCtx, event: {...untypedCtx.event, type: type.type}};
+  const ctx = buildRuleContext(event, link, tables, {type: source.type, tags: source.tags});
+  return {event, link, ctx, diagnostics};
+}
+
+/**
+ * One item's decision, without writes: normalize → link → suppress → score → classify →
+ * quality → correlation key. Pure in its inputs, so `incidents replay` recomputes exactly
+ * what ingest decided.
+ */
+export function decideItem(item: DecisionItem, source: ResolvedSource, env: DecisionEnv): ItemDecision {
+  return decidePrepared(prepareItem(item, source, env.tables), source, env);
+}
+
+/**
+ * The rule-pack part of decideItem, on a prepared item: `rules diff` prepares an item once and
+ * decides it under two packs. The pack types the event first (its `types:` table sees the event
+ * without a type; everything after it sees the type); the prepared item is never changed.
+ */
+export function decidePrepared(prepared: PreparedItem, source: ResolvedSource, env: DecisionEnv): ItemDecision {
+  const {config} = env.tables;
+  const {link, diagnostics} = prepared;
+  const type = env.pack.eventType(prepared.ctx);
+  const event: CanonicalEvent = {...prepared.event, type: type.type};
+  const ctx: RuleContext = {...prepared.ctx, event: {...prepared.ctx.event, type: type.type}};
   const verdict = env.noSuppress ? null : env.pack.suppress(ctx, {sourceRules: env.sourceRules.get(source.id) ?? [], pass: 'all'});
   if (verdict?.suppressed && verdict.primary) return {kind: 'suppressed', event, type, link, ctx, diagnostics, verdict};
   const score = env.pack.score(ctx);
