@@ -88,7 +88,9 @@ function ruleEffects(d: ItemDecision): Map<string, string> {
 function tracePairs(rec: ResolvedRules, cand: ResolvedRules, bd: ItemDecision, cd: ItemDecision, sourceId: string, named: Set<string>): RuleTraceDiff[] {
   const a = ruleEffects(bd);
   const b = ruleEffects(cd);
-  const differing = new Set([...a.keys(), ...b.keys()].filter((k) => a.get(k) !== b.get(k)));
+  // A suppressed side decided nothing after suppression: only the suppress rules differ then.
+  const suppressedSide = bd.kind === 'suppressed' || cd.kind === 'suppressed';
+  const differing = new Set([...a.keys(), ...b.keys()].filter((k) => a.get(k) !== b.get(k) && (!suppressedSide || k.startsWith('suppress:'))));
   const only = (section: string, id: string) => named.has(id) || differing.has(`${section}:${id}`);
   const rx = explain(rec.pack, bd.ctx, {sourceRules: rec.sourceRules.get(sourceId) ?? [], only});
   const cx = explain(cand.pack, cd.ctx, {sourceRules: cand.sourceRules.get(sourceId) ?? [], only});
