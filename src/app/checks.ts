@@ -126,7 +126,7 @@ function storeChecks(ctx: AppContext): CheckResult[] {
 export function runChecks(ctx: AppContext, extra: readonly ExtraCheck[] = []): CheckResult[] {
   const results = [nodeCheck(), configCheck(ctx), ...storeChecks(ctx)];
   const database = results.find((r) => r.id === 'database');
-  const db: DatabaseState = database?.status !== 'fail' ? 'readable' : existsSync(ctx.dbPath) ? 'unreadable' : 'missing';
+  const db: DatabaseState = database?.status !== 'fail' ? 'readable' : ctx.loaded.config && existsSync(ctx.dbPath) ? 'unreadable' : 'missing';
   for (const check of extra) {
     try {
       const r = check(ctx, db);
