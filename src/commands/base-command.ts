@@ -3,7 +3,8 @@ import {Command, Flags, type Interfaces} from '@oclif/core';
 import {AppContext} from '../app/context.js';
 import {formatDiagnostic, sortDiagnostics, type Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
-import {ExitCode, statusName} from '../kernel/exit-status.js';
+import {ExitCode} from '../kernel/exit-status.js';
+import {parseErrorDiagnostic, reportUsageError, statusJson, statusLine, type StatusFacts} from '../app/usage.js';
 
 /** What a command hands back to be printed and turned into the exit code. */
 export interface CommandOutcome {
@@ -32,9 +33,9 @@ export type BaseFlags = Interfaces.InferredFlags<(typeof HardstopCommand)['baseF
  */
 export abstract class HardstopCommand extends Command {
   static override baseFlags = {
-    home: Flags.string({description: 'Hardstop home folder (config/, rules/, hardstop.db, run_records/, output/)', helpGroup: 'GLOBAL', env: 'HARDSTOP_HOME'}),
+    home: Flags.string({description: 'Hardstop home folder (config/, rules/, hardstop.db, run_records/, output/); paths inside its config files are relative to it, paths given as flags to the working directory', helpGroup: 'GLOBAL', env: 'HARDSTOP_HOME'}),
     now: Flags.string({description: 'pin the run clock (RFC 3339, e.g. 2025-12-29T17:00:00Z)', helpGroup: 'GLOBAL'}),
-    strict: Flags.boolean({description: 'strict mode (default): pinned clock, derived ids, blocking warnings fail', helpGroup: 'GLOBAL', exclusive: ['best-effort']}),
+    strict: Flags.boolean({description: 'strict mode (default): pinned clock, derived ids; items that could not be decided exit 2 (docs/OPERATIONS.md)', helpGroup: 'GLOBAL', exclusive: ['best-effort']}),
     'best-effort': Flags.boolean({description: 'best-effort mode: wall clock and random ids allowed, declared in RunRecords', helpGroup: 'GLOBAL'}),
     json: Flags.boolean({description: 'print machine-readable JSON on stdout', helpGroup: 'GLOBAL'}),
     debug: Flags.boolean({description: 'print stack traces of unexpected errors', helpGroup: 'GLOBAL'}),
@@ -46,7 +47,15 @@ export abstract class HardstopCommand extends Command {
   protected requiresConfig = true;
 
   async run(): Promise<void> {
-    const {flags, args} = await this.parse(this.constructor as typeof HardstopCommand);
+    let parsed;
+    try {
+      parsed = await this.parse(this.constructor as typeof HardstopCommand);
+    } catch (err) {
+      const cls = this.constructor as typeof HardstopCommand;
+      reportUsageError(parseErrorDiagnostic(err as Error, this.id ?? '', Object.keys({...cls.baseFlags, ...cls.flags}), this.config.bin), this.argv);
+      return;
+    }
+    const {flags, args} = parsed;
     let ctx: AppContext | undefined;
     let outcome: CommandOutcome;
     try {
@@ -100,13 +109,8 @@ export abstract class HardstopCommand extends Command {
     } catch {
       configHash = null;
     }
-    const status = {
-      status: statusName(outcome.exitCode),
-      exit_code: outcome.exitCode,
-      mode: ctx?.mode ?? 'strict',
-      run_group_id: group?.id ?? null,
-      config_hash: configHash,
-    };
+    const facts: StatusFacts = {exitCode: outcome.exitCode, mode: ctx?.mode ?? 'strict', runGroupId: group?.id ?? null, configHash};
+    const status = statusJson(facts);
     const documentOnStdout = outcome.payload !== undefined || outcome.streamedToStdout === true;
     if (json && !documentOnStdout) {
       process.stdout.write(`${JSON.stringify({...outcome.json, diagnostics, ...status}, null, 2)}\n`);
@@ -118,8 +122,6 @@ export abstract class HardstopCommand extends Command {
       const text = d.file ? this.sourceText(ctx, d.file, outcome.sources) : undefined;
       process.stderr.write(`${formatDiagnostic(d, text)}\n`);
     }
-    (documentOnStdout ? process.stderr : process.stdout).write(
-      `${status.status} (exit ${status.exit_code}) ${ctx?.mode ?? 'strict'} run ${status.run_group_id ? status.run_group_id.slice(0, 8) : '-'} config ${configHash ? configHash.slice(0, 12) : '-'}\n`,
-    );
+    (documentOnStdout ? process.stderr : process.stdout).write(`${statusLine(facts)}\n`);
   }
 }

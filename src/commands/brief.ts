@@ -21,7 +21,7 @@ export default class Brief extends HardstopCommand {
     format: Flags.string({description: 'output format', options: [...BRIEF_FORMATS], default: 'md'}),
     limit: Flags.integer({description: 'at most this many alerts per section (new, updated)', default: 20, min: 0}),
     'include-class0': Flags.boolean({description: 'list classification-0 alerts too (they are always counted)'}),
-    out: Flags.string({description: 'write the brief to this file (atomically; folders are created) instead of stdout'}),
+    out: Flags.string({description: 'write the brief to this file (relative to the working directory; atomically; folders are created) instead of stdout'}),
   };
 
   protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
@@ -29,7 +29,7 @@ export default class Brief extends HardstopCommand {
     const format = ((flags.format as string | undefined) ?? 'md') as BriefFormat;
     const limit = (flags.limit as number | undefined) ?? 20;
     const includeClass0 = Boolean(flags['include-class0']);
-    const outPath = flags.out ? ctx.home.resolve(flags.out as string) : null;
+    const outPath = flags.out ? ctx.flagPath(flags.out as string) : null;
     const store = openStoreForReport(ctx);
     const group = ctx.runGroup('brief', {since: since.text, format, limit, include_class0: includeClass0, out: outPath ? ctx.home.rel(outPath) : null});
     const r = await runBriefOperator(store, group, {

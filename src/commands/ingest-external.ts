@@ -4,6 +4,7 @@ import {prepareDecisions} from '../app/decision-inputs.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';
 import {parseSinceFlag} from '../sources/fetch-operator.js';
+import {requireSource} from '../store/known-ids-repo.js';
 import {HardstopCommand, type CommandOutcome} from './base-command.js';
 import {progressReporter} from '../app/progress.js';
 
@@ -21,6 +22,7 @@ export default class IngestExternal extends HardstopCommand {
   protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
     const since = parseSinceFlag(flags.since as string | undefined);
     const {store, inputs, deps} = prepareDecisions(ctx, {noSuppress: Boolean(flags['no-suppress'])});
+    if (flags.source !== undefined) requireSource(inputs.sourcesConfig.sources.map((s) => s.id), flags.source as string, '--source', store);
     const group = ctx.runGroup('ingest-external', {source: flags.source ?? null, since: since?.text ?? null, limit: flags.limit ?? null});
     const summary = await runIngestOperator(
       deps,

@@ -20,7 +20,7 @@ export const RUN_OPERATOR = 'hardstop.run@1.0.0';
 export default class Run extends HardstopCommand {
   static override summary = 'The main job: fetch every enabled source, decide every new item, publish the brief, and report the run status.';
   static override description =
-    'Exit 0 healthy, 1 warnings (best-effort only), 2 broken: invalid config, all sources failed, a crashed step, an exhausted failure budget, or any warning in strict mode.';
+    'Exit codes (docs/OPERATIONS.md): 0 healthy; 1 warnings — a source that failed to fetch, is stale or on WATCH while its failure budget lasts, or a feed/item/config warning; 2 broken — invalid config, every source failed, a crashed step, an exhausted failure budget, or (strict mode) an item that could not be decided.';
   static override examples = ['<%= config.bin %> run', '<%= config.bin %> run --since 24h --json', '<%= config.bin %> run --best-effort'];
   static override flags = {
     since: Flags.string({description: 'fetch window on published time (<n>h or <n>d)', default: '24h'}),
@@ -75,6 +75,8 @@ export default class Run extends HardstopCommand {
         ingestRows: crashed.includes('ingest') ? null : sourceRunsOfGroup(store, group.id, 'INGEST'),
         health,
         crashedSteps: crashed,
+        // Fetch failures are judged by the failure budget (W1/B4), not counted again here.
+        otherWarnings: diagnostics.filter((d) => d.severity === 'warning' && d.details?.fetch_failed !== true).length,
       });
     const before = statusNow();
     let brief: string | undefined;

@@ -1,3 +1,4 @@
+import {fsErrorReason} from '../kernel/errors.js';
 import {existsSync, realpathSync} from 'node:fs';
 import {isAbsolute, relative, resolve, sep} from 'node:path';
 import {Ajv, type ErrorObject} from 'ajv';
@@ -354,7 +355,7 @@ export function loadSourcesConfig(home: Home, opts: {runtime?: RuntimeConfig} = 
     src = readYamlFile(home.sourcesFile, file);
   } catch (err) {
     return emptyResult(
-      [{code: 'SOURCES_UNREADABLE', severity: 'error', message: `cannot read ${file}: ${(err as Error).message}`, hint: 'check the file permissions', file}],
+      [{code: 'SOURCES_UNREADABLE', severity: 'error', message: `cannot read ${file}: ${fsErrorReason(err)}`, hint: 'check the file permissions', file}],
       opts.runtime,
     );
   }

@@ -1,7 +1,7 @@
 import {readFileSync, statSync} from 'node:fs';
 import {extname} from 'node:path';
 import type {Diagnostic} from '../kernel/diagnostic.js';
-import {HardstopError} from '../kernel/errors.js';
+import {fsErrorReason, HardstopError} from '../kernel/errors.js';
 import {type EpochMicros, parseIsoInstant} from '../kernel/time.js';
 import type {Home} from '../config/home.js';
 import type {FetchState} from '../store/fetch-state-repo.js';
@@ -143,7 +143,7 @@ function readFileSource(source: ResolvedSource, home: Home): {body: Uint8Array; 
     // A view, not a copy: the body can be megabytes.
     return {body: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), contentType: contentTypeForFile(r.path)};
   } catch (err) {
-    throw new FetchFailure('FILE_UNREADABLE', `cannot read ${home.rel(r.path)}: ${(err as Error).message}`, {cause: err});
+    throw new FetchFailure('FILE_UNREADABLE', `cannot read ${home.rel(r.path)}: ${fsErrorReason(err)}`, {cause: err});
   }
 }
 

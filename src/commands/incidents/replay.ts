@@ -4,7 +4,7 @@ import {loadDecisionInputs} from '../../app/decision-inputs.js';
 import {runtimeSnapshot} from '../../config/runtime.js';
 import {artifactHash} from '../../kernel/canonical-json.js';
 import type {Diagnostic} from '../../kernel/diagnostic.js';
-import {HardstopError} from '../../kernel/errors.js';
+import {requireAlert, requireRunGroup} from '../../store/known-ids-repo.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {valueRef} from '../../kernel/run-record.js';
 import {NetworkIndex} from '../../network/network-index.js';
@@ -36,10 +36,8 @@ export default class IncidentsReplay extends HardstopCommand {
     const store = ctx.openStoreForWrite();
     const inputs = loadDecisionInputs(ctx, store);
     const repo = new ReplayRepo(store);
-    const alertIds = args.alert_id ? [String(args.alert_id)] : repo.alertIdsOfRun((flags.run as string | undefined) ?? null);
-    if (args.alert_id && repo.versions(String(args.alert_id)).length === 0) {
-      throw new HardstopError('ALERT_NOT_FOUND', `no incident ${String(args.alert_id)}`, {hint: 'list incidents with `hardstop alerts list`'});
-    }
+    const run = flags.run === undefined ? null : requireRunGroup(store, flags.run as string);
+    const alertIds = args.alert_id ? [requireAlert(store, String(args.alert_id), '<alert_id>')] : repo.alertIdsOfRun(run);
     const current = {
       config: ctx.config,
       configHash: ctx.configHash,
@@ -52,7 +50,7 @@ export default class IncidentsReplay extends HardstopCommand {
       networkHash: currentNetworkHash(store),
       outputDir: ctx.home.outputDir,
     };
-    const group = ctx.runGroup('incidents-replay', {alert_id: args.alert_id ?? null, run: flags.run ?? null});
+    const group = ctx.runGroup('incidents-replay', {alert_id: args.alert_id ?? null, run});
     const results = await group.run(REPLAY_OPERATOR, (trace) => {
       const all: VersionReplay[] = [];
       for (const id of alertIds) all.push(...replayIncident(store, id, current, strict));

@@ -28,6 +28,7 @@ export default class SourcesTest extends HardstopCommand {
     const summary = await fetchSources(ctx, group, {
       purpose: 'test',
       sourceIds: [id],
+      sourceIdsGivenAs: '<id>',
       since: since?.text ?? null,
       maxItems,
       noNetwork: Boolean(flags['no-network']),

@@ -1,0 +1,222 @@
+import {spawnSync} from 'node:child_process';
+import {copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {join} from 'node:path';
+import Database from 'better-sqlite3';
+import {beforeAll, describe, expect, it} from 'vitest';
+import {parseJsonOutput, ROOT, runCli, tempHome} from '../helpers/cli.js';
+
+const NOW = '2025-12-29T17:00:00Z';
+/** A fresh home with the demo's three file:// sources and network loaded. */
+function demoSourcesHome(): string {
+  const home = join(tempHome('hardstop-src-'), 'home');
+  expect(runCli(['init', '--home', home]).code).toBe(0);
+  cpSync(join(ROOT, 'fixtures', 'demo', 'home'), home, {recursive: true});
+  expect(runCli(['ingest', '--home', home, '--now', NOW]).code).toBe(0);
+  return home;
+}
+
+const STATUS_LINE = /^(HEALTHY|WARNING|BROKEN) \(exit [012]\) (strict|best-effort) run (-|[0-9a-f]{8}) config (-|[0-9a-f]{12})$/m;
+
+/** One demo home (init, ingest, doctor, run, alerts list) shared by the id and demo tests. */
+let demoHome = '';
+let demoOut = '';
+beforeAll(() => {
+  demoHome = join(tempHome('hardstop-opx-'), 'home');
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'demo.js'), demoHome], {cwd: ROOT, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}, timeout: 120_000});
+  expect(r.status, r.stderr).toBe(0);
+  demoOut = r.stdout;
+}, 120_000);
+
+describe('issue 20 finding 5: an id that names nothing is exit 2 with a did-you-mean', () => {
+  function runGroups(): string[] {
+    const db = new Database(join(demoHome, 'hardstop.db'), {readonly: true});
+    const ids = (db.prepare('SELECT DISTINCT run_group_id FROM run_records ORDER BY run_group_id').all() as {run_group_id: string}[]).map((r) => r.run_group_id);
+    db.close();
+    return ids;
+  }
+
+  it.each([
+    [['incidents', 'replay', '--run', 'nope'], 'RUN_GROUP_NOT_FOUND', /--run: no run group "nope" in this home's RunRecords/],
+    [['export', 'decisions', '--run', 'nope'], 'RUN_GROUP_NOT_FOUND', /--run: no run group "nope"/],
+    [['incidents', 'replay', 'ALERT-nope'], 'ALERT_NOT_FOUND', /<alert_id>: no alert "ALERT-nope"/],
+    [['alerts', 'show', 'nope'], 'ALERT_NOT_FOUND', /<id>: no alert "nope"/],
+    [['rules', 'explain', '--alert', 'nope'], 'ALERT_NOT_FOUND', /--alert: no alert "nope"/],
+    [['ingest-external', '--source', 'nope'], 'SOURCE_UNKNOWN', /--source: no source "nope"/],
+    [['alerts', 'list', '--source', 'nope'], 'SOURCE_UNKNOWN', /--source: no source "nope"/],
+    [['fetch', '--source', 'nope', '--no-network'], 'SOURCE_UNKNOWN', /--source: no source "nope"/],
+    [['sources', 'test', 'nope'], 'SOURCE_UNKNOWN', /<id>: no source "nope"/],
+    [['sources', 'health', '--explain-suppress', 'nope'], 'SOURCE_UNKNOWN', /--explain-suppress: no source "nope"/],
+  ])('%j', (args, code, message) => {
+    const r = runCli([...args, '--home', demoHome, '--now', NOW]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`error ${code}:`);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout + r.stderr).toMatch(/^BROKEN \(exit 2\)/m);
+  });
+
+  it('suggests the closest known id', () => {
+    const alert = runCli(['alerts', 'list', '--home', demoHome, '--now', NOW, '--json']);
+    const first = (parseJsonOutput(alert).alerts as {alert_id: string}[])[0].alert_id;
+    const typo = `${first.slice(0, -2)}${first.slice(-1)}${first.slice(-2, -1)}`;
+    expect(runCli(['alerts', 'show', typo, '--home', demoHome]).stderr).toContain(`hint: did you mean ${first}?`);
+    expect(runCli(['ingest-external', '--source', 'demo_nws_alert', '--home', demoHome, '--now', NOW]).stderr).toContain('hint: did you mean demo_nws_alerts?');
+    expect(runCli(['sources', 'test', 'demo_port_notice', '--home', demoHome, '--now', NOW]).stderr).toContain('hint: did you mean demo_port_notices?');
+  });
+
+  it('accepts a run group id and its 8-character prefix from the status line', () => {
+    const ids = runGroups();
+    expect(ids.length).toBeGreaterThan(0);
+    const out = join(tempHome(), 'decisions.jsonl');
+    const full = runCli(['export', 'decisions', '--run', ids[0], '--out', out, '--home', demoHome, '--now', NOW, '--json']);
+    expect(full.code, full.stderr).toBe(0);
+    const prefix = runCli(['export', 'decisions', '--run', ids[0].slice(0, 8), '--out', out, '--home', demoHome, '--now', NOW, '--json']);
+    expect(prefix.code, prefix.stderr).toBe(0);
+    expect(parseJsonOutput(prefix).run_group_filter).toBe(ids[0]);
+  });
+});
+
+describe('issue 20 finding 9: unknown commands and usage errors get a did-you-mean and the status line', () => {
+  it.each([
+    [['alert', 'list'], 'USAGE_UNKNOWN_COMMAND', 'did you mean `hardstop alerts list`?'],
+    [['alerts', 'lst'], 'USAGE_UNKNOWN_COMMAND', 'did you mean `hardstop alerts list`?'],
+    [['doctr'], 'USAGE_UNKNOWN_COMMAND', 'did you mean `hardstop doctor`?'],
+    [['frobnicate'], 'USAGE_UNKNOWN_COMMAND', '`hardstop --help` lists every command'],
+    [['run', '--sinc', '2h'], 'USAGE_UNKNOWN_FLAG', 'did you mean --since?'],
+    [['brief', '--format', 'xml'], 'USAGE_BAD_FLAG', 'see `hardstop brief --help`'],
+    [['sources', 'test'], 'USAGE_MISSING_ARGUMENT', 'see `hardstop sources test --help`'],
+    [['alerts', 'show', 'a', 'b'], 'USAGE_UNEXPECTED_ARGUMENT', 'see `hardstop alerts show --help`'],
+    [['alerts', 'list', '--limit', 'x'], 'USAGE_BAD_FLAG', 'see `hardstop alerts list --help`'],
+  ])('%j', (args, code, hint) => {
+    const r = runCli(args, {cwd: tempHome()});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error ${code}:`);
+    expect(r.stderr).toContain(`hint: ${hint}`);
+    expect(r.stderr).not.toMatch(/See more help|USAGE\n/);
+    expect(r.stdout).toMatch(STATUS_LINE);
+    expect(r.stdout.trim()).toBe('BROKEN (exit 2) strict run - config -');
+  });
+
+  it('--json carries the same facts', () => {
+    const r = runCli(['alert', 'list', '--json'], {cwd: tempHome()});
+    expect(r.code).toBe(2);
+    expect(parseJsonOutput(r)).toMatchObject({status: 'BROKEN', exit_code: 2, diagnostics: [{code: 'USAGE_UNKNOWN_COMMAND'}]});
+  });
+});
+
+describe('issue 20 finding 18: the demo and the help examples name things that exist', () => {
+  it('the demo prints `npx hardstop …` commands that work from the project folder', () => {
+    const commands = demoOut.split('\n').filter((l) => /^\s+npx hardstop /.test(l)).map((l) => l.trim());
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    expect(demoOut).not.toMatch(/^\$ hardstop /m);
+    for (const c of commands) {
+      const args = c.split(/\s+/).slice(2);
+      const r = spawnSync('npx', ['--offline', 'hardstop', ...args], {cwd: ROOT, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}});
+      expect(r.status, `${c}\n${r.stderr}`).toBeLessThanOrEqual(1);
+      expect(r.stdout + r.stderr).toMatch(STATUS_LINE);
+    }
+  }, 120_000);
+
+  it('every example file named in a --help example exists in the project', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, {examples?: string[]}>};
+    const named = Object.values(manifest.commands)
+      .flatMap((c) => c.examples ?? [])
+      .flatMap((e) => e.match(/(?:examples|fixtures)\/[\w./-]+/g) ?? []);
+    expect(named).toContain('examples/strike.json');
+    for (const path of named) expect(existsSync(join(ROOT, path)), path).toBe(true);
+    const r = runCli(['rules', 'explain', '--event', 'examples/strike.json', '--home', demoHome]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/correlation key: STRIKE/);
+  });
+
+  it('package.json declares which dependencies may run install scripts', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {allowScripts?: Record<string, boolean>};
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {packages: Record<string, {version: string; hasInstallScript?: boolean}>};
+    // npm ci runs (and, from npm 11.19, warns about) exactly these: each must be declared.
+    const withScripts = Object.entries(lock.packages)
+      .filter(([path, p]) => path.startsWith('node_modules/') && p.hasInstallScript)
+      .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length))
+      .sort();
+    expect(withScripts).toContain('better-sqlite3');
+    expect(Object.keys(pkg.allowScripts ?? {}).sort()).toEqual(withScripts);
+    expect(Object.values(pkg.allowScripts ?? {}).every((v) => v === true)).toBe(true);
+  });
+});
+
+describe('issue 20 finding 4: paths in flags are relative to the working directory', () => {
+  it('ingest --facilities/--lanes/--shipments and brief --out resolve against the cwd, config paths against the home', () => {
+    const home = join(tempHome(), 'home');
+    expect(runCli(['init', '--home', home]).code).toBe(0);
+    const work = tempHome('hardstop-cwd-');
+    for (const f of ['facilities', 'lanes', 'shipments']) copyFileSync(join(home, 'network', `${f}.csv`), join(work, `${f}.csv`));
+    rmSync(join(home, 'network'), {recursive: true});
+    const r = runCli(['ingest', '--home', home, '--now', NOW, '--facilities', 'facilities.csv', '--lanes', 'lanes.csv', '--shipments', 'shipments.csv', '--json'], {cwd: work});
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseJsonOutput(r).files).toEqual({facilities: join(work, 'facilities.csv'), lanes: join(work, 'lanes.csv'), shipments: join(work, 'shipments.csv')});
+    // Without flags the config's paths (network/*.csv) are read from the home, not the cwd.
+    const fromConfig = runCli(['ingest', '--home', home, '--now', NOW], {cwd: work});
+    expect(fromConfig.code).toBe(2);
+    expect(fromConfig.stderr).toContain('network/facilities.csv:1:1: error FILE_MISSING: file not found: network/facilities.csv');
+    const brief = runCli(['brief', '--home', demoHome, '--now', NOW, '--since', '7d', '--out', 'brief.md'], {cwd: work});
+    expect(brief.code, brief.stderr).toBeLessThanOrEqual(1);
+    expect(existsSync(join(work, 'brief.md'))).toBe(true);
+    expect(existsSync(join(demoHome, 'brief.md'))).toBe(false);
+  });
+
+  it('--help says so', () => {
+    expect(runCli(['ingest', '--help']).stdout).toMatch(/relative to the working\s+directory/);
+    expect(runCli(['brief', '--help']).stdout).toMatch(/relative to the working\s+directory/);
+  });
+});
+
+describe('issue 20 finding 8: artifacts name files home-relative, error records are identical across homes', () => {
+  it('a failed ingest writes the same RunRecord in two homes', () => {
+    const records: string[][] = [];
+    for (const n of [1, 2]) {
+      const home = join(tempHome(`hardstop-home${n}-`), 'home');
+      expect(runCli(['init', '--home', home]).code).toBe(0);
+      rmSync(join(home, 'network', 'facilities.csv'));
+      const r = runCli(['ingest', '--home', home, '--now', NOW]);
+      expect(r.code).toBe(2);
+      const dir = join(home, 'run_records');
+      const files = readdirSync(dir, {recursive: true, withFileTypes: true}).filter((e) => e.isFile());
+      expect(files).toHaveLength(1);
+      const text = readFileSync(join(files[0].parentPath, files[0].name), 'utf8');
+      expect(text).not.toContain(home);
+      expect(text).toContain('file not found: network/facilities.csv');
+      records.push([files[0].name, text]);
+    }
+    expect(records[1]).toEqual(records[0]);
+  });
+});
+
+describe('issue 20 finding 6: one exit-code matrix; one unreachable feed among many is a warning until its budget is spent', () => {
+  it('a missing feed file is WARNING (exit 1) in strict mode, then BROKEN once the failure budget is spent', () => {
+    const home = demoSourcesHome();
+    rmSync(join(home, 'feeds', 'port_notices.xml'));
+    const codes: number[] = [];
+    for (const hour of ['17', '18', '19']) {
+      const r = runCli(['run', '--home', home, '--now', `2025-12-29T${hour}:00:00Z`, '--since', '7d']);
+      codes.push(r.code);
+      if (hour === '17') {
+        expect(r.stdout).toContain('1 source(s) failed to fetch (within failure budget): demo_port_notices');
+        expect(r.stdout).toMatch(/^WARNING \(exit 1\) strict run/m);
+      }
+      if (hour === '19') expect(r.stdout).toContain('1 source(s) exhausted failure budget: demo_port_notices');
+    }
+    expect(codes).toEqual([1, 1, 2]);
+  });
+
+  it('docs/OPERATIONS.md, the README and `run --help` state the same matrix', () => {
+    const ops = readFileSync(join(ROOT, 'docs', 'OPERATIONS.md'), 'utf8');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const help = runCli(['run', '--help']).stdout.replace(/\s+/g, ' ');
+    expect(ops).toMatch(/\| A source failed to fetch, went stale or is on WATCH, while its failure budget lasts[^|]*\| 1 \| 1 \|/);
+    expect(ops).toMatch(/\| An item that could not be decided[^|]*\| 2 \| 1 \|/);
+    expect(ops).toMatch(/\| A source's failure budget is spent[^|]*\| 2 \| 2 \|/);
+    for (const text of [readme.replace(/\s+/g, ' '), help]) {
+      expect(text).toContain('a source that failed to fetch, is stale or on WATCH while its failure budget lasts');
+      expect(text).toContain('(strict mode) an item that could not be decided');
+      expect(text).toContain('docs/OPERATIONS.md');
+    }
+  });
+});
