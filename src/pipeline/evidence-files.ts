@@ -1,5 +1,6 @@
-import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
+import {ATOMIC_TEMP_PATTERN, writeFileAtomic} from '../kernel/atomic-file.js';
 import type {Store} from '../store/db.js';
 import {versionsOfInterruptedRuns} from '../store/replay-repo.js';
 import type {AlertDocument} from './alert.js';
@@ -16,7 +17,7 @@ export function restoreEvidenceFiles(store: Store, outputDir: string): {restored
   let removedTemp = 0;
   if (existsSync(dir)) {
     for (const name of readdirSync(dir)) {
-      if (/\.tmp-\d+$/.test(name)) {
+      if (ATOMIC_TEMP_PATTERN.test(name)) {
         rmSync(join(dir, name), {force: true});
         removedTemp++;
       }
@@ -34,9 +35,7 @@ export function restoreEvidenceFiles(store: Store, outputDir: string): {restored
     // The stored payload is the canonical JSON the file holds.
     const content = evidenceJson;
     if (existsSync(file) && readFileSync(file, 'utf8') === content) continue;
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, content, 'utf8');
-    renameSync(tmp, file);
+    writeFileAtomic(file, content);
     restored.push(file);
   }
   return {restored, removedTemp};

@@ -1,7 +1,8 @@
-import {mkdirSync, renameSync, writeFileSync} from 'node:fs';
+import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Home} from '../config/home.js';
 import type {RuntimeConfig} from '../config/runtime.js';
+import {writeFileAtomic} from '../kernel/atomic-file.js';
 import {artifactHash, canonicalJson, sha256Hex} from '../kernel/canonical-json.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {OperatorTrace, RunGroup} from '../kernel/run-group.js';
@@ -118,12 +119,9 @@ function eventRowOf(event: CanonicalEvent, link: LinkResult | null, suppressed: 
   };
 }
 
-/** Writes one evidence file atomically (the caller creates `dir`). */
 function writeEvidenceFile(dir: string, name: string, content: string): string {
   const file = join(dir, name);
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, content, 'utf8');
-  renameSync(tmp, file);
+  writeFileAtomic(file, content);
   return file;
 }
 
@@ -353,6 +351,9 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
 
   trace.input(batchRef('RawItemBatch', group.id, rawRefs, 'raw-items/v1'));
   trace.input({id: `rule-pack:${pack.hash.slice(0, 16)}`, kind: 'RulePack', hash: pack.hash});
+  // Each compiled file by content: the store keeps its exact text (rule_file_texts), so replay
+  // and `rules show --run` rebuild this very pack after the files are edited.
+  for (const f of pack.files) trace.input({id: `rule-file:${f.path}`, kind: 'RuleFile', hash: f.sha256});
   trace.output(batchRef('SignalCanonical', group.id, eventRefs, 'signals/v1'));
   trace.output(batchRef('SuppressionVerdict', group.id, suppressionRefs, 'suppression-audit/v1'));
   trace.output(batchRef('AlertVersion', group.id, versionRefs, 'alert-versions/v1'));

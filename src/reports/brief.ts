@@ -15,7 +15,7 @@ import {type EpochMicros, formatInstant, MICROS_PER_HOUR, parseIsoInstant} from 
 import {verifyIncidentEvidence} from '../pipeline/evidence.js';
 import type {Store} from '../store/db.js';
 import {type AlertRankRow, alertRanks, AlertSummaries, type AlertSummaryRow, suppressedCounts, VersionPayloads} from '../store/read-models-repo.js';
-import {writeFileAtomic} from './decisions.js';
+import {writeFileAtomic} from '../kernel/atomic-file.js';
 import {type BriefFormat, renderBrief} from './render-brief.js';
 
 export const BRIEF_OPERATOR = 'hardstop.brief@1.0.0';

@@ -1,6 +1,5 @@
-import {closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
 import {createHash} from 'node:crypto';
-import {dirname} from 'node:path';
+import {AtomicFileWriter} from '../kernel/atomic-file.js';
 import {artifactHash} from '../kernel/canonical-json.js';
 import type {OperatorTrace, RunGroup} from '../kernel/run-group.js';
 import type {ArtifactRef} from '../kernel/run-record.js';
@@ -175,54 +174,6 @@ export function writeDecisions(store: Store, write: (chunk: string) => void, opt
   }
   flush();
   return {lines, suppressed, linked, bytes, hash: hash.digest('hex'), eventsRef: streamedBatchRef('SignalCanonical', opts.refGroupId, refs, 'signals/v1')};
-}
-
-/**
- * A file written atomically: chunks go to `<path>.tmp-<pid>`, which is fsynced and renamed
- * over `path` on commit (missing folders are created); abort removes the temporary file.
- */
-export class AtomicFileWriter {
-  private readonly tmp: string;
-  private fd: number | null;
-
-  constructor(readonly path: string) {
-    mkdirSync(dirname(path), {recursive: true});
-    this.tmp = `${path}.tmp-${process.pid}`;
-    this.fd = openSync(this.tmp, 'w');
-  }
-
-  write(chunk: string): void {
-    if (this.fd === null) throw new Error(`write after close: ${this.path}`);
-    writeSync(this.fd, chunk, null, 'utf8');
-  }
-
-  commit(): void {
-    if (this.fd === null) return;
-    fsyncSync(this.fd);
-    closeSync(this.fd);
-    this.fd = null;
-    renameSync(this.tmp, this.path);
-  }
-
-  abort(): void {
-    if (this.fd !== null) {
-      closeSync(this.fd);
-      this.fd = null;
-    }
-    rmSync(this.tmp, {force: true});
-  }
-}
-
-/** Writes a whole text file atomically (tmp + fsync + rename). */
-export function writeFileAtomic(path: string, text: string): void {
-  const w = new AtomicFileWriter(path);
-  try {
-    w.write(text);
-    w.commit();
-  } catch (err) {
-    w.abort();
-    throw err;
-  }
 }
 
 export interface ExportDecisionsOptions {

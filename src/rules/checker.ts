@@ -3,7 +3,8 @@ import type {Diagnostic, Severity} from '../kernel/diagnostic.js';
 import type {Expr, Span} from './ast.js';
 import {compileRegex} from './regex.js';
 import {ROOTS, ROOTS_BY_KIND, rootUnavailableHint, type RuleKind} from './schema.js';
-import {ANY, BOOL, compatible, DURATION, INSTANT, listOf, NULL, NUMBER, REGEX, STRING, type Type, typeName, unify} from './types.js';
+import {FUNCTIONS} from './functions.js';
+import {ANY, BOOL, compatible, DURATION, elemOf, fits, listOf, NULL, NUMBER, ORDERED, REGEX, STRING, type Type, typeName, unify} from './types.js';
 import {didYouMean} from '../kernel/text.js';
 
 /** Where an expression's text lives, so offsets inside it map to file:line:col. */
@@ -73,18 +74,6 @@ interface Frame {
   errors: number;
 }
 
-/** Signature of a built-in function: checks argument types and returns the result type. */
-type FnCheck = (c: FnCall) => Type | null;
-interface FnCall {
-  args: Type[];
-  bindElem: Type | null;
-  body: Type | null;
-  fail: (msg: string, hint?: string) => null;
-  hasBind: boolean;
-}
-
-const ORDERED = new Set(['number', 'string', 'instant', 'duration']);
-
 const ARITH_VERB: Record<string, string> = {'+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide'};
 
 /** Result kinds of arithmetic; `*` in a key stands for an unknown (any/null) operand. */
@@ -110,154 +99,6 @@ function arith(op: string, lt: Type, rt: Type): Type | null {
   const only = [...results][0];
   return {t: only} as Type;
 }
-
-function isT(t: Type, ...names: string[]): boolean {
-  return t.t === 'any' || t.t === 'null' || names.includes(t.t);
-}
-function elemOf(t: Type): Type | null {
-  if (t.t === 'list') return t.of;
-  if (t.t === 'any' || t.t === 'null') return ANY;
-  return null;
-}
-
-function unary(arg: 'string' | 'number', ret: Type, hint?: string): FnCheck {
-  return (c) => {
-    if (c.hasBind) return c.fail('this function takes no "x in list:" form');
-    if (c.args.length !== 1) return c.fail(`expects 1 argument, got ${c.args.length}`, hint);
-    if (!isT(c.args[0], arg)) return c.fail(`expects a ${arg}, got ${typeName(c.args[0])}`, hint);
-    return ret;
-  };
-}
-
-/** Aggregate over `LIST` or over `x in LIST: body`. */
-function aggregate(name: string, elemOk: (t: Type) => boolean, result: (elem: Type) => Type, bodyIsCondition = false): FnCheck {
-  return (c) => {
-    let elem: Type | null;
-    if (c.hasBind) {
-      if (c.args.length !== 0) return c.fail(`${name}(x in list: …) takes no further arguments`);
-      elem = bodyIsCondition ? c.bindElem : c.body;
-      if (bodyIsCondition && c.body && !isT(c.body, 'bool')) return c.fail(`the condition after ":" must be a bool, got ${typeName(c.body)}`);
-    } else {
-      if (name === 'max' || name === 'min') {
-        if (c.args.length >= 2) {
-          // Variadic form: max(a, b, …) over scalars of one ordered type.
-          let t: Type | null = c.args[0];
-          for (const a of c.args.slice(1)) t = t && unify(t, a);
-          if (!t || !isT(t, ...ORDERED)) return c.fail(`arguments must share one ordered type (number, string, instant, duration)`);
-          return t;
-        }
-      }
-      if (c.args.length !== 1) return c.fail(`expects a list, or "x in list: …"`);
-      elem = elemOf(c.args[0]);
-      if (!elem) return c.fail(`expects a list, got ${typeName(c.args[0])}`);
-    }
-    if (elem && !elemOk(elem)) return c.fail(`cannot ${name} values of type ${typeName(elem)}`);
-    return result(elem ?? ANY);
-  };
-}
-
-export const FUNCTIONS: Record<string, {sig: string; doc: string; check: FnCheck}> = {
-  lower: {sig: 'lower(string) -> string', doc: 'Unicode default lower-casing (not locale-dependent).', check: unary('string', STRING)},
-  upper: {sig: 'upper(string) -> string', doc: 'Unicode default upper-casing.', check: unary('string', STRING)},
-  trim: {sig: 'trim(string) -> string', doc: 'Removes leading and trailing white space.', check: unary('string', STRING)},
-  sha256: {sig: 'sha256(string) -> string', doc: 'Lower-case hex SHA-256 of the UTF-8 bytes.', check: unary('string', STRING)},
-  tokens: {sig: 'tokens(string) -> list<string>', doc: 'Maximal runs of Unicode letters or digits, in order.', check: unary('string', listOf(STRING))},
-  abs: {sig: 'abs(number) -> number', doc: 'Absolute value.', check: unary('number', NUMBER)},
-  trunc: {sig: 'trunc(number) -> number', doc: 'Truncates toward zero.', check: unary('number', NUMBER)},
-  signed: {sig: 'signed(number) -> string', doc: 'The number with an explicit sign: +2, -1, +0.', check: unary('number', STRING)},
-  minutes: {sig: 'minutes(number) -> duration', doc: 'A duration of n minutes.', check: unary('number', DURATION)},
-  hours: {sig: 'hours(number) -> duration', doc: 'A duration of n hours.', check: unary('number', DURATION)},
-  days: {sig: 'days(number) -> duration', doc: 'A duration of n days.', check: unary('number', DURATION)},
-  str: {
-    sig: 'str(any) -> string',
-    doc: 'Text form: integers without decimals, lists joined with ", ", null as "".',
-    check: (c) => (c.hasBind || c.args.length !== 1 ? c.fail('expects 1 argument') : STRING),
-  },
-  len: {
-    sig: 'len(string | list) -> number',
-    doc: 'Characters of a string or items of a list; null counts as 0.',
-    check: (c) => (c.hasBind || c.args.length !== 1 ? c.fail('expects 1 argument') : isT(c.args[0], 'string', 'list') ? NUMBER : c.fail(`expects a string or list, got ${typeName(c.args[0])}`)),
-  },
-  count: {
-    sig: 'count(list) | count(x in list: condition) -> number',
-    doc: 'Number of items (satisfying the condition).',
-    check: aggregate('count', () => true, () => NUMBER, true),
-  },
-  sum: {
-    sig: 'sum(list<number>) | sum(x in list: number) -> number',
-    doc: 'Sum ignoring nulls; 0 for an empty list.',
-    check: aggregate('sum', (t) => isT(t, 'number'), () => NUMBER),
-  },
-  max: {
-    sig: 'max(list) | max(x in list: value) | max(a, b, …)',
-    doc: 'Largest non-null value (strings by code point); null when there is none.',
-    check: aggregate('max', (t) => isT(t, ...ORDERED), (e) => e),
-  },
-  min: {
-    sig: 'min(list) | min(x in list: value) | min(a, b, …)',
-    doc: 'Smallest non-null value (strings by code point); null when there is none.',
-    check: aggregate('min', (t) => isT(t, ...ORDERED), (e) => e),
-  },
-  first: {
-    sig: 'first(list) | first(x in list: condition) -> item',
-    doc: 'The first item (satisfying the condition), or null.',
-    check: aggregate('first', () => true, (e) => e, true),
-  },
-  last: {sig: 'last(list) -> item', doc: 'The last item, or null.', check: aggregate('last', () => true, (e) => e, true)},
-  filter: {
-    sig: 'filter(x in list: condition) -> list',
-    doc: 'The items satisfying the condition, in order.',
-    check: (c) => (c.hasBind ? (c.body && !isT(c.body, 'bool') ? c.fail('the condition must be a bool') : listOf(c.bindElem ?? ANY)) : c.fail('write filter(x in list: condition)')),
-  },
-  map: {
-    sig: 'map(x in list: value) -> list',
-    doc: 'The value computed for each item, in order.',
-    check: (c) => (c.hasBind ? listOf(c.body ?? ANY) : c.fail('write map(x in list: value)')),
-  },
-  sorted: {
-    sig: 'sorted(list) -> list',
-    doc: 'Ascending; strings by code point; nulls last.',
-    check: (c) => {
-      if (c.hasBind || c.args.length !== 1) return c.fail('expects one list');
-      const e = elemOf(c.args[0]);
-      return e && isT(e, ...ORDERED) ? listOf(e) : c.fail(`expects a list of numbers, strings, instants or durations, got ${typeName(c.args[0])}`);
-    },
-  },
-  unique: {
-    sig: 'unique(list) -> list',
-    doc: 'Removes duplicates, keeping the first occurrence.',
-    check: (c) => (c.hasBind || c.args.length !== 1 || !elemOf(c.args[0]) ? c.fail('expects one list') : c.args[0]),
-  },
-  join: {
-    sig: 'join(list, separator) -> string',
-    doc: 'Joins the text forms of the items (nulls skipped).',
-    check: (c) =>
-      c.hasBind || c.args.length !== 2 || !elemOf(c.args[0]) || !isT(c.args[1], 'string') ? c.fail('write join(list, ", ")') : STRING,
-  },
-  split: {
-    sig: 'split(string, separator) -> list<string>',
-    doc: 'Splits on every occurrence of the separator.',
-    check: (c) => (c.hasBind || c.args.length !== 2 || !isT(c.args[0], 'string') || !isT(c.args[1], 'string') ? c.fail('write split(text, ";")') : listOf(STRING)),
-  },
-  substr: {
-    sig: 'substr(string, start, length?) -> string',
-    doc: 'Substring by UTF-16 index; out-of-range parts are empty.',
-    check: (c) =>
-      c.hasBind || c.args.length < 2 || c.args.length > 3 || !isT(c.args[0], 'string') || !c.args.slice(1).every((a) => isT(a, 'number'))
-        ? c.fail('write substr(text, start) or substr(text, start, length)')
-        : STRING,
-  },
-  extract: {
-    sig: 'extract(string, /regex/) -> string',
-    doc: 'The first capture group of the first match (the whole match without groups), or null.',
-    check: (c) => (c.hasBind || c.args.length !== 2 || !isT(c.args[0], 'string') || c.args[1].t !== 'regex' ? c.fail('write extract(text, /pattern/)') : STRING),
-  },
-  clamp: {
-    sig: 'clamp(number, low, high) -> number',
-    doc: 'The number limited to [low, high].',
-    check: (c) => (c.hasBind || c.args.length !== 3 || !c.args.every((a) => isT(a, 'number')) ? c.fail('write clamp(x, 0, 10)') : NUMBER),
-  },
-};
 
 /**
  * Type-checks expressions against the context schema and the declared lists and macros,
@@ -389,17 +230,17 @@ export class Checker {
         const t = this.expr(f, e.arg);
         const isConst = this.constOf(e.arg);
         if (e.op === 'not') {
-          if (!isT(t, 'bool')) this.error(f, e.arg.span, 'RULE_TYPE_MISMATCH', `not needs a bool, got ${typeName(t)}`);
+          if (!fits(t, 'bool')) this.error(f, e.arg.span, 'RULE_TYPE_MISMATCH', `not needs a bool, got ${typeName(t)}`);
           return this.set(e, {type: BOOL, isConst});
         }
-        if (!isT(t, 'number', 'duration')) this.error(f, e.arg.span, 'RULE_TYPE_MISMATCH', `unary - needs a number or duration, got ${typeName(t)}`);
+        if (!fits(t, 'number', 'duration')) this.error(f, e.arg.span, 'RULE_TYPE_MISMATCH', `unary - needs a number or duration, got ${typeName(t)}`);
         return this.set(e, {type: t.t === 'duration' ? DURATION : NUMBER, isConst});
       }
       case 'binary':
         return this.binary(f, e);
       case 'if': {
         const c = this.expr(f, e.cond);
-        if (!isT(c, 'bool')) this.error(f, e.cond.span, 'RULE_TYPE_MISMATCH', `the if condition must be a bool, got ${typeName(c)}`);
+        if (!fits(c, 'bool')) this.error(f, e.cond.span, 'RULE_TYPE_MISMATCH', `the if condition must be a bool, got ${typeName(c)}`);
         const a = this.expr(f, e.then);
         const b = this.expr(f, e.else);
         let u = unify(a, b);
@@ -412,7 +253,7 @@ export class Checker {
       case 'quant': {
         const {elem, slot, isConstList} = this.bindList(f, e.bind.list, e.bind.name, e.bind.nameSpan);
         const bt = this.withVar(f, e.bind.name, {type: elem, slot, isConst: isConstList}, () => this.expr(f, e.bind.body));
-        if (!isT(bt, 'bool')) this.error(f, e.bind.body.span, 'RULE_TYPE_MISMATCH', `the condition after ":" must be a bool, got ${typeName(bt)}`);
+        if (!fits(bt, 'bool')) this.error(f, e.bind.body.span, 'RULE_TYPE_MISMATCH', `the condition after ":" must be a bool, got ${typeName(bt)}`);
         return this.set(e, {type: BOOL, isConst: isConstList && this.constOf(e.bind.body), slot});
       }
       case 'call':
@@ -507,8 +348,8 @@ export class Checker {
     switch (e.op) {
       case 'and':
       case 'or':
-        if (!isT(lt, 'bool')) this.error(f, e.left.span, 'RULE_TYPE_MISMATCH', `${e.op} needs bool operands, got ${typeName(lt)}`);
-        if (!isT(rt, 'bool')) this.error(f, e.right.span, 'RULE_TYPE_MISMATCH', `${e.op} needs bool operands, got ${typeName(rt)}`);
+        if (!fits(lt, 'bool')) this.error(f, e.left.span, 'RULE_TYPE_MISMATCH', `${e.op} needs bool operands, got ${typeName(lt)}`);
+        if (!fits(rt, 'bool')) this.error(f, e.right.span, 'RULE_TYPE_MISMATCH', `${e.op} needs bool operands, got ${typeName(rt)}`);
         for (const side of [e.left, e.right]) {
           if (this.constOf(side) && !isConst) {
             this.diag(f.site, side.span, 'RULE_CONSTANT_CONDITION', 'warning', `this operand of ${e.op} is always the same value`, 'remove it or compare it with a field');
@@ -523,7 +364,7 @@ export class Checker {
       case '<=':
       case '>':
       case '>=':
-        if (!compatible(lt, rt) || !isT(lt, ...ORDERED) || !isT(rt, ...ORDERED)) mismatch(`cannot order ${both}`, 'both sides must be numbers, strings, instants or durations of the same kind');
+        if (!compatible(lt, rt) || !fits(lt, ...ORDERED) || !fits(rt, ...ORDERED)) mismatch(`cannot order ${both}`, 'both sides must be numbers, strings, instants or durations of the same kind');
         break;
       case 'in':
       case 'not in': {
@@ -535,15 +376,15 @@ export class Checker {
       case 'contains':
         if (rt.t !== 'list' && lt.t === 'list') {
           if (!compatible(lt.of, rt)) mismatch(`cannot look for a ${typeName(rt)} in a ${typeName(lt)}`);
-        } else if (!isT(lt, 'string') || !isT(rt, 'string')) mismatch(`contains needs text (or a list on the left), got ${both}`);
+        } else if (!fits(lt, 'string') || !fits(rt, 'string')) mismatch(`contains needs text (or a list on the left), got ${both}`);
         break;
       case 'icontains':
       case 'startswith':
       case 'endswith':
-        if (!isT(lt, 'string') || !isT(rt, 'string')) mismatch(`${e.op} needs text on both sides, got ${both}`);
+        if (!fits(lt, 'string') || !fits(rt, 'string')) mismatch(`${e.op} needs text on both sides, got ${both}`);
         break;
       case 'matches':
-        if (!isT(lt, 'string')) mismatch(`matches needs text on the left, got ${typeName(lt)}`);
+        if (!fits(lt, 'string')) mismatch(`matches needs text on the left, got ${typeName(lt)}`);
         if (e.right.k !== 'regex') {
           this.error(f, e.right.span, 'RULE_TYPE_MISMATCH', 'matches needs a regex literal on the right', 'write x matches /pattern/i');
         }
@@ -566,12 +407,12 @@ export class Checker {
   }
 
   private call(f: Frame, e: Expr & {k: 'call'}): Type {
-    const fn = FUNCTIONS[e.name];
+    const fn = FUNCTIONS.get(e.name);
     if (!fn) {
       e.args.forEach((a) => this.expr(f, a));
-      const s = didYouMean(e.name, Object.keys(FUNCTIONS));
+      const s = didYouMean(e.name, [...FUNCTIONS.keys()]);
       return this.set(e, {
-        type: this.error(f, e.nameSpan, 'RULE_UNKNOWN_FUNCTION', `unknown function ${e.name}`, s ? `did you mean ${s}?` : `functions: ${Object.keys(FUNCTIONS).join(', ')}`),
+        type: this.error(f, e.nameSpan, 'RULE_UNKNOWN_FUNCTION', `unknown function ${e.name}`, s ? `did you mean ${s}?` : `functions: ${[...FUNCTIONS.keys()].join(', ')}`),
         isConst: false,
       });
     }
@@ -587,14 +428,13 @@ export class Checker {
       body = this.withVar(f, e.bind.name, {type: b.elem, slot: b.slot, isConst: b.isConstList}, () => this.expr(f, e.bind!.body));
       isConst = isConst && b.isConstList && this.constOf(e.bind.body);
     }
-    const before = f.errors;
     const type = fn.check({
       args, bindElem, body, hasBind: e.bind !== null,
-      fail: (msg, hint) => {
-        this.error(f, e.span, 'RULE_TYPE_MISMATCH', `${e.name}: ${msg}`, hint ?? fn.sig);
+      fail: (msg) => {
+        this.error(f, e.span, 'RULE_TYPE_MISMATCH', `${e.name}: ${msg}`, fn.sig);
         return null;
       },
     });
-    return this.set(e, {type: type ?? (f.errors > before ? ANY : ANY), isConst, slot});
+    return this.set(e, {type: type ?? ANY, isConst, slot});
   }
 }

@@ -1,13 +1,25 @@
 import {isMap, isScalar, type Node} from 'yaml';
+import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {YamlSource} from '../kernel/yaml-source.js';
 import type {Expr, Span} from './ast.js';
-import type {ExprSite} from './checker.js';
-import type {PackBuilder} from './loader.js';
-import type {SuppressRule} from './model.js';
-import {BOOL} from './types.js';
+import type {ExprSite, ListDef} from './checker.js';
+import type {CompiledExpr, RuleMeta, SuppressRule} from './model.js';
+import type {RuleKind} from './schema.js';
+import {BOOL, type Type} from './types.js';
 import {didYouMean} from '../kernel/text.js';
 import {bool, entries, exprSite, FileDiags, keyed, scalarValue, seqItems, str} from './yaml-walk.js';
 import {scalarLocator} from './scalar-positions.js';
+
+/**
+ * What the compatibility readers need from the pack being built. The PackBuilder provides it;
+ * naming only these members keeps this module below the builder (which calls back into it).
+ */
+export interface CompatTarget {
+  readonly diagnostics: Diagnostic[];
+  readonly lists: Map<string, ListDef>;
+  claimId(fd: FileDiags, node: Node | null | undefined, id: string, what: string): RuleMeta;
+  queue(site: ExprSite, ast: Expr, field: string, kind: RuleKind, expected?: Type): CompiledExpr;
+}
 
 const KINDS = ['keyword', 'regex', 'exact'];
 /** Reference field names → context paths (domain.md §10.3; `event_type` is the reference type). */
@@ -36,7 +48,7 @@ function path(parts: string[], span: Span): Expr {
  * field any → a quantifier over title, summary, raw_text and url. Positions point at the
  * pattern (or the offending key) in the YAML file.
  */
-export function compileCompatSuppressEntry(b: PackBuilder, fd: FileDiags, item: Node, scope: string): SuppressRule | null {
+export function compileCompatSuppressEntry(b: CompatTarget, fd: FileDiags, item: Node, scope: string): SuppressRule | null {
   const m = keyed(fd, entries(fd, item, 'a suppression rule') ?? [], COMPAT_KEYS, 'a suppression rule');
   for (const k of ['id', 'kind', 'field', 'pattern']) {
     if (!m.has(k)) fd.error(item, 'RULE_SCHEMA', `a suppression rule needs ${k}:`);
@@ -98,7 +110,7 @@ export function compileCompatSuppressEntry(b: PackBuilder, fd: FileDiags, item: 
 }
 
 /** config/suppression.yaml (domain.md §10.3) → global suppress rules, in file order. */
-export function readSuppressionCompat(b: PackBuilder, src: YamlSource): SuppressRule[] {
+export function readSuppressionCompat(b: CompatTarget, src: YamlSource): SuppressRule[] {
   b.diagnostics.push(...src.diagnostics);
   if (src.diagnostics.some((d) => d.severity === 'error')) return [];
   const fd = new FileDiags(src, b.diagnostics);
@@ -119,7 +131,7 @@ export function readSuppressionCompat(b: PackBuilder, src: YamlSource): Suppress
  * terms trimmed and upper-cased, weights truncated toward zero, negatives 0, booleans 1/0.
  * Every problem is an error with position; duplicates are errors; no silent fallback.
  */
-export function readKeywordsCompat(b: PackBuilder, src: YamlSource): void {
+export function readKeywordsCompat(b: CompatTarget, src: YamlSource): void {
   b.diagnostics.push(...src.diagnostics);
   if (src.diagnostics.some((d) => d.severity === 'error')) return;
   const fd = new FileDiags(src, b.diagnostics);

@@ -1,36 +1,10 @@
-import {createHash} from 'node:crypto';
 import type {RE2JS} from 're2js';
-import type {Expr} from './ast.js';
+import type {Binding, Expr} from './ast.js';
 import type {Checker, MacroDef} from './checker.js';
+import type {Env, Fn} from './env.js';
+import {FUNCTIONS, type EachItem} from './functions.js';
 import type {RuleContext} from './schema.js';
-import {compareValues, valueToText} from './util.js';
-
-/** Records the value of every evaluated node (explain mode). */
-export interface Tracer {
-  rec(id: number, value: unknown): void;
-  /** Called before each rule is evaluated, so values can be attributed to rules. */
-  rule?(section: string, id: string): void;
-}
-
-/** Which field a string test matched, and where (suppression verdicts). First match wins. */
-export interface Witness {
-  field: string | null;
-  span: [number, number] | null;
-}
-
-/**
- * Evaluation state: the context, the variable slots of quantifiers, the field each slot came
- * from, the tracer (null unless explaining) and the witness (null unless suppressing).
- */
-export interface Env {
-  ctx: RuleContext;
-  v: unknown[];
-  o: (string | null)[];
-  t: Tracer | null;
-  w: Witness | null;
-}
-
-export type Fn = (env: Env) => unknown;
+import {compareValues, valueEquals} from './values.js';
 
 /** An environment for folding constant sub-expressions at compile time. */
 function constEnv(): Env {
@@ -43,21 +17,12 @@ function isStr(v: unknown): v is string {
   return typeof v === 'string';
 }
 
-/** Structural equality: primitives by value, lists element-wise, objects by identity. */
-export function valueEquals(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => valueEquals(x, b[i]));
-  return false;
-}
-
 function ordered(a: unknown, b: unknown): number | null {
   if (a === null || b === null || a === undefined || b === undefined) return null;
   if (typeof a !== typeof b) return null;
   if (typeof a !== 'number' && typeof a !== 'string') return null;
   return compareValues(a, b);
 }
-
-const TOKEN_RE = /[\p{L}\p{N}]+/gu;
 
 /**
  * Compiles checked ASTs into plain closures (no eval, no Function constructor). Each node
@@ -113,7 +78,7 @@ export class Compiler {
   /** The context field a string value came from, for suppression verdicts. */
   private origin(e: Expr): Origin {
     const info = this.checker.info.get(e);
-    if (e.k === 'call' && (e.name === 'lower' || e.name === 'upper' || e.name === 'trim') && e.args.length === 1) return this.origin(e.args[0]);
+    if (e.k === 'call' && FUNCTIONS.get(e.name)?.keepsField && e.args.length === 1) return this.origin(e.args[0]);
     if (e.k === 'ident' && info?.ref?.k === 'var') {
       const slot = info.ref.slot;
       return (env) => env.o[slot] ?? null;
@@ -206,31 +171,24 @@ export class Compiler {
         return (env) => (c(env) === true ? t(env) : f(env));
       }
       case 'quant': {
-        const list = this.compile(e.bind.list);
-        const body = this.compile(e.bind.body);
-        const slot = info!.slot!;
-        const origins = this.itemOrigins(e.bind.list);
+        const each = this.eachItem(e.bind, info!.slot!);
         if (e.q === 'any') {
           return (env) => {
-            const l = list(env);
-            if (!Array.isArray(l)) return false;
-            for (let i = 0; i < l.length; i++) {
-              env.v[slot] = l[i];
-              if (origins !== null) env.o[slot] = origins[i];
-              if (body(env) === true) return true;
-            }
-            return false;
+            let hit = false;
+            each(env, (_, v) => {
+              if (v === true) hit = true;
+              return !hit;
+            });
+            return hit;
           };
         }
         return (env) => {
-          const l = list(env);
-          if (!Array.isArray(l)) return true;
-          for (let i = 0; i < l.length; i++) {
-            env.v[slot] = l[i];
-            if (origins !== null) env.o[slot] = origins[i];
-            if (body(env) !== true) return false;
-          }
-          return true;
+          let all = true;
+          each(env, (_, v) => {
+            if (v !== true) all = false;
+            return all;
+          });
+          return all;
         };
       }
       case 'binary':
@@ -397,230 +355,32 @@ export class Compiler {
     };
   }
 
+  /** A built-in call: the registry builds it from the compiled arguments or the bound list. */
   private call(e: Expr & {k: 'call'}): Fn {
     const args = e.args.map((x) => this.compile(x));
-    const info = this.checker.info.get(e);
-    const a0 = args[0];
-    const a1 = args[1];
-    const a2 = args[2];
-    const str1 = (f: (s: string) => unknown): Fn => (env) => {
-      const s = a0(env);
-      return isStr(s) ? f(s) : null;
-    };
-    const num1 = (f: (n: number) => unknown): Fn => (env) => {
-      const n = a0(env);
-      return typeof n === 'number' ? f(n) : null;
-    };
-    if (e.bind) return this.comprehension(e, info!.slot!);
-    switch (e.name) {
-      case 'lower':
-        return str1((s) => s.toLowerCase());
-      case 'upper':
-        return str1((s) => s.toUpperCase());
-      case 'trim':
-        return str1((s) => s.trim());
-      case 'sha256':
-        return str1((s) => createHash('sha256').update(s, 'utf8').digest('hex'));
-      case 'tokens':
-        return str1((s) => s.match(TOKEN_RE) ?? []);
-      case 'abs':
-        return num1(Math.abs);
-      case 'trunc':
-        return num1(Math.trunc);
-      case 'signed':
-        return num1((n) => (n >= 0 ? `+${n}` : String(n)));
-      case 'minutes':
-        return num1((n) => n * 60_000_000);
-      case 'hours':
-        return num1((n) => n * 3_600_000_000);
-      case 'days':
-        return num1((n) => n * 86_400_000_000);
-      case 'str':
-        return (env) => valueToText(a0(env));
-      case 'len':
-        return (env) => {
-          const v = a0(env);
-          return isStr(v) || Array.isArray(v) ? v.length : 0;
-        };
-      case 'count':
-        return (env) => {
-          const v = a0(env);
-          return Array.isArray(v) ? v.length : 0;
-        };
-      case 'sum':
-        return (env) => {
-          const v = a0(env);
-          let s = 0;
-          if (Array.isArray(v)) for (const x of v) if (typeof x === 'number') s += x;
-          return s;
-        };
-      case 'max':
-      case 'min': {
-        const sign = e.name === 'max' ? 1 : -1;
-        const pick = (values: unknown[]): unknown => {
-          let best: unknown = null;
-          for (const x of values) {
-            if (x === null || x === undefined) continue;
-            if (best === null || compareValues(x, best) * sign > 0) best = x;
-          }
-          return best;
-        };
-        if (args.length >= 2) return (env) => pick(args.map((f) => f(env)));
-        return (env) => {
-          const v = a0(env);
-          return Array.isArray(v) ? pick(v) : null;
-        };
-      }
-      case 'first':
-        return (env) => {
-          const v = a0(env);
-          return Array.isArray(v) && v.length > 0 ? (v[0] ?? null) : null;
-        };
-      case 'last':
-        return (env) => {
-          const v = a0(env);
-          return Array.isArray(v) && v.length > 0 ? (v[v.length - 1] ?? null) : null;
-        };
-      case 'sorted':
-        return (env) => {
-          const v = a0(env);
-          if (!Array.isArray(v)) return [];
-          const nonNull = v.filter((x) => x !== null);
-          nonNull.sort(compareValues);
-          return [...nonNull, ...v.filter((x) => x === null)];
-        };
-      case 'unique':
-        return (env) => {
-          const v = a0(env);
-          if (!Array.isArray(v)) return [];
-          const out: unknown[] = [];
-          for (const x of v) if (!out.some((y) => valueEquals(x, y))) out.push(x);
-          return out;
-        };
-      case 'join':
-        return (env) => {
-          const v = a0(env);
-          const sep = a1(env);
-          if (!Array.isArray(v) || !isStr(sep)) return null;
-          return v.filter((x) => x !== null).map(valueToText).join(sep);
-        };
-      case 'split':
-        return (env) => {
-          const s = a0(env);
-          const sep = a1(env);
-          return isStr(s) && isStr(sep) && sep !== '' ? s.split(sep) : isStr(s) ? [s] : [];
-        };
-      case 'substr':
-        return (env) => {
-          const s = a0(env);
-          const start = a1(env);
-          const n = a2 ? a2(env) : undefined;
-          if (!isStr(s) || typeof start !== 'number') return null;
-          const st = Math.max(0, Math.trunc(start));
-          return typeof n === 'number' ? s.slice(st, st + Math.max(0, Math.trunc(n))) : s.slice(st);
-        };
-      case 'extract': {
-        const re = (this.checker.info.get(e.args[1])?.regex ?? null) as RE2JS | null;
-        return (env) => {
-          const s = a0(env);
-          if (!isStr(s) || re === null) return null;
-          const m = re.matcher(s);
-          if (!m.find()) return null;
-          return (m.groupCount() > 0 ? m.group(1) : m.group(0)) ?? null;
-        };
-      }
-      case 'clamp':
-        return (env) => {
-          const x = a0(env);
-          const lo = a1(env);
-          const hi = a2(env);
-          if (typeof x !== 'number' || typeof lo !== 'number' || typeof hi !== 'number') return null;
-          return Math.min(hi, Math.max(lo, x));
-        };
-      default:
-        return () => null;
+    const fn = FUNCTIONS.get(e.name);
+    if (e.bind) {
+      const each = this.eachItem(e.bind, this.checker.info.get(e)!.slot!);
+      if (fn?.each) return fn.each(each);
+    } else if (fn?.call) {
+      return fn.call({args, regexAt: (i) => (this.checker.info.get(e.args[i])?.regex ?? null) as RE2JS | null});
     }
+    throw new Error(`internal: the checker passed an unusable call of ${e.name}`);
   }
 
-  /** `f(x in LIST: body)`: the aggregates that iterate with a bound variable. */
-  private comprehension(e: Expr & {k: 'call'}, slot: number): Fn {
-    const list = this.compile(e.bind!.list);
-    const body = this.compile(e.bind!.body);
-    const origins = this.itemOrigins(e.bind!.list);
-    const each = (env: Env, fn: (item: unknown, value: unknown) => boolean | void): void => {
+  /** Walks `x in LIST: body`, binding each item (and the field it came from) to the slot. */
+  private eachItem(bind: Binding, slot: number): EachItem {
+    const list = this.compile(bind.list);
+    const body = this.compile(bind.body);
+    const origins = this.itemOrigins(bind.list);
+    return (env, visit) => {
       const l = list(env);
       if (!Array.isArray(l)) return;
       for (let i = 0; i < l.length; i++) {
         env.v[slot] = l[i];
         if (origins !== null) env.o[slot] = origins[i];
-        if (fn(l[i], body(env)) === false) return;
+        if (visit(l[i], body(env)) === false) return;
       }
     };
-    switch (e.name) {
-      case 'count':
-        return (env) => {
-          let n = 0;
-          each(env, (_, v) => {
-            if (v === true) n++;
-          });
-          return n;
-        };
-      case 'sum':
-        return (env) => {
-          let s = 0;
-          each(env, (_, v) => {
-            if (typeof v === 'number') s += v;
-          });
-          return s;
-        };
-      case 'max':
-      case 'min': {
-        const sign = e.name === 'max' ? 1 : -1;
-        return (env) => {
-          let best: unknown = null;
-          each(env, (_, v) => {
-            if (v !== null && (best === null || compareValues(v, best) * sign > 0)) best = v;
-          });
-          return best;
-        };
-      }
-      case 'first':
-        return (env) => {
-          let found: unknown = null;
-          each(env, (item, v) => {
-            if (v === true) {
-              found = item;
-              return false;
-            }
-          });
-          return found;
-        };
-      case 'last':
-        return (env) => {
-          let found: unknown = null;
-          each(env, (item, v) => {
-            if (v === true) found = item;
-          });
-          return found;
-        };
-      case 'filter':
-        return (env) => {
-          const out: unknown[] = [];
-          each(env, (item, v) => {
-            if (v === true) out.push(item);
-          });
-          return out;
-        };
-      case 'map':
-        return (env) => {
-          const out: unknown[] = [];
-          each(env, (_, v) => {
-            out.push(v);
-          });
-          return out;
-        };
-      default:
-        return () => null;
-    }
   }
 }

@@ -1,10 +1,10 @@
 import type {Expr} from './ast.js';
 import type {ExprSite} from './checker.js';
-import type {Tracer} from './compiler.js';
+import type {Tracer} from './env.js';
 import type {CompiledExpr, RuleMeta, SuppressRule, Template} from './model.js';
 import type {CompiledRulePack} from './pack.js';
 import type {RuleContext} from './schema.js';
-import {valueToText} from './util.js';
+import {valueToText} from './values.js';
 
 /** Values kept per node; quantifier bodies can run many times. */
 const MAX_VALUES = 20;

@@ -20,4 +20,5 @@ export {
   emptyContext, ROOTS, ROOTS_BY_KIND, type RuleContext, type RuleKind, type EventContext, type NwsContext, type SourceContext,
   type FacilityContext, type LaneContext, type ShipmentContext, type LinkContext, type ConfigContext, type QualityContext,
 } from './schema.js';
-export {FUNCTIONS} from './checker.js';
+export {FUNCTIONS, type BuiltinFunction} from './functions.js';
+export {compileRouteConditions, type CompiledCondition} from './conditions.js';

@@ -1,4 +1,4 @@
-import {CLASSIFY_KEYS, CORRELATE_KEYS, QUALITY_KEYS, SCORE_KEYS, SUPPRESS_KEYS} from './loader.js';
+import {CLASSIFY_KEYS, CORRELATE_KEYS, QUALITY_KEYS, SCORE_KEYS, SUPPRESS_KEYS} from './file-keys.js';
 import {EXPECT_KEYS} from './test-input.js';
 
 const expr = {type: ['string', 'number', 'boolean'], description: 'An expression of the rule language (docs/RULES.md).'};

@@ -1,6 +1,6 @@
 import type {Expr} from './ast.js';
 import type {ExprSite} from './checker.js';
-import type {Fn} from './compiler.js';
+import type {Fn} from './env.js';
 import type {RuleContext} from './schema.js';
 
 /** Where a rule is declared. */

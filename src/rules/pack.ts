@@ -3,16 +3,16 @@ import {artifactHash, canonicalJson, sha256Hex} from '../kernel/canonical-json.j
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {hasErrors, sortDiagnostics} from '../kernel/diagnostic.js';
 import type {YamlSource} from '../kernel/yaml-source.js';
-import type {Env, Tracer, Witness} from './compiler.js';
+import type {Env, Tracer, Witness} from './env.js';
 import {RuleEvalError} from './errors.js';
-import type {PackBuilder} from './loader.js';
+import type {PackBuilder} from './pack-builder.js';
 import type {
   ClassifyResult, ClassifyRule, CompiledExpr, CorrelateRule, CorrelationResult, QualityResult, QualityRule, RuleTestCase,
   ScoreContribution, ScoreResult, ScoreRule, SuppressionMatch, SuppressionVerdict, SuppressRule, Template,
 } from './model.js';
 import type {RuleContext} from './schema.js';
 import {exprText} from './shadow.js';
-import {valueToText} from './util.js';
+import {valueToText} from './values.js';
 import {FileDiags, seqItems} from './yaml-walk.js';
 
 export interface SuppressOptions {

@@ -1,6 +1,6 @@
 import {isMap, isScalar, isSeq, type Node} from 'yaml';
 import {parseIsoInstant} from '../kernel/time.js';
-import type {PackBuilder} from './loader.js';
+import type {PackBuilder} from './pack-builder.js';
 import type {RuleTestCase, SuppressRule, TestExpectation} from './model.js';
 import {emptyContext, ROOTS, type RuleContext} from './schema.js';
 import type {Type} from './types.js';

@@ -1,4 +1,4 @@
-import {valueEquals} from './compiler.js';
+import {valueEquals} from './values.js';
 import type {RuleTestCase} from './model.js';
 import type {CompiledRulePack} from './pack.js';
 

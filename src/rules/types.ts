@@ -53,3 +53,18 @@ export function unify(a: Type, b: Type): Type | null {
   }
   return compatible(a, b) ? a : null;
 }
+
+/** The kinds `<`, `sorted`, `max` and `min` can order. */
+export const ORDERED = ['number', 'string', 'instant', 'duration'] as const;
+
+/** True when a value of type `t` may be one of the named kinds (any and null fit every kind). */
+export function fits(t: Type, ...kinds: readonly string[]): boolean {
+  return t.t === 'any' || t.t === 'null' || kinds.includes(t.t);
+}
+
+/** The item type of a list type (any for any/null), or null when `t` is not a list. */
+export function elemOf(t: Type): Type | null {
+  if (t.t === 'list') return t.of;
+  if (t.t === 'any' || t.t === 'null') return ANY;
+  return null;
+}

@@ -2,13 +2,14 @@ import {readFileSync, statSync} from 'node:fs';
 import {extname} from 'node:path';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {fsErrorReason, HardstopError} from '../kernel/errors.js';
+import {type AttemptOutcome, runWithRetry} from '../kernel/retry.js';
 import {type EpochMicros, parseIsoInstant} from '../kernel/time.js';
 import type {Home} from '../config/home.js';
 import type {FetchState} from '../store/fetch-state-repo.js';
 import {resolveFileUrl, type ResolvedSource} from './config.js';
 import {FetchFailure, httpGet, type HttpGetOptions, type HttpResult} from './http-client.js';
 import {FeedError, parseFeed, type ParsedFeed, type ParseFeedOptions} from './parse-feed.js';
-import {backoffMs, type HostRateLimiter, type PlannedDelay, realSleeper, type Sleeper} from './rate-limit.js';
+import {type HostRateLimiter, type PlannedDelay, realSleeper, RETRY_AFTER_CAP_MS, type Sleeper} from './rate-limit.js';
 import type {RawItemCandidate, SourceType} from './types.js';
 
 export type ParseFeedFn = (bytes: Uint8Array, opts: ParseFeedOptions) => ParsedFeed | Promise<ParsedFeed>;
@@ -147,6 +148,53 @@ function readFileSource(source: ResolvedSource, home: Home): {body: Uint8Array; 
   }
 }
 
+/** The fetcher's retries (operations.md §4.4) on the kernel's one schedule: about 1–1.5 s, then 2–3 s. */
+export const FETCH_RETRY_SCHEDULE = {baseMs: 1250, factor: 2, maxDelayMs: RETRY_AFTER_CAP_MS, jitter: 0.2} as const;
+
+type Exchange = {attempts: AttemptRecord[]; rateLimit: SourceFetchOutcome['rate_limit']} & ({result: HttpResult} | {error: unknown});
+
+/**
+ * GETs one network source: every attempt waits its turn at the per-host limiter, retryable
+ * failures (connection, timeout, 5xx, 429) wait the seeded schedule (or a longer Retry-After)
+ * keyed by the source id, and each attempt is recorded with the wait that followed it.
+ */
+async function requestWithRetries(source: ResolvedSource, settings: FetchRunSettings, headers: Record<string, string>, deps: FetcherDeps): Promise<Exchange> {
+  const host = hostOf(source.url);
+  const attempts: AttemptRecord[] = [];
+  let rateLimit = {wait_ms: 0, jitter_ms: 0};
+  let lastError: unknown = null;
+  const run = await runWithRetry<HttpResult>(
+    {
+      policy: {maxAttempts: settings.retries + 1, ...FETCH_RETRY_SCHEDULE},
+      seed: String(settings.seed),
+      key: source.id,
+      sleeper: (ms) => deps.sleeper.sleep(ms),
+    },
+    async (attempt): Promise<AttemptOutcome<HttpResult>> => {
+      const delay: PlannedDelay = await settings.limiter.acquire(host);
+      if (attempt === 1 && !settings.zeroWaits) rateLimit = {wait_ms: delay.wait_ms, jitter_ms: delay.jitter_ms};
+      try {
+        const result = await deps.http(source.url, {
+          headers,
+          timeoutMs: source.timeout_seconds * 1000,
+          maxBytes: source.max_bytes,
+          maxRedirects: settings.maxRedirects,
+        });
+        attempts.push({attempt, status_code: result.status, error_code: null, wait_ms: 0});
+        return {kind: 'ok', value: result};
+      } catch (err) {
+        lastError = err;
+        const f = err instanceof FetchFailure ? err : null;
+        attempts.push({attempt, status_code: f?.statusCode ?? null, error_code: (err as HardstopError).code ?? 'FETCH_INTERNAL', wait_ms: 0});
+        if (f === null || !f.retryable) return {kind: 'terminal', cause: f?.code ?? 'FETCH_INTERNAL'};
+        return {kind: 'retryable', cause: f.code, ...(f.retryAfterMs === null ? {} : {retryAfterMs: f.retryAfterMs})};
+      }
+    },
+  );
+  for (const w of run.waits) attempts[w.attempt - 1].wait_ms = w.delayMs;
+  return run.outcome.kind === 'ok' ? {attempts, rateLimit, result: run.outcome.value} : {attempts, rateLimit, error: lastError};
+}
+
 /**
  * Fetches and parses one source: no storage here. Network sources go through the per-host
  * rate limiter, conditional GET validators (`state`, null to fetch unconditionally), retries
@@ -215,30 +263,11 @@ export async function fetchSource(
       if (state.etag) headers['if-none-match'] = state.etag;
       if (state.last_modified) headers['if-modified-since'] = state.last_modified;
     }
-    const host = hostOf(source.url);
-    let result: HttpResult | null = null;
-    for (let attempt = 1; attempt <= settings.retries + 1; attempt++) {
-      const delay: PlannedDelay = await settings.limiter.acquire(host);
-      if (attempt === 1) out.rate_limit = settings.zeroWaits ? {wait_ms: 0, jitter_ms: 0} : {wait_ms: delay.wait_ms, jitter_ms: delay.jitter_ms};
-      try {
-        result = await deps.http(source.url, {
-          headers,
-          timeoutMs: source.timeout_seconds * 1000,
-          maxBytes: source.max_bytes,
-          maxRedirects: settings.maxRedirects,
-        });
-        out.attempts.push({attempt, status_code: result.status, error_code: null, wait_ms: 0});
-        break;
-      } catch (err) {
-        const f = err instanceof FetchFailure ? err : null;
-        const canRetry = f !== null && f.retryable && attempt <= settings.retries;
-        const wait = canRetry ? (f.retryAfterMs ?? backoffMs(settings.seed, source.id, attempt)) : 0;
-        out.attempts.push({attempt, status_code: f?.statusCode ?? null, error_code: (err as HardstopError).code ?? 'FETCH_INTERNAL', wait_ms: wait});
-        if (!canRetry) return done(failureOutcome(out, err));
-        await deps.sleeper.sleep(wait);
-      }
-    }
-    if (!result) return done(failureOutcome(out, new FetchFailure('FETCH_CONNECTION', `no answer from ${source.url}`)));
+    const exchange = await requestWithRetries(source, settings, headers, deps);
+    out.attempts = exchange.attempts;
+    out.rate_limit = exchange.rateLimit;
+    if ('error' in exchange) return done(failureOutcome(out, exchange.error));
+    const result = exchange.result;
     out.status_code = result.status;
     out.final_url = result.finalUrl !== source.url ? result.finalUrl : null;
     out.bytes_downloaded = result.wireBytes;

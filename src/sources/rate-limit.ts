@@ -1,5 +1,5 @@
 import {monotonicMs} from '../kernel/clock.js';
-import {seededRandom, seedFrom} from '../kernel/ids.js';
+import {seededRandom} from '../kernel/ids.js';
 
 /**
  * The fetcher's only way to wait. Production uses timers and the monotonic clock; tests
@@ -85,20 +85,8 @@ export class HostRateLimiter {
   }
 }
 
-/** Retry policy constants (operations.md §4.4). */
-export const RETRY_BASE_MS = 1000;
+/** Longest Retry-After honoured (operations.md §4.4), and the fetcher's cap on a retry wait. */
 export const RETRY_AFTER_CAP_MS = 60_000;
-
-/**
- * Backoff before retry `attempt` (1 = first retry): `base · 2^(attempt−1)` plus up to 50 %
- * jitter drawn from a PRNG seeded by (seed, source id, attempt) — a pure function, so a replay
- * with the same seed waits the same.
- */
-export function backoffMs(seed: number, sourceId: string, attempt: number): number {
-  const base = RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1);
-  const r = seededRandom(seedFrom(`${seed}\u0000${sourceId}\u0000${attempt}`))();
-  return Math.round(base + r * base * 0.5);
-}
 
 /**
  * `Retry-After` in milliseconds (delta-seconds only; an HTTP date is ignored because it would

@@ -1,5 +1,5 @@
-import {mkdirSync, renameSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {writeFileAtomic} from '../kernel/atomic-file.js';
 import {prettyCanonicalJson} from '../kernel/canonical-json.js';
 import type {RecordSink} from '../kernel/run-group.js';
 import {type RunRecord, recordFileName, recordHash} from '../kernel/run-record.js';
@@ -8,7 +8,7 @@ import type {Store} from './db.js';
 /**
  * Writes each RunRecord twice: a row in `run_records` (plus wall-clock timings in
  * `run_timings`, which never reach the file of a strict run) and a canonical JSON file under
- * run_records/<run_group_id>/, written to a temporary name and renamed.
+ * run_records/<run_group_id>/, written atomically.
  */
 export class StoreRecordSink implements RecordSink {
   constructor(
@@ -19,12 +19,9 @@ export class StoreRecordSink implements RecordSink {
 
   write(record: RunRecord, timings: {duration_ms: number; cpu_ms: number; memory_bytes: number}): void {
     const dir = join(this.recordsDir, record.run_group_id);
-    mkdirSync(dir, {recursive: true});
     const file = join(dir, recordFileName(record));
-    const tmp = `${file}.tmp-${process.pid}`;
     const text = prettyCanonicalJson(record);
-    writeFileSync(tmp, text, 'utf8');
-    renameSync(tmp, file);
+    writeFileAtomic(file, text);
     const store = this.store();
     if (!store) return;
     store.write(() => {

@@ -38,6 +38,7 @@ describe('issue 20 finding 5: an id that names nothing is exit 2 with a did-you-
   it.each([
     [['incidents', 'replay', '--run', 'nope'], 'RUN_GROUP_NOT_FOUND', /--run: no run group "nope" in this home's RunRecords/],
     [['export', 'decisions', '--run', 'nope'], 'RUN_GROUP_NOT_FOUND', /--run: no run group "nope"/],
+    [['rules', 'show', '--run', 'nope'], 'RUN_GROUP_NOT_FOUND', /--run: no run group "nope"/],
     [['incidents', 'replay', 'ALERT-nope'], 'ALERT_NOT_FOUND', /<alert_id>: no alert "ALERT-nope"/],
     [['alerts', 'show', 'nope'], 'ALERT_NOT_FOUND', /<id>: no alert "nope"/],
     [['rules', 'explain', '--alert', 'nope'], 'ALERT_NOT_FOUND', /--alert: no alert "nope"/],

@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {seedFrom} from '../../src/kernel/ids.js';
+import {retryDelayMs} from '../../src/kernel/retry.js';
 import {parseIsoInstant} from '../../src/kernel/time.js';
 import {getFetchState} from '../../src/store/fetch-state-repo.js';
 import {lineageOfGroup} from '../../src/store/raw-items-repo.js';
@@ -7,7 +8,8 @@ import {sourceRunsOfGroup, type SourceRunRow} from '../../src/store/source-runs-
 import {loadSourcesConfig} from '../../src/sources/config.js';
 import {fetchSources} from '../../src/sources/fetch-operator.js';
 import {computeSourceHealth} from '../../src/sources/health.js';
-import {backoffMs, VirtualSleeper} from '../../src/sources/rate-limit.js';
+import {FETCH_RETRY_SCHEDULE} from '../../src/sources/fetcher.js';
+import {VirtualSleeper} from '../../src/sources/rate-limit.js';
 import {FeedServer} from './feed-server.js';
 import {context, makeHome} from './home.js';
 
@@ -92,6 +94,7 @@ describe('fetcher against a local HTTP server', () => {
     const attempts = r.diagnostics.attempts as {attempt: number; status_code: number; wait_ms: number}[];
     expect(attempts.map((a) => a.status_code)).toEqual([500, 500, 500]);
     const seed = seedFrom(firstGroup);
+    const backoffMs = (s: number, id: string, attempt: number) => retryDelayMs({maxAttempts: 3, ...FETCH_RETRY_SCHEDULE}, String(s), id, attempt);
     expect(attempts.map((a) => a.wait_ms)).toEqual([backoffMs(seed, 'err500', 1), backoffMs(seed, 'err500', 2), 0]);
     expect(firstSleeper.sleeps).toContain(backoffMs(seed, 'err500', 1));
     expect(server.hits.get('/error500.xml')).toBe(3);

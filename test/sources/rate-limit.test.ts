@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {seedFrom} from '../../src/kernel/ids.js';
-import {backoffMs, HostRateLimiter, retryAfterMs, VirtualSleeper} from '../../src/sources/rate-limit.js';
+import {retryDelayMs} from '../../src/kernel/retry.js';
+import {FETCH_RETRY_SCHEDULE} from '../../src/sources/fetcher.js';
+import {HostRateLimiter, retryAfterMs, VirtualSleeper} from '../../src/sources/rate-limit.js';
 
 describe('per-host rate limiting with an injected clock', () => {
   it('the first request to a host never waits; later ones are spaced by the interval', async () => {
@@ -64,7 +66,9 @@ describe('per-host rate limiting with an injected clock', () => {
 });
 
 describe('retry backoff', () => {
-  it('is a pure function of (seed, source, attempt), growing with the attempt', () => {
+  const backoffMs = (seed: number, sourceId: string, attempt: number) => retryDelayMs({maxAttempts: 3, ...FETCH_RETRY_SCHEDULE}, String(seed), sourceId, attempt);
+
+  it('is the kernel schedule, a pure function of (seed, source, attempt): 1–1.5 s, then 2–3 s', () => {
     expect(backoffMs(5, 'src', 1)).toBe(backoffMs(5, 'src', 1));
     expect(backoffMs(5, 'src', 1)).toBeGreaterThanOrEqual(1000);
     expect(backoffMs(5, 'src', 1)).toBeLessThanOrEqual(1500);

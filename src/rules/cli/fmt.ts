@@ -1,5 +1,5 @@
-import {writeFileSync} from 'node:fs';
 import {resolve} from 'node:path';
+import {writeFileAtomic} from '../../kernel/atomic-file.js';
 import {formatRuleFile} from '../fmt.js';
 import {loadRulePack} from '../loader.js';
 import {resolveRuleFiles, type CommandOutcome, type RulesCommandOptions} from './common.js';
@@ -18,7 +18,7 @@ export function rulesFmt(opts: RulesCommandOptions & {check?: boolean} = {}): Co
       const out = formatRuleFile(text, file);
       if (out === text) continue;
       changed.push(file);
-      if (!opts.check) writeFileSync(resolve(cwd, file), out);
+      if (!opts.check) writeFileAtomic(resolve(cwd, file), out);
     } catch (e) {
       failed.push({file, message: (e as Error).message});
     }

@@ -16,3 +16,10 @@ export function valueToText(v: unknown): string {
   if (Array.isArray(v)) return v.map(valueToText).join(', ');
   return JSON.stringify(v);
 }
+
+/** Structural equality: primitives by value, lists element-wise, objects by identity. */
+export function valueEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => valueEquals(x, b[i]));
+  return false;
+}

@@ -1,0 +1,86 @@
+import {closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
+import {dirname} from 'node:path';
+
+/** The temporary sibling a write goes through; recovery code recognises it by this suffix. */
+export const ATOMIC_TEMP_PATTERN = /\.tmp-\d+$/;
+
+function tempPathOf(path: string): string {
+  return `${path}.tmp-${process.pid}`;
+}
+
+/**
+ * The rename is durable only once the folder entry reaches the disk. Platforms that cannot
+ * open or fsync a folder (Windows) refuse with one of these codes; the rename itself stays
+ * atomic there, so those are ignored.
+ */
+const UNSUPPORTED_DIR_FSYNC = new Set(['EISDIR', 'EPERM', 'EINVAL', 'EBADF', 'EACCES']);
+
+function fsyncFolder(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch (err) {
+    if (!UNSUPPORTED_DIR_FSYNC.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/**
+ * A file written atomically, in chunks: they go to `<path>.tmp-<pid>` in the same folder,
+ * which on commit is fsynced and renamed over `path`, and the folder is fsynced. Missing
+ * folders are created. A reader sees the old file or the whole new one, never a part;
+ * abort (or any failure in commit) removes the temporary file and leaves `path` untouched.
+ */
+export class AtomicFileWriter {
+  private readonly tmp: string;
+  private fd: number | null;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), {recursive: true});
+    this.tmp = tempPathOf(path);
+    this.fd = openSync(this.tmp, 'w');
+  }
+
+  write(chunk: string | Uint8Array): void {
+    if (this.fd === null) throw new Error(`write after close: ${this.path}`);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    // writeSync may write less than asked; loop until the whole chunk is in the file.
+    for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off, bytes.length - off);
+  }
+
+  commit(): void {
+    if (this.fd === null) return;
+    try {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = null;
+      renameSync(this.tmp, this.path);
+    } catch (err) {
+      this.abort();
+      throw err;
+    }
+    fsyncFolder(dirname(this.path));
+  }
+
+  abort(): void {
+    if (this.fd !== null) {
+      closeSync(this.fd);
+      this.fd = null;
+    }
+    rmSync(this.tmp, {force: true});
+  }
+}
+
+/** Writes a whole file atomically (see AtomicFileWriter). */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const w = new AtomicFileWriter(path);
+  try {
+    w.write(data);
+  } catch (err) {
+    w.abort();
+    throw err;
+  }
+  w.commit();
+}
