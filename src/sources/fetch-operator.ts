@@ -132,6 +132,7 @@ function sourceRunDiagnostics(o: SourceFetchOutcome, counts: {new: number; dupli
     parse_diagnostics: parseCounts,
   };
   if (o.final_url) diag.final_url = o.final_url;
+  if (o.future_dropped > 0) diag.future_dropped = o.future_dropped;
   if (purpose === 'test') diag.test = true;
   return diag;
 }
@@ -149,6 +150,7 @@ function outcomeDiagnostics(source: ResolvedSource, o: SourceFetchOutcome): Diag
     });
   }
   const byCode = new Map<string, {first: Diagnostic; n: number}>();
+  for (const d of o.clock_diagnostics) out.push({...d, message: `source ${source.id}: ${d.message}`, details: {...d.details, source_id: source.id}});
   for (const d of o.parse_diagnostics) {
     const e = byCode.get(d.code);
     if (e) e.n++;

@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process';
-import {copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import Database from 'better-sqlite3';
 import {beforeAll, describe, expect, it} from 'vitest';
@@ -219,5 +219,64 @@ describe('issue 20 finding 6: one exit-code matrix; one unreachable feed among m
       expect(text).toContain('(strict mode) an item that could not be decided');
       expect(text).toContain('docs/OPERATIONS.md');
     }
+  });
+});
+
+describe('issue 20 finding 1: a truncated feed is reported, only complete items are stored', () => {
+  it('sources test and run: FEED_MALFORMED with line:col, the cut-off item never stored, the run exits 1', () => {
+    const home = demoSourcesHome();
+    const feed = join(home, 'feeds', 'industry_news.xml');
+    const text = readFileSync(feed, 'utf8');
+    // Cut in the middle of the last item's description, as `head -c` of a download would.
+    const lastItem = text.lastIndexOf('<item>');
+    writeFileSync(feed, text.slice(0, text.indexOf('<description>', lastItem) + 30));
+    const test = runCli(['sources', 'test', 'demo_industry_news', '--since', '7d', '--home', home, '--now', NOW]);
+    expect(test.stderr).toMatch(/warning FEED_MALFORMED: source demo_industry_news: not well-formed XML at line \d+ col \d+: the document ends inside <description> opened at line \d+ col \d+ \(a truncated download\?\); 1 incomplete item\(s\) dropped, 6 kept/);
+    expect(test.code).toBe(1);
+    const run = runCli(['run', '--home', home, '--now', NOW, '--since', '7d', '--json']);
+    expect(run.code, run.stderr).toBe(1);
+    const out = parseJsonOutput(run) as {fetch: {results: {source_id: string; items_fetched: number}[]}; run_status: {messages: string[]}};
+    expect(out.fetch.results.find((r) => r.source_id === 'demo_industry_news')?.items_fetched).toBe(6);
+    expect(out.run_status.messages.join('\n')).toMatch(/warning\(s\) about feeds, items or configuration/);
+  });
+});
+
+describe('issue 20 finding 3: items dated after the run clock', () => {
+  it('an item more than 24 h after --now is skipped and counted (ITEM_FROM_FUTURE); up to 24 h is kept and said', () => {
+    const home = demoSourcesHome();
+    const r = runCli(['fetch', '--home', home, '--now', '2025-12-27T12:00:00Z', '--since', '15d', '--json']);
+    const out = parseJsonOutput(r) as {results: {source_id: string; items_fetched: number}[]; diagnostics: {code: string; message: string; details?: {count?: number}}[]};
+    const future = out.diagnostics.filter((d) => d.code === 'ITEM_FROM_FUTURE');
+    expect(future.length).toBeGreaterThan(0);
+    for (const d of future) expect(d.message).toMatch(/^source \w+: \d+ item\(s\) dated more than 24 h after the run clock \(2025-12-27T12:00:00Z\) skipped$/);
+    expect(r.code).toBe(1);
+    const all = runCli(['fetch', '--home', demoSourcesHome(), '--now', '2026-01-05T12:00:00Z', '--since', '15d', '--json']);
+    const fetched = (o: typeof out) => o.results.reduce((a, x) => a + x.items_fetched, 0);
+    const skipped = future.reduce((a, d) => a + Number(d.details?.count), 0);
+    expect(fetched(out) + skipped).toBe(fetched(parseJsonOutput(all) as typeof out));
+    const ahead = runCli(['fetch', '--home', demoSourcesHome(), '--now', NOW, '--since', '7d']);
+    expect(ahead.code).toBe(0);
+    expect(ahead.stderr).toMatch(/info ITEM_AHEAD_OF_CLOCK: source demo_industry_news: 1 item\(s\) dated up to 24 h after the run clock \(2025-12-29T17:00:00Z\) kept/);
+  });
+});
+
+describe('issue 20 finding 7: a per-source problem fails only that source', () => {
+  it('a feed symlinked outside the home: that source fails, the others run, the run is a warning', () => {
+    const home = demoSourcesHome();
+    const outside = tempHome('hardstop-outside-');
+    copyFileSync(join(home, 'feeds', 'port_notices.xml'), join(outside, 'port_notices.xml'));
+    rmSync(join(home, 'feeds', 'port_notices.xml'));
+    symlinkSync(join(outside, 'port_notices.xml'), join(home, 'feeds', 'port_notices.xml'));
+    const list = runCli(['sources', 'list', '--home', home]);
+    expect(list.code).toBe(1);
+    expect(list.stderr).toContain('config/sources.yaml:34:12: warning SOURCE_FILE_OUTSIDE_HOME: source "demo_port_notices": the file URL leaves the home folder through a symbolic link: file://feeds/port_notices.xml; only this source fails');
+    const run = runCli(['run', '--home', home, '--now', NOW, '--since', '7d', '--json']);
+    expect(run.code, run.stderr).toBe(1);
+    const out = parseJsonOutput(run) as {fetch: {results: {source_id: string; status: string; error_code: string | null}[]}};
+    expect(out.fetch.results.map((r) => [r.source_id, r.status])).toEqual([
+      ['demo_nws_alerts', 'SUCCESS'],
+      ['demo_industry_news', 'SUCCESS'],
+      ['demo_port_notices', 'FAILURE'],
+    ]);
   });
 });

@@ -78,14 +78,14 @@ const MAX_DEPTH = 1000;
 // ---------------------------------------------------------------------------------------------
 // Pre-scan: entity declarations, DOCTYPE removal, stray '<'.
 
-function isNameStartChar(code: number): boolean {
+export function isNameStartChar(code: number): boolean {
   return (
     (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 58 || code >= 0xc0
   );
 }
 
 /** End index (exclusive) of a DOCTYPE starting at `start`, honouring quotes and `[ … ]`. */
-function doctypeEnd(text: string, start: number): {end: number; subset: string} {
+export function doctypeEnd(text: string, start: number): {end: number; subset: string} {
   let i = start + 9;
   let quote = 0;
   let subsetStart = -1;
