@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs';
 import {computeSourceHealth, healthGate} from '../sources/health.js';
 import type {CheckResult, ExtraCheck} from './checks.js';
 import {compileSourceRules, loadHomeRulePack} from './decision-inputs.js';
+import {sinksDoctorCheck} from './sinks/sinks-checks.js';
 
 const sourcesCheck: ExtraCheck = (ctx) => {
   if (!ctx.loaded.config) return [];
@@ -66,5 +67,5 @@ const rulesCheck: ExtraCheck = (ctx) => {
   };
 };
 
-/** Checks contributed by the sources and rules layers, run by doctor after the built-ins. */
-export const DOCTOR_EXTRA_CHECKS: readonly ExtraCheck[] = [sourcesCheck, rulesCheck];
+/** Checks contributed by the sources, rules and sinks layers, run by doctor after the built-ins. */
+export const DOCTOR_EXTRA_CHECKS: readonly ExtraCheck[] = [sourcesCheck, rulesCheck, sinksDoctorCheck];

@@ -161,7 +161,7 @@ describe('in-doubt resolution', () => {
     const sink = webApiSink();
     const alert = alertEntry(1);
     const plan = planSink(sink, bundleOf([alert]), ledger, {now: clock().now(), firstPushWindowMicros: 864e8});
-    ledger.plan({sink_id: sink.id, alert_id: alert.alert_id, version: 1, version_hash: alert.version_hash, delivery_key: plan.entries[0].deliveryKey, kind: 'alert', route_id: 'impactful', correlation_key: alert.correlation_key, reason: 'first_notification', facts_json: '{}', bundle_manifest_hash: 'x'});
+    ledger.plan([{sink_id: sink.id, alert_id: alert.alert_id, version: 1, version_hash: alert.version_hash, delivery_key: plan.entries[0].deliveryKey, kind: 'alert', route_id: 'impactful', correlation_key: alert.correlation_key, reason: 'first_notification', facts_json: '{}', bundle_manifest_hash: 'x'}]);
     ledger.markSending(plan.entries[0].deliveryKey, '2025-12-29T17:00:00Z');
     const r = await push(sink, bundleOf([alert]));
     expect(r.inDoubt.map((x) => x.resolution)).toEqual(['absent']);
@@ -173,7 +173,7 @@ describe('in-doubt resolution', () => {
       const sink = webhookSink(`    in_doubt: ${policy}`);
       const alert = alertEntry(policy === 'resend' ? 1 : 2);
       const key = planSink(sink, bundleOf([alert]), ledger, {now: clock().now(), firstPushWindowMicros: 864e8}).entries[0].deliveryKey;
-      ledger.plan({sink_id: sink.id, alert_id: alert.alert_id, version: 1, version_hash: alert.version_hash, delivery_key: key, kind: 'alert', route_id: 'impactful', correlation_key: alert.correlation_key, reason: 'first_notification', facts_json: '{}', bundle_manifest_hash: 'x'});
+      ledger.plan([{sink_id: sink.id, alert_id: alert.alert_id, version: 1, version_hash: alert.version_hash, delivery_key: key, kind: 'alert', route_id: 'impactful', correlation_key: alert.correlation_key, reason: 'first_notification', facts_json: '{}', bundle_manifest_hash: 'x'}]);
       ledger.markSending(key, '2025-12-29T17:00:00Z');
       await push(sink, bundleOf([alert]));
       const row = ledger.byKey(key)!;
@@ -185,6 +185,22 @@ describe('in-doubt resolution', () => {
       }
     }
     expect(fake.webhookPosts).toHaveLength(1);
+  });
+});
+
+describe('a lost ledger', () => {
+  it('web_api: a new, empty ledger finds the messages of the last 24 h by metadata and posts nothing again', async () => {
+    const sink = webApiSink({digest: true});
+    const alerts = [alertEntry(1), alertEntry(2)];
+    await push(sink, bundleOf(alerts));
+    expect(fake.messages).toHaveLength(3);
+    ledger.close();
+    ledger = DeliveryLedger.open(join(tempDir(), 'deliveries.db'));
+    const r = await push(sink, bundleOf(alerts));
+    expect(r.recovered).toBe(3);
+    expect(r.results).toEqual([]);
+    expect(fake.messages).toHaveLength(3);
+    expect(ledger.get(sink.id, alerts[0].alert_id, 1)?.slack_ts).toBe(fake.topLevel()[0].ts);
   });
 });
 

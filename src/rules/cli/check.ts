@@ -1,9 +1,9 @@
 import {relative, resolve} from 'node:path';
 import {loadRulePack} from '../loader.js';
-import {countBy, resolveRuleFiles, type CommandOutcome, type RulesCommandOptions} from './common.js';
+import {countBy, resolveRuleFiles, type RulesOutcome, type RulesCommandOptions} from './common.js';
 
 /** `hardstop rules check`: exit 0 clean, 1 warnings, 2 errors. */
-export function rulesCheck(opts: RulesCommandOptions & {suppressionCompat?: string; keywordsCompat?: string} = {}): CommandOutcome {
+export function rulesCheck(opts: RulesCommandOptions & {suppressionCompat?: string; keywordsCompat?: string} = {}): RulesOutcome {
   const {cwd, files} = resolveRuleFiles(opts);
   // The compat files are flags: relative to the working directory, shown against the rules' base.
   const flagFile = (p: string | undefined) => (p === undefined ? undefined : relative(cwd, resolve(p)) || p);

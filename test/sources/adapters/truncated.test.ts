@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {FeedError, parseFeed} from '../../../src/sources/parse-feed.js';
-import type {SourceType} from '../../../src/sources/types.js';
+import type {SourceType} from '../../../src/model/raw-item.js';
 
 const CORPUS = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'corpus');
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'demo', 'home', 'feeds');
