@@ -47,6 +47,9 @@ describe('issue 20 finding 5: an id that names nothing is exit 2 with a did-you-
     [['fetch', '--source', 'nope', '--no-network'], 'SOURCE_UNKNOWN', /--source: no source "nope"/],
     [['sources', 'test', 'nope'], 'SOURCE_UNKNOWN', /<id>: no source "nope"/],
     [['sources', 'health', '--explain-suppress', 'nope'], 'SOURCE_UNKNOWN', /--explain-suppress: no source "nope"/],
+    [['rules', 'diff', '--source', 'nope'], 'SOURCE_UNKNOWN', /--source: no source "nope"/],
+    [['sinks', 'status', '--sink', 'nope'], 'SINK_UNKNOWN', /--sink: no sink "nope" in sinks\/\*\.yaml/],
+    [['sinks', 'test', 'nope'], 'SINK_UNKNOWN', /<id>: no sink "nope"/],
   ])('%j', (args, code, message) => {
     const r = runCli([...args, '--home', demoHome, '--now', NOW]);
     expect(r.code, r.stderr).toBe(2);

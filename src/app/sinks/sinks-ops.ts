@@ -249,6 +249,8 @@ export interface StatusReport {
 
 /** `sinks status`: ledger counts per sink and state; pending, failed, in-doubt and unconfirmed rows. */
 export function sinksStatus(ctx: AppContext, opts: SinkOpOptions): StatusReport {
+  // A --sink that names nothing is exit 2, never an empty (healthy) status.
+  if (opts.sink !== undefined) selectSinks(loadHomeSinks(ctx).sinks, opts.sink);
   const path = ledgerPath(ctx, opts.ledger);
   const ledger = DeliveryLedger.openReadOnly(path);
   if (!ledger) return {exitCode: ExitCode.HEALTHY, ledger: ctx.home.rel(path), counts: [], attention: []};
@@ -277,7 +279,7 @@ export interface TestReport {
 export async function sinksTest(ctx: AppContext, id: string, opts: {noNetwork: boolean}, rt: Omit<SinkRuntime, 'verify'>): Promise<TestReport> {
   const loaded = loadHomeSinks(ctx);
   if (loaded.diagnostics.some((d) => d.severity === 'error')) return {exitCode: ExitCode.BROKEN, sink: id, sent: false, outcome: 'config error', error: null, diagnostics: loaded.diagnostics};
-  const [sink] = selectSinks(loaded.sinks, id);
+  const [sink] = selectSinks(loaded.sinks, id, '<id>');
   if (opts.noNetwork) {
     return {exitCode: ExitCode.WARNING, sink: id, sent: false, outcome: 'network disabled', error: null, diagnostics: [{code: 'NETWORK_DISABLED', severity: 'warning', message: 'network disabled: no test message sent'}]};
   }

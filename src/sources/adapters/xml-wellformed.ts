@@ -6,7 +6,7 @@
  * whose element never closed. Scanning rules match sanitizeXml: a `<` that cannot start markup
  * is text, a DOCTYPE is skipped.
  */
-import {doctypeEnd, isNameStartChar} from './xml-dom.js';
+import {doctypeEnd, isNameStartChar, markupEnd} from './xml-dom.js';
 
 export interface XmlProblem {
   /** 1-based position in the decoded text. */
@@ -38,20 +38,6 @@ function lineCol(text: string, offset: number): {line: number; col: number} {
     lineStart = i + 1;
   }
   return {line, col: offset - lineStart + 1};
-}
-
-/** Index just past the `>` ending a tag opened at `lt` (quoted values skipped), or -1. */
-function tagEnd(text: string, lt: number): number {
-  for (let i = lt + 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 || c === 39) {
-      i = text.indexOf(c === 34 ? '"' : "'", i + 1);
-      if (i < 0) return -1;
-    } else if (c === 62) {
-      return i + 1;
-    }
-  }
-  return -1;
 }
 
 function tagName(text: string, at: number): string {
@@ -96,7 +82,7 @@ export function checkXmlWellFormed(text: string): XmlWellFormedness {
     } else if (/^<!doctype/i.test(text.slice(lt, lt + 9))) {
       i = doctypeEnd(text, lt).end;
     } else if (text.charCodeAt(lt + 1) === 47 && isNameStartChar(text.charCodeAt(lt + 2))) {
-      const end = tagEnd(text, lt);
+      const end = markupEnd(text, lt, '>');
       if (end < 0) {
         endInside(lt, 'a closing tag');
         break;
@@ -110,7 +96,7 @@ export function checkXmlWellFormed(text: string): XmlWellFormedness {
       }
       i = end;
     } else if (isNameStartChar(text.charCodeAt(lt + 1))) {
-      const end = tagEnd(text, lt);
+      const end = markupEnd(text, lt, '>');
       if (end < 0) {
         endInside(lt, 'a start tag');
         break;
