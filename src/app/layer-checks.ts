@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs';
 import {computeSourceHealth, healthGate} from '../sources/health.js';
 import type {CheckResult, ExtraCheck} from './checks.js';
 import {compileSourceRules, loadHomeRulePack} from './decision-inputs.js';
+import {runRecordCoverageCheck} from './run-record-coverage.js';
 import {sinksDoctorCheck} from './sinks/sinks-checks.js';
 
 const sourcesCheck: ExtraCheck = (ctx) => {
@@ -68,4 +69,4 @@ const rulesCheck: ExtraCheck = (ctx) => {
 };
 
 /** Checks contributed by the sources, rules and sinks layers, run by doctor after the built-ins. */
-export const DOCTOR_EXTRA_CHECKS: readonly ExtraCheck[] = [sourcesCheck, rulesCheck, sinksDoctorCheck];
+export const DOCTOR_EXTRA_CHECKS: readonly ExtraCheck[] = [sourcesCheck, rulesCheck, sinksDoctorCheck, runRecordCoverageCheck];

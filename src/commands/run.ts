@@ -14,6 +14,7 @@ export default class Run extends HardstopCommand<typeof Run> {
     'max-items': Flags.integer({description: 'at most this many items per source', min: 1}),
     'no-network': Flags.boolean({description: 'refuse every non-file:// URL'}),
     'no-suppress': Flags.boolean({description: 'evaluate no suppression rules (recorded in the config fingerprint)'}),
+    'brief-out': Flags.string({description: 'also write brief.v2.json, brief.v2.md and brief.html of this run into this folder (relative to the working directory)'}),
   };
 
   protected async execute(ctx: AppContext, flags: CommandFlags<typeof Run>): Promise<CommandOutcome> {
@@ -23,6 +24,7 @@ export default class Run extends HardstopCommand<typeof Run> {
       noNetwork: flags['no-network'],
       noSuppress: flags['no-suppress'],
       progress: Boolean(process.stderr.isTTY) && !flags.json,
+      briefOut: flags['brief-out'] ? ctx.flagPath(flags['brief-out']) : null,
     });
     const {fetch, ingest, brief, status} = report;
     return {
