@@ -1,4 +1,3 @@
-import {resolve} from 'node:path';
 import {artifactHash, sha256Hex} from '../../kernel/canonical-json.js';
 import type {Diagnostic} from '../../kernel/diagnostic.js';
 import {ExitCode, worst} from '../../kernel/exit-status.js';
@@ -34,7 +33,7 @@ export interface SinkRuntime {
 }
 
 export function ledgerPath(ctx: AppContext, flag: string | undefined): string {
-  return flag ? resolve(flag) : ctx.home.resolve(DEFAULT_LEDGER);
+  return flag ? ctx.flagPath(flag) : ctx.home.resolve(DEFAULT_LEDGER);
 }
 
 function windowMicros(text: string | undefined): number {
@@ -101,7 +100,7 @@ function makePlans(ctx: AppContext, sinks: SinkConfig[], bundle: BundleView, led
 export function sinksPlan(ctx: AppContext, bundleDir: string, opts: SinkOpOptions): PlanReport {
   const cfg = configuredSinks(ctx, opts);
   if (!cfg.ok) return {exitCode: ExitCode.BROKEN, bundle: null, sinks: [], diagnostics: cfg.diagnostics};
-  const bundle = openBundle(resolve(bundleDir), bundleDir);
+  const bundle = openBundle(ctx.flagPath(bundleDir), bundleDir);
   const ledger = DeliveryLedger.openReadOnly(ledgerPath(ctx, opts.ledger));
   try {
     const plans = makePlans(ctx, cfg.sinks, bundle, ledger, opts);
@@ -194,7 +193,7 @@ export async function sinksPush(ctx: AppContext, bundleDir: string, opts: PushOp
   const cfg = configuredSinks(ctx, opts);
   const empty = (exitCode: ExitCode, diagnostics: Diagnostic[], bundle: PushReport['bundle'] = null): PushReport => ({exitCode, bundle, dry_run: opts.dryRun, network: !opts.noNetwork, sinks: [], plan: [], diagnostics});
   if (!cfg.ok) return empty(ExitCode.BROKEN, cfg.diagnostics);
-  const bundle = openBundle(resolve(bundleDir), bundleDir);
+  const bundle = openBundle(ctx.flagPath(bundleDir), bundleDir);
   const bundleInfo = {dir: bundleDir, manifest_hash: bundle.manifestHash, alert_versions: bundle.alerts.length};
   if (opts.dryRun || opts.noNetwork) {
     const ledger = DeliveryLedger.openReadOnly(ledgerPath(ctx, opts.ledger));
