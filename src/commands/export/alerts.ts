@@ -1,10 +1,12 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {exportOutcome} from '../../app/export-command.js';
+import {reportSources} from '../../app/report-inputs.js';
 import {openStoreIfPresent} from '../../app/report-store.js';
 import {parseSinceFlag} from '../../kernel/time.js';
 import {DEFAULT_ALERTS_LIMIT} from '../../reports/alerts.js';
 import {alertsExport} from '../../reports/exports/content.js';
+import {sourceGating} from '../../reports/brief-v2/build.js';
 import {runExportOperator} from '../../reports/exports/operator.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
@@ -37,6 +39,7 @@ export default class ExportAlerts extends HardstopCommand<typeof ExportAlerts> {
       display: (p) => ctx.home.rel(p),
       exportedAt,
       configSnapshot: ctx.snapshot.snapshot,
+      readiness: sourceGating(store, reportSources(ctx), ctx.clock.now()).readiness,
       build: () =>
         alertsExport(
           store,
