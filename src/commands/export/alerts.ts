@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {exportOutcome} from '../../app/export-command.js';
-import {cliPath, reportSources} from '../../app/report-inputs.js';
+import {reportSources} from '../../app/report-inputs.js';
 import {openStoreIfPresent} from '../../app/report-store.js';
 import {parseSinceFlag} from '../../kernel/time.js';
 import {DEFAULT_ALERTS_LIMIT} from '../../reports/alerts.js';
@@ -30,7 +30,7 @@ export default class ExportAlerts extends HardstopCommand<typeof ExportAlerts> {
     const store = openStoreIfPresent(ctx);
     const filters = {since: since?.text ?? null, classification: flags.classification ?? null, tier: flags.tier ?? null, source_id: flags['source-id'] ?? null, limit: flags.limit, format: flags.format};
     const group = ctx.runGroup('export-alerts', filters);
-    const outPath = flags.out ? cliPath(flags.out) : null;
+    const outPath = flags.out ? ctx.flagPath(flags.out) : null;
     const exportedAt = ctx.clock.nowText();
     const r = await runExportOperator(group, {
       type: 'alerts',

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {exportOutcome} from '../../app/export-command.js';
-import {cliPath, reportSources} from '../../app/report-inputs.js';
+import {reportSources} from '../../app/report-inputs.js';
 import {openStoreIfPresent} from '../../app/report-store.js';
 import {parseSinceFlag} from '../../kernel/time.js';
 import {BRIEF_DEFAULT_LIMIT} from '../../reports/brief-v2/model.js';
@@ -32,7 +32,7 @@ export default class ExportBrief extends HardstopCommand<typeof ExportBrief> {
     const r = await runExportOperator(group, {
       type: 'brief',
       filters,
-      outPath: flags.out ? cliPath(flags.out) : null,
+      outPath: flags.out ? ctx.flagPath(flags.out) : null,
       display: (p) => ctx.home.rel(p),
       exportedAt,
       configSnapshot: ctx.snapshot.snapshot,
