@@ -118,11 +118,16 @@ async function worker(dataDir, home, outFile, verbose, rulesDiff) {
     // Every stored item, recomputed under the recorded rules and a candidate pack (issue 17).
     const candidate = writeCandidateRules(home);
     captured = '';
+    const cpu0 = process.cpuUsage();
     const r = await cli('rules_diff', ['rules', 'diff', '--rules', candidate, '--since', '36500d', '--now', lastNow, '--format', 'json']);
     const report = JSON.parse(captured);
     captured = null;
+    const cpu = process.cpuUsage(cpu0);
     rulesDiffResult = {
       seconds: r.ms / 1000,
+      // CPU time of the command (user + system): wall time on a shared, loaded machine is not its cost.
+      cpu_seconds: (cpu.user + cpu.system) / 1e6,
+      load_average_1m: (await import('node:os')).loadavg()[0],
       exit_code: r.code,
       items_compared: report.items_compared,
       items_changed: report.summary.items_changed,

@@ -1,11 +1,11 @@
 import {existsSync} from 'node:fs';
 import {computeSourceHealth, healthGate} from '../sources/health.js';
-import type {CheckResult, ExtraCheck} from './checks.js';
+import {type CheckResult, type ExtraCheck, skippedCheck} from './checks.js';
 import {compileSourceRules, loadHomeRulePack} from './decision-inputs.js';
 import {runRecordCoverageCheck} from './run-record-coverage.js';
 import {sinksDoctorCheck} from './sinks/sinks-checks.js';
 
-const sourcesCheck: ExtraCheck = (ctx) => {
+const sourcesCheck: ExtraCheck = (ctx, db) => {
   if (!ctx.loaded.config) return [];
   const loaded = ctx.sourcesConfig;
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
@@ -26,6 +26,10 @@ const sourcesCheck: ExtraCheck = (ctx) => {
       ...(enabled.length === 0 ? [{code: 'NO_ENABLED_SOURCES', severity: 'warning' as const, message: 'no source is enabled'}] : []),
     ],
   });
+  if (db === 'unreadable') {
+    results.push(skippedCheck('source-health', 'Source health', db));
+    return results;
+  }
   // Health only reads an existing store; a missing database is reported by the database check.
   const store = existsSync(ctx.dbPath) && ctx.store ? ctx.store : undefined;
   const health = computeSourceHealth(store, loaded.sources, {now: ctx.clock.now()});

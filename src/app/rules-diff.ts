@@ -1,3 +1,4 @@
+import {requireSource} from '../store/known-ids-repo.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {UsageError} from '../kernel/errors.js';
 import type {RunRecord} from '../kernel/run-record.js';
@@ -89,7 +90,9 @@ function ruleEffects(d: ItemDecision): Map<string, string> {
 function tracePairs(rec: ResolvedRules, cand: ResolvedRules, bd: ItemDecision, cd: ItemDecision, sourceId: string, named: Set<string>): RuleTraceDiff[] {
   const a = ruleEffects(bd);
   const b = ruleEffects(cd);
-  const differing = new Set([...a.keys(), ...b.keys()].filter((k) => a.get(k) !== b.get(k)));
+  // A suppressed side decided nothing after suppression: only the suppress rules differ then.
+  const suppressedSide = bd.kind === 'suppressed' || cd.kind === 'suppressed';
+  const differing = new Set([...a.keys(), ...b.keys()].filter((k) => a.get(k) !== b.get(k) && (!suppressedSide || k.startsWith('suppress:'))));
   const only = (section: string, id: string) => named.has(id) || differing.has(`${section}:${id}`);
   const rx = explain(rec.pack, bd.ctx, {sourceRules: rec.sourceRules.get(sourceId) ?? [], only});
   const cx = explain(cand.pack, cd.ctx, {sourceRules: cand.sourceRules.get(sourceId) ?? [], only});
@@ -123,6 +126,7 @@ export function buildRulesDiff(ctx: AppContext, opts: RulesDiffOptions): RulesDi
   const store = ctx.openStoreReadOnly();
   const inputs = loadDecisionInputs(ctx, store);
   const sources = inputs.sourcesConfig.sources;
+  if (opts.source !== undefined && opts.source !== null) requireSource(sources.map((s) => s.id), opts.source, '--source', store);
   const candidateSource = compileSourceRules(candidatePack, sources);
   if (candidateSource.diagnostics.some((d) => d.severity === 'error')) return {ok: false, diagnostics: candidateSource.diagnostics, sources: new Map()};
   const candidate: ResolvedRules = {pack: candidatePack, sourceRules: candidateSource.rules, origin: choice.kind === 'dir' ? 'dir' : 'current'};

@@ -30,6 +30,9 @@ const CLASSES: {name: string; cls: abstract new (...args: never[]) => LinearErro
   {name: 'UsageLimitExceededLinearError', cls: UsageLimitExceededLinearError, retryable: false, hint: "the workspace reached a usage limit of its plan (e.g. issue count); ask a Linear admin"},
 ];
 
+/** Every Linear error class name Hardstop maps (docs/RUNBOOK.md lists each). */
+export const LINEAR_ERROR_NAMES: readonly string[] = CLASSES.map((c) => c.name);
+
 function hintFor(sink: LinearSinkConfig, hint: string): string {
   return hint.replaceAll('{env}', sink.apiKeyEnv);
 }

@@ -3,6 +3,7 @@ import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {isPlainJson} from '../../kernel/plain-json.js';
 import {parseFeedDate} from '../feed-date.js';
 import {type RawItemCandidate} from '../../model/raw-item.js';
+import type {XElement} from './xml-dom.js';
 
 /** One item as built by an adapter: the candidate (null when the entry must be skipped) and its diagnostics. */
 export interface ItemBuild {
@@ -14,9 +15,20 @@ export interface ItemBuild {
  * What an adapter hands back: the detected format, one lazy builder per item in document order
  * (so `maxItems` stops work early), and feed-level diagnostics.
  */
+/**
+ * Builds one item. XML adapters name the element the item comes from, so that an item whose
+ * element a truncated document never closed is dropped instead of stored half-read.
+ */
+export type ItemThunk = (() => ItemBuild) & {element?: XElement};
+
+/** An item thunk tied to its source element. */
+export function fromElement(element: XElement, build: () => ItemBuild): ItemThunk {
+  return Object.assign(build, {element});
+}
+
 export interface AdapterResult {
   format: string;
-  items: Array<() => ItemBuild>;
+  items: ItemThunk[];
   diagnostics: Diagnostic[];
 }
 
