@@ -111,7 +111,7 @@ async function worker(dataDir, home, outFile, verbose, rulesDiff) {
     batches.push({batch: b.batch, items: b.items, now: b.last_published, seconds: r.ms / 1000, exit_code: r.code});
     log(`  batch ${b.batch}/${manifest.batches.length}: ${b.items} items in ${(r.ms / 1000).toFixed(2)} s (exit ${r.code})`);
   }
-  await cli('export', ['export', 'decisions', '--out', 'predictions.jsonl', '--now', lastNow]);
+  await cli('export', ['export', 'decisions', '--out', join(home, 'predictions.jsonl'), '--now', lastNow]);
   const totalMs = clock() - tAll - copyMs;
   let rulesDiffResult;
   if (rulesDiff) {
