@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs';
-import type {Diagnostic} from '../kernel/diagnostic.js';
+import {diag, type Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
 import {type ExitCode, ExitCode as Exit} from '../kernel/exit-status.js';
 import {networkCounts, networkIntegrityProblems} from '../store/network-repo.js';
@@ -70,7 +70,7 @@ function storeChecks(ctx: AppContext): CheckResult[] {
   try {
     store = ctx.openStoreReadOnly();
   } catch (err) {
-    const d = err instanceof HardstopError ? err.diagnostics : [{code: 'DB_OPEN_FAILED', severity: 'error' as const, message: String(err)}];
+    const d = err instanceof HardstopError ? err.diagnostics : [diag('DB_OPEN_FAILED', 'error', String(err))];
     return [{id: 'database', title: 'Database', status: 'fail', message: d[0].message, diagnostics: d}];
   }
   const results: CheckResult[] = [];
@@ -95,8 +95,8 @@ function storeChecks(ctx: AppContext): CheckResult[] {
     message: `${counts.facilities} facilities, ${counts.lanes} lanes, ${counts.shipments} shipments${problems.length ? `; ${problems.length} broken reference(s)` : ''}`,
     hint: empty ? 'load your network: `hardstop ingest --facilities F --lanes L --shipments S`' : problems.length ? 're-run `hardstop ingest` from corrected CSVs' : undefined,
     diagnostics: [
-      ...problems.map((p) => ({code: 'NETWORK_INTEGRITY', severity: 'error' as const, message: p})),
-      ...(empty ? [{code: 'NETWORK_EMPTY', severity: 'warning' as const, message: 'no facilities loaded: nothing can be linked'}] : []),
+      ...problems.map((p) => diag('NETWORK_INTEGRITY', 'error', p)),
+      ...(empty ? [diag('NETWORK_EMPTY', 'warning', 'no facilities loaded: nothing can be linked')] : []),
     ],
     data: {...counts},
   });
@@ -111,7 +111,7 @@ export function runChecks(ctx: AppContext, extra: readonly ExtraCheck[] = []): C
       const r = check(ctx);
       results.push(...(Array.isArray(r) ? r : [r]));
     } catch (err) {
-      const d = err instanceof HardstopError ? err.diagnostics : [{code: 'CHECK_FAILED', severity: 'error' as const, message: (err as Error).message}];
+      const d = err instanceof HardstopError ? err.diagnostics : [diag('CHECK_FAILED', 'error', (err as Error).message)];
       results.push({id: 'check', title: 'check', status: 'fail', message: d[0].message, diagnostics: d});
     }
   }

@@ -12,6 +12,7 @@ import {loadNetwork} from '../store/network-repo.js';
 import type {AppContext} from './context.js';
 import type {IngestDeps} from '../pipeline/ingest-external.js';
 import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
+import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 
 /** The compiled rule pack of the home, with compat inputs when present. */
 export function loadHomeRulePack(ctx: AppContext): {pack: CompiledRulePack | null; diagnostics: Diagnostic[]; sources: Map<string, string>} {
@@ -60,7 +61,7 @@ export interface DecisionInputs {
   diagnostics: Diagnostic[];
 }
 
-function fail(code: string, message: string, diagnostics: Diagnostic[], hint?: string): never {
+function fail(code: DiagnosticCode, message: string, diagnostics: Diagnostic[], hint?: string): never {
   throw new HardstopError(code, message, {diagnostics: diagnostics.length ? diagnostics : undefined, hint});
 }
 

@@ -1,4 +1,4 @@
-import type {Diagnostic} from '../kernel/diagnostic.js';
+import {diag, type Diagnostic} from '../kernel/diagnostic.js';
 import {ExitCode, type Mode} from '../kernel/exit-status.js';
 import type {SourceHealth} from '../sources/health.js';
 import {healthGate} from '../sources/health.js';
@@ -57,8 +57,8 @@ export function evaluateRunStatus(input: RunStatusInput): RunStatus {
   }
   if (gate.watch.length) warnings.push(`${gate.watch.length} source(s) near failure budget: ${gate.watch.join(', ')}`);
   const diagnostics: Diagnostic[] = [
-    ...broken.map((m) => ({code: 'RUN_STATUS::2', severity: 'error' as const, message: m})),
-    ...warnings.map((m) => ({code: 'RUN_STATUS::1', severity: 'warning' as const, message: m, details: {blocking: true}})),
+    ...broken.map((m) => diag('RUN_STATUS::2', 'error', m)),
+    ...warnings.map((m) => diag('RUN_STATUS::1', 'warning', m, {details: {blocking: true}})),
   ];
   if (broken.length) return {exitCode: ExitCode.BROKEN, messages: broken.slice(0, 3), diagnostics};
   if (warnings.length) return {exitCode: input.mode === 'strict' ? ExitCode.BROKEN : ExitCode.WARNING, messages: warnings.slice(0, 3), diagnostics};

@@ -355,7 +355,7 @@ export class PackBuilder {
         const wn = m.get('window')!.value;
         const w = scalarValue(wn);
         window = typeof w === 'string' ? parseDuration(w) : null;
-        if (window === null) fd.error(wn, 'RULE_BAD_DURATION', `malformed duration ${JSON.stringify(w)}`, 'write a number and a unit: 30m, 48h, 7d, 1w');
+        if (window === null) fd.error(wn, 'RULE_BAD_DURATION', `malformed duration ${JSON.stringify(w)}`);
       }
       const maxc = m.has('max_candidates') ? num(fd, m.get('max_candidates')!.value, 'max_candidates', {int: true, min: 1}) : 20;
       if (!keyOk || window === null || maxc === null || (m.has('when') && !when)) continue;

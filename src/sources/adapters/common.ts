@@ -2,6 +2,7 @@
 import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {parseFeedDate} from '../feed-date.js';
 import {type RawItemCandidate} from '../types.js';
+import type {DiagnosticCode} from '../../kernel/diagnostic-codes.js';
 
 /** One item as built by an adapter: the candidate (null when the entry must be skipped) and its diagnostics. */
 export interface ItemBuild {
@@ -93,7 +94,7 @@ export function addNwsInstants(
 
 /** Item-level diagnostic helper that always carries `details.item_index`. */
 export function itemDiag(
-  code: string,
+  code: DiagnosticCode,
   severity: Diagnostic['severity'],
   message: string,
   itemIndex: number,
