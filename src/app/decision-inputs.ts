@@ -9,19 +9,22 @@ import {loadRulePack} from '../rules/loader.js';
 import type {LoadedSourcesConfig, ResolvedSource} from '../sources/config.js';
 import type {Store} from '../store/db.js';
 import {loadNetwork} from '../store/network-repo.js';
+import {type RulePackSnapshot, saveRulePackSnapshot} from '../store/rule-snapshots-repo.js';
+import {snapshotOf} from '../rules/snapshot.js';
 import type {AppContext} from './context.js';
 import type {IngestDeps} from '../pipeline/ingest-external.js';
 import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
 import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 
 /** The compiled rule pack of the home, with compat inputs when present. */
-export function loadHomeRulePack(ctx: AppContext): {pack: CompiledRulePack | null; diagnostics: Diagnostic[]; sources: Map<string, string>} {
+export function loadHomeRulePack(ctx: AppContext): {pack: CompiledRulePack | null; diagnostics: Diagnostic[]; sources: Map<string, string>; compat: {suppression?: string; keywords?: string}} {
   const dir = join(ctx.home.rulesDir, ctx.config.domain.active_pack);
   const rel = ctx.home.rel(dir);
   if (!existsSync(dir)) {
     return {
       pack: null,
       sources: new Map(),
+      compat: {},
       diagnostics: [
         {
           code: 'RULE_PACK_MISSING',
@@ -32,11 +35,11 @@ export function loadHomeRulePack(ctx: AppContext): {pack: CompiledRulePack | nul
       ],
     };
   }
-  return loadRulePack(rel, {
-    cwd: ctx.home.root,
-    suppressionCompat: existsSync(ctx.home.suppressionFile) ? 'config/suppression.yaml' : undefined,
-    keywordsCompat: existsSync(ctx.home.keywordsFile) ? 'config/keywords.yaml' : undefined,
-  });
+  const compat = {
+    suppression: existsSync(ctx.home.suppressionFile) ? 'config/suppression.yaml' : undefined,
+    keywords: existsSync(ctx.home.keywordsFile) ? 'config/keywords.yaml' : undefined,
+  };
+  return {...loadRulePack(rel, {cwd: ctx.home.root, suppressionCompat: compat.suppression, keywordsCompat: compat.keywords}), compat};
 }
 
 /** Compiles every enabled source's `suppress:` block against the pack. */
@@ -59,6 +62,8 @@ export interface DecisionInputs {
   sourceRules: Map<string, SuppressRule[]>;
   network: NetworkSnapshot;
   diagnostics: Diagnostic[];
+  /** The exact text of every file the pack compiled, stored by deciding runs. */
+  rulesSnapshot: RulePackSnapshot;
 }
 
 function fail(code: DiagnosticCode, message: string, diagnostics: Diagnostic[], hint?: string): never {
@@ -83,7 +88,7 @@ export function loadDecisionInputs(ctx: AppContext, store: Store): DecisionInput
   if (network.facilities.length === 0) {
     diagnostics.push({code: 'NETWORK_EMPTY', severity: 'warning', message: 'no network is loaded: nothing can be linked', hint: 'run `hardstop ingest` first'});
   }
-  return {sourcesConfig, pack, sourceRules: src.rules, network, diagnostics};
+  return {sourcesConfig, pack, sourceRules: src.rules, network, diagnostics, rulesSnapshot: snapshotOf(pack, loaded.sources, loaded.compat)};
 }
 
 /** The decision pipeline's dependencies from a context and its loaded inputs. */
@@ -93,13 +98,15 @@ export function ingestDeps(ctx: AppContext, store: Store, inputs: DecisionInputs
 
 /**
  * What every deciding command does first: record `--no-suppress` in the fingerprint, open and
- * migrate the store, load and compile sources, rules and network (exit 2 on any error), and
- * rewrite evidence files an interrupted run left missing.
+ * migrate the store, load and compile sources, rules and network (exit 2 on any error), store
+ * the rule snapshot (the texts the run's RunRecord will name), and rewrite evidence files an
+ * interrupted run left missing.
  */
 export function prepareDecisions(ctx: AppContext, opts: {noSuppress: boolean}): {store: Store; inputs: DecisionInputs; deps: IngestDeps} {
   if (opts.noSuppress) ctx.flags.no_suppress = true;
   const store = ctx.openStoreForWrite();
   const inputs = loadDecisionInputs(ctx, store);
+  saveRulePackSnapshot(store, inputs.rulesSnapshot);
   const restored = restoreEvidenceFiles(store, ctx.home.outputDir);
   if (restored.restored.length) {
     inputs.diagnostics.push({

@@ -24,13 +24,18 @@ export interface CommandOutcome {
   streamedToStdout?: boolean;
 }
 
-export type BaseFlags = Interfaces.InferredFlags<(typeof HardstopCommand)['baseFlags']>;
+/** The parsed flags of command class `C`: its own and the global ones, typed as declared. */
+export type CommandFlags<C extends typeof Command> = Interfaces.InferredFlags<(typeof HardstopCommand)['baseFlags'] & C['flags']>;
+/** The parsed positional arguments of command class `C`, typed as declared. */
+export type CommandArgs<C extends typeof Command> = Interfaces.InferredArgs<C['args']>;
 
 /**
  * Every Hardstop command: global flags, one context, one error boundary, diagnostics on
  * stderr, one status line (or the same facts in --json), and an honest exit code.
+ * A command names itself as `C` (`class Fetch extends HardstopCommand<typeof Fetch>`) so that
+ * `execute` receives its flags and args parsed once, with the types its declarations imply.
  */
-export abstract class HardstopCommand extends Command {
+export abstract class HardstopCommand<C extends typeof Command> extends Command {
   static override baseFlags = {
     home: Flags.string({description: 'Hardstop home folder (config/, rules/, hardstop.db, run_records/, output/)', helpGroup: 'GLOBAL', env: 'HARDSTOP_HOME'}),
     now: Flags.string({description: 'pin the run clock (RFC 3339, e.g. 2025-12-29T17:00:00Z)', helpGroup: 'GLOBAL'}),
@@ -40,24 +45,32 @@ export abstract class HardstopCommand extends Command {
     debug: Flags.boolean({description: 'print stack traces of unexpected errors', helpGroup: 'GLOBAL'}),
   };
 
-  protected abstract execute(ctx: AppContext, flags: Record<string, unknown>, args: Record<string, unknown>): Promise<CommandOutcome>;
+  /** `argv` holds every positional argument, for commands that take a variable number (`strict = false`). */
+  protected abstract execute(ctx: AppContext, flags: CommandFlags<C>, args: CommandArgs<C>, argv: string[]): Promise<CommandOutcome>;
 
   /** Commands that work without a valid hardstop.config.yaml (init, doctor) override this. */
   protected requiresConfig = true;
 
   async run(): Promise<void> {
-    const {flags, args} = await this.parse(this.constructor as typeof HardstopCommand);
+    const ctor = this.constructor as typeof Command;
+    const parsed = await this.parse(ctor);
+    // oclif leaves an absent boolean flag undefined although its type says boolean.
+    for (const [name, flag] of Object.entries({...ctor.baseFlags, ...ctor.flags})) {
+      if (flag.type === 'boolean' && parsed.flags[name] === undefined) parsed.flags[name] = false;
+    }
+    // oclif types `parse` by the class it is given; the subclass is `C`, which the base cannot name.
+    const {flags, args, argv} = parsed as unknown as {flags: CommandFlags<C>; args: CommandArgs<C>; argv: string[]};
     let ctx: AppContext | undefined;
     let outcome: CommandOutcome;
     try {
       ctx = AppContext.create(flags);
       if (this.requiresConfig) void ctx.config;
-      outcome = await this.execute(ctx, flags as Record<string, unknown>, args as Record<string, unknown>);
+      outcome = await this.execute(ctx, flags, args, argv);
     } catch (err) {
-      outcome = this.errorOutcome(err, Boolean(flags.debug));
+      outcome = this.errorOutcome(err, flags.debug);
     }
     try {
-      this.render(outcome, ctx, Boolean(flags.json));
+      this.render(outcome, ctx, flags.json);
     } finally {
       ctx?.close();
     }

@@ -3,11 +3,11 @@ import type {AppContext} from '../app/context.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {runBriefOperator} from '../reports/brief.js';
 import {openStoreForReport} from '../app/report-store.js';
-import {HardstopCommand, type CommandOutcome} from './base-command.js';
-import {BRIEF_FORMATS, type BriefFormat} from '../reports/render-brief.js';
+import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
+import {BRIEF_FORMATS} from '../reports/render-brief.js';
 import {parseSinceFlag} from '../sources/fetch-operator.js';
 
-export default class Brief extends HardstopCommand {
+export default class Brief extends HardstopCommand<typeof Brief> {
   static override summary = 'Render the daily brief: alerts Hardstop created or updated in the window, grouped by tier, plus suppression counts.';
   static override description =
     'Reads stored alerts, alert versions, evidence and suppression verdicts; decides nothing. The window ends at the run clock (--now, else the time of the call). Markdown by default; --format json prints the read model, --format text plain text. Without --out the brief goes to stdout (the status line to stderr). Writes one RunRecord (hardstop.brief@1.0.0) with the hash of the rendered text. Exit 2 when stored evidence fails verification in strict mode.';
@@ -18,18 +18,17 @@ export default class Brief extends HardstopCommand {
   ];
   static override flags = {
     since: Flags.string({description: 'window ending at the run clock: <n>h or <n>d', default: '24h'}),
-    format: Flags.string({description: 'output format', options: [...BRIEF_FORMATS], default: 'md'}),
+    format: Flags.option({description: 'output format', options: BRIEF_FORMATS, default: 'md'})(),
     limit: Flags.integer({description: 'at most this many alerts per section (new, updated)', default: 20, min: 0}),
     'include-class0': Flags.boolean({description: 'list classification-0 alerts too (they are always counted)'}),
     out: Flags.string({description: 'write the brief to this file (atomically; folders are created) instead of stdout'}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
-    const since = parseSinceFlag((flags.since as string | undefined) ?? '24h')!;
-    const format = ((flags.format as string | undefined) ?? 'md') as BriefFormat;
-    const limit = (flags.limit as number | undefined) ?? 20;
-    const includeClass0 = Boolean(flags['include-class0']);
-    const outPath = flags.out ? ctx.home.resolve(flags.out as string) : null;
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof Brief>): Promise<CommandOutcome> {
+    const since = parseSinceFlag(flags.since)!;
+    const {format, limit} = flags;
+    const includeClass0 = flags['include-class0'];
+    const outPath = flags.out ? ctx.home.resolve(flags.out) : null;
     const store = openStoreForReport(ctx);
     const group = ctx.runGroup('brief', {since: since.text, format, limit, include_class0: includeClass0, out: outPath ? ctx.home.rel(outPath) : null});
     const r = await runBriefOperator(store, group, {

@@ -5,7 +5,7 @@ import {HardstopCommand, type CommandOutcome} from './base-command.js';
 
 const MARK = {ok: 'ok  ', warn: 'WARN', fail: 'FAIL', info: 'info'} as const;
 
-export default class Doctor extends HardstopCommand {
+export default class Doctor extends HardstopCommand<typeof Doctor> {
   static override summary = 'Check the home: Node, configuration, database, network, sources and rules. Read-only.';
   static override description = 'Exits 0 when healthy, 1 with warnings only, 2 when anything is broken. Never changes the database.';
   static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json'];

@@ -3,10 +3,10 @@ import type {AppContext} from '../app/context.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {fetchResultsTable, formatBytes, progressPrinter} from '../sources/cli-format.js';
 import {fetchSources, parseSinceFlag} from '../sources/fetch-operator.js';
-import type {Tier} from '../sources/types.js';
-import {HardstopCommand, type CommandOutcome} from './base-command.js';
+import {TIERS} from '../sources/sources-schema.js';
+import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
 
-export default class Fetch extends HardstopCommand {
+export default class Fetch extends HardstopCommand<typeof Fetch> {
   static override summary = 'Fetch the enabled sources and store new raw items (append-only, deduplicated per source).';
   static override description =
     'Writes one FETCH SourceRun per enabled source (failures, refusals and skips included) and one RunRecord. Exit 0 when every source succeeded, 1 when some failed or reported warnings, 2 when the configuration is invalid, every source failed, or the store cannot be written.';
@@ -20,7 +20,7 @@ export default class Fetch extends HardstopCommand {
   static override flags = {
     since: Flags.string({description: 'keep only items published within this window (<n>h or <n>d); items without a date are kept', default: '24h'}),
     'max-items': Flags.integer({description: 'at most this many items per source (default: each source\'s max_items)', min: 1, aliases: ['max-items-per-source']}),
-    tier: Flags.string({description: 'fetch only sources of this tier (other enabled sources get a SKIPPED SourceRun)', options: ['global', 'regional', 'local']}),
+    tier: Flags.option({description: 'fetch only sources of this tier (other enabled sources get a SKIPPED SourceRun)', options: TIERS})(),
     'include-disabled': Flags.boolean({description: 'fetch disabled sources too'}),
     'fail-fast': Flags.boolean({description: 'stop at the first failed source (the rest get SKIPPED SourceRuns; exit 2)'}),
     source: Flags.string({description: 'fetch only this source (repeatable); other enabled sources get a SKIPPED SourceRun', multiple: true}),
@@ -28,15 +28,15 @@ export default class Fetch extends HardstopCommand {
     'no-network': Flags.boolean({description: 'refuse every non-file:// URL (those sources fail with NETWORK_DISABLED)'}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
-    const since = parseSinceFlag(flags.since as string | undefined);
-    const maxItems = flags['max-items'] as number | undefined;
-    const sourceIds = (flags.source as string[] | undefined) ?? [];
-    const dryRun = Boolean(flags['dry-run']);
-    const noNetwork = Boolean(flags['no-network']);
-    const tier = flags.tier as Tier | undefined;
-    const includeDisabled = Boolean(flags['include-disabled']);
-    const failFast = Boolean(flags['fail-fast']);
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof Fetch>): Promise<CommandOutcome> {
+    const since = parseSinceFlag(flags.since);
+    const maxItems = flags['max-items'];
+    const sourceIds = flags.source ?? [];
+    const dryRun = flags['dry-run'];
+    const noNetwork = flags['no-network'];
+    const tier = flags.tier;
+    const includeDisabled = flags['include-disabled'];
+    const failFast = flags['fail-fast'];
     const loaded = ctx.sourcesConfig;
     if (!loaded.ok) return {exitCode: ExitCode.BROKEN, diagnostics: loaded.diagnostics};
     if (!dryRun) ctx.openStoreForWrite();

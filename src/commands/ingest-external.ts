@@ -4,10 +4,10 @@ import {prepareDecisions} from '../app/decision-inputs.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';
 import {parseSinceFlag} from '../sources/fetch-operator.js';
-import {HardstopCommand, type CommandOutcome} from './base-command.js';
+import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
 import {progressReporter} from '../app/progress.js';
 
-export default class IngestExternal extends HardstopCommand {
+export default class IngestExternal extends HardstopCommand<typeof IngestExternal> {
   static override summary = 'Decide every pending raw item: normalize, link, suppress, score, classify, correlate into alerts.';
   static override description = 'Processes stored raw items (fetched earlier) in a deterministic order, one transaction per item. Writes incident evidence under output/incidents/.';
   static override examples = ['<%= config.bin %> ingest-external', '<%= config.bin %> ingest-external --source nws_active_us --since 24h --json'];
@@ -18,18 +18,18 @@ export default class IngestExternal extends HardstopCommand {
     'no-suppress': Flags.boolean({description: 'evaluate no suppression rules (recorded in the config fingerprint)'}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
-    const since = parseSinceFlag(flags.since as string | undefined);
-    const {store, inputs, deps} = prepareDecisions(ctx, {noSuppress: Boolean(flags['no-suppress'])});
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof IngestExternal>): Promise<CommandOutcome> {
+    const since = parseSinceFlag(flags.since);
+    const {inputs, deps} = prepareDecisions(ctx, {noSuppress: flags['no-suppress']});
     const group = ctx.runGroup('ingest-external', {source: flags.source ?? null, since: since?.text ?? null, limit: flags.limit ?? null});
     const summary = await runIngestOperator(
       deps,
       group,
       {
-        sourceId: flags.source as string | undefined,
+        sourceId: flags.source,
         sinceMicros: since ? ctx.clock.now() - since.micros : undefined,
-        limit: flags.limit as number | undefined,
-        noSuppress: Boolean(flags['no-suppress']),
+        limit: flags.limit,
+        noSuppress: flags['no-suppress'],
         onProgress: progressReporter('ingest'),
       },
     );

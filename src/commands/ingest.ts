@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
 import {ingestNetwork} from '../network/ingest-operator.js';
-import {HardstopCommand, type CommandOutcome} from './base-command.js';
+import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
 
-export default class Ingest extends HardstopCommand {
+export default class Ingest extends HardstopCommand<typeof Ingest> {
   static override summary = 'Load the network (facilities, lanes, shipments) from CSV, replacing the stored network atomically.';
   static override description =
     'Every problem in the three files is reported with file:line:col. Any error rejects the whole load (exit 2, database unchanged) unless --allow-partial, which loads the valid rows, reports every rejected row and exits 1.';
@@ -15,10 +15,10 @@ export default class Ingest extends HardstopCommand {
     'allow-partial': Flags.boolean({description: 'load the valid rows and report each rejected one (exit 1)'}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof Ingest>): Promise<CommandOutcome> {
     const cfg = ctx.config;
-    const pick = (flag: unknown, fallback: string) => {
-      const path = ctx.home.resolve((flag as string | undefined) ?? fallback);
+    const pick = (flag: string | undefined, fallback: string) => {
+      const path = ctx.home.resolve(flag ?? fallback);
       return {path, display: ctx.home.rel(path)};
     };
     const files = {
@@ -26,7 +26,7 @@ export default class Ingest extends HardstopCommand {
       lanes: pick(flags.lanes, cfg.network.lanes_csv),
       shipments: pick(flags.shipments, cfg.network.shipments_csv),
     };
-    const allowPartial = Boolean(flags['allow-partial']);
+    const allowPartial = flags['allow-partial'];
     const store = ctx.openStoreForWrite();
     const group = ctx.runGroup('ingest', {
       facilities: files.facilities.display,

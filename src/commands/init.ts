@@ -2,9 +2,9 @@ import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
 import {initHome} from '../app/init-home.js';
 import {ExitCode} from '../kernel/exit-status.js';
-import {HardstopCommand, type CommandOutcome} from './base-command.js';
+import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
 
-export default class Init extends HardstopCommand {
+export default class Init extends HardstopCommand<typeof Init> {
   static override summary = 'Create a working Hardstop home: hardstop.config.yaml, config/sources.yaml, rules/, an example network.';
   static override description = 'Never overwrites an existing file unless --force.';
   static override examples = ['<%= config.bin %> init', '<%= config.bin %> init --home /srv/hardstop', '<%= config.bin %> init --force'];
@@ -13,8 +13,8 @@ export default class Init extends HardstopCommand {
   };
   protected override requiresConfig = false;
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
-    const r = initHome(ctx.home.root, {force: Boolean(flags.force)});
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof Init>): Promise<CommandOutcome> {
+    const r = initHome(ctx.home.root, {force: flags.force});
     const text = [
       `Initialized Hardstop home at ${ctx.home.root}`,
       ...r.written.map((f) => `  ${r.overwritten.includes(f) ? 'overwrote' : 'wrote'} ${f}`),

@@ -3,7 +3,7 @@ import {ExitCode} from '../kernel/exit-status.js';
 import {LATEST_SCHEMA_VERSION} from '../store/migrations/index.js';
 import {HardstopCommand, type CommandOutcome} from './base-command.js';
 
-export default class Migrate extends HardstopCommand {
+export default class Migrate extends HardstopCommand<typeof Migrate> {
   static override summary = 'Create the database or apply pending schema migrations (each in one transaction).';
 
   protected async execute(ctx: AppContext): Promise<CommandOutcome> {

@@ -351,6 +351,9 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
 
   trace.input(batchRef('RawItemBatch', group.id, rawRefs, 'raw-items/v1'));
   trace.input({id: `rule-pack:${pack.hash.slice(0, 16)}`, kind: 'RulePack', hash: pack.hash});
+  // Each compiled file by content: the store keeps its exact text (rule_file_texts), so replay
+  // and `rules show --run` rebuild this very pack after the files are edited.
+  for (const f of pack.files) trace.input({id: `rule-file:${f.path}`, kind: 'RuleFile', hash: f.sha256});
   trace.output(batchRef('SignalCanonical', group.id, eventRefs, 'signals/v1'));
   trace.output(batchRef('SuppressionVerdict', group.id, suppressionRefs, 'suppression-audit/v1'));
   trace.output(batchRef('AlertVersion', group.id, versionRefs, 'alert-versions/v1'));

@@ -15,6 +15,7 @@ import {artifactHash, canonicalJson, sha256Hex, type JsonValue} from '../kernel/
 import {diag, type Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
 import {formatInstant, parseIsoInstant} from '../kernel/time.js';
+import {isPlainJson} from '../kernel/plain-json.js';
 import type {RawItemCandidate, SourceType, Tier} from '../sources/types.js';
 import type {CanonicalEvent, NwsFields} from './event.js';
 import {eventType, eventTypeRef, isNwsSource} from './event-type.js';
@@ -55,32 +56,6 @@ export interface NormalizeResult {
 // ---------------------------------------------------------------------------------------
 // Payload as JSON
 
-/** True when `value` is already a plain JSON value (no undefined, non-finite, Date, bigint, …). */
-export function isJsonValue(value: unknown): value is JsonValue {
-  if (value === null) return true;
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object': {
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) if (!isJsonValue(value[i])) return false;
-        return true;
-      }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return false;
-      for (const k in value as Record<string, unknown>) {
-        if (!isJsonValue((value as Record<string, unknown>)[k])) return false;
-      }
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
 /**
  * A JSON value of `value`: `undefined` members are dropped (array elements become null, as
  * JSON.stringify does), non-finite numbers and bigints become their text, Dates their ISO
@@ -88,7 +63,7 @@ export function isJsonValue(value: unknown): value is JsonValue {
  * already plain JSON is returned as is (not copied): payloads are treated as immutable.
  */
 export function toJsonValue(value: unknown, path: string, diags: Diagnostic[]): JsonValue | undefined {
-  if (isJsonValue(value)) return value;
+  if (isPlainJson(value)) return value;
   return coerceJsonValue(value, path, diags);
 }
 

@@ -42,13 +42,29 @@ export interface VersionReplay {
   diagnostics: Diagnostic[];
 }
 
+/** Rules resolved for one recorded decision, and where they came from. */
+export interface ResolvedRules {
+  pack: CompiledRulePack;
+  sourceRules: ReadonlyMap<string, readonly SuppressRule[]>;
+  /**
+   * `recorded`: the pack that decided (rebuilt from its stored snapshot, or the home's when
+   * identical); `current`: the home's, by choice or because no snapshot exists; `dir`: --rules DIR.
+   */
+  origin: 'recorded' | 'current' | 'dir';
+}
+
+/** Chooses the rule pack a stored decision is recomputed with. */
+export interface ReplayRules {
+  /** `packHash`: the RulePack the deciding RunRecord names (null when there is no record). */
+  forRecorded(packHash: string | null): ResolvedRules;
+}
+
 /** The decision inputs of today, against which stored decisions are replayed. */
 export interface ReplayCurrent {
   config: RuntimeConfig;
   configHash: string;
   runtimeSnapshotHash: string;
-  pack: CompiledRulePack;
-  sourceRules: ReadonlyMap<string, readonly SuppressRule[]>;
+  rules: ReplayRules;
   sources: readonly ResolvedSource[];
   index: NetworkIndex;
   shipmentsById: ReadonlyMap<string, Shipment>;
@@ -125,11 +141,17 @@ function provenanceFindings(repo: ReplayRepo, v: AlertVersionRow, strict: boolea
   return {record, diagnostics};
 }
 
-function inputFindings(store: Store, record: RunRecord, current: ReplayCurrent, strict: boolean): Diagnostic[] {
+const RULES_HINT: Record<ResolvedRules['origin'], string> = {
+  recorded: 'the stored snapshot of that run does not rebuild its pack; run `hardstop verify`',
+  current: 'replayed with the current rule files (--rules current, or no snapshot is stored because the run predates them): replay with --rules DIR holding its rule files, or use --best-effort to see the differences',
+  dir: 'the --rules folder is not the pack that decided; use --best-effort to see the differences',
+};
+
+function inputFindings(store: Store, record: RunRecord, rules: ResolvedRules, current: ReplayCurrent, strict: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   const packRef = record.input_refs.find((r) => r.kind === 'RulePack');
-  if (packRef && packRef.hash !== current.pack.hash) {
-    out.push(finding(strict, 'RULES_CHANGED', `the rule pack changed since the decision (was ${packRef.hash.slice(0, 12)}, now ${current.pack.hash.slice(0, 12)})`, 'replay with the rule files of that run, or use --best-effort to see the differences'));
+  if (packRef && packRef.hash !== rules.pack.hash) {
+    out.push(finding(strict, 'RULES_CHANGED', `the rule pack differs from the one that decided (was ${packRef.hash.slice(0, 12)}, replayed with ${rules.origin === 'dir' ? 'the --rules folder' : `the ${rules.origin} rules`} ${rules.pack.hash.slice(0, 12)})`, RULES_HINT[rules.origin]));
   }
   const snap = configSnapshot(store, record.config_hash) as {inputs?: {network_snapshot_hash?: string | null}; runtime?: unknown} | null;
   if (!snap) {
@@ -194,7 +216,8 @@ export function replayIncident(store: Store, alertId: string, current: ReplayCur
     results.push(result);
     const prov = provenanceFindings(repo, v, strict);
     diagnostics.push(...prov.diagnostics);
-    if (prov.record) diagnostics.push(...inputFindings(store, prov.record, current, strict));
+    const rules = current.rules.forRecorded(prov.record?.input_refs.find((r) => r.kind === 'RulePack')?.hash ?? null);
+    if (prov.record) diagnostics.push(...inputFindings(store, prov.record, rules, current, strict));
     diagnostics.push(...evidenceFileFindings(current.outputDir, storedDoc, v, strict));
     const eventRow = repo.event(v.event_id);
     const raw = eventRow ? repo.rawItem(eventRow.raw_id) : undefined;
@@ -210,8 +233,8 @@ export function replayIncident(store: Store, alertId: string, current: ReplayCur
     const now = instantOf(v.decided_at)!;
     const decision = decideItem(raw, sourceFor(storedEvent, current.sources), {
       tables: {index: current.index, shipmentsById: current.shipmentsById, config: current.config, now},
-      pack: current.pack,
-      sourceRules: current.sourceRules,
+      pack: rules.pack,
+      sourceRules: rules.sourceRules,
       noSuppress: false,
     });
     const recomputedEventHash = sha256Hex(storedEventJson(decision.event));

@@ -21,3 +21,4 @@ export {
   type FacilityContext, type LaneContext, type ShipmentContext, type LinkContext, type ConfigContext, type QualityContext,
 } from './schema.js';
 export {FUNCTIONS, type BuiltinFunction} from './functions.js';
+export {compileRouteConditions, type CompiledCondition} from './conditions.js';

@@ -160,6 +160,14 @@ export const CONFIG_TYPE = obj('config', {
   allow_quality_override_floor: BOOL,
 });
 export const QUALITY_TYPE = obj('quality', {high_impact_keywords: LS});
+/** An alert version as the export bundle lists it (outputs.md §8.1, §8.3): what sink routes see. */
+export const ALERT_TYPE = obj('alert', {
+  alert_id: S, correlation_key: S, action: S, version: NUMBER, version_hash: S, classification: NUMBER, classification_label: S,
+  impact_score: NUMBER, rationale: LS, summary: S, tier: S, trust_tier: NUMBER, source_id: S, facilities: LS, lanes: LS, shipments: LS,
+  shipments_total_linked: NUMBER, shipments_truncated: BOOL, first_seen_utc: INSTANT, last_seen_utc: INSTANT, update_count: NUMBER,
+  suppression: obj('suppression', {rule_id: S, reason_code: S}),
+  evidence: obj('evidence', {hash: S, path: S, verified: BOOL, merge_summary: LS}),
+});
 
 /** Every context root and its type. */
 export const ROOTS: Record<string, Type> = {
@@ -176,10 +184,11 @@ export const ROOTS: Record<string, Type> = {
   classification: NUMBER,
   flags: LS,
   quality: QUALITY_TYPE,
+  alert: ALERT_TYPE,
 };
 
 /** The places an expression can appear; each sees a subset of the roots. */
-export type RuleKind = 'suppress' | 'suppress_post_link' | 'score' | 'classify' | 'quality' | 'correlate' | 'macro';
+export type RuleKind = 'suppress' | 'suppress_post_link' | 'score' | 'classify' | 'quality' | 'correlate' | 'route' | 'macro';
 
 const BASE = ['now', 'event', 'source', 'config'];
 const NETWORK = ['facilities', 'lanes', 'shipments', 'link'];
@@ -191,6 +200,7 @@ export const ROOTS_BY_KIND: Record<RuleKind, readonly string[]> = {
   classify: [...BASE, ...NETWORK, 'score'],
   quality: [...BASE, ...NETWORK, 'score', 'classification', 'flags', 'quality'],
   correlate: [...BASE, ...NETWORK],
+  route: ['alert'],
   macro: Object.keys(ROOTS),
 };
 
@@ -200,6 +210,8 @@ export function rootUnavailableHint(root: string, kind: RuleKind): string {
     return 'suppression runs before linking; set `pass: post_link` on this rule to see link results';
   }
   if (root === 'score' || root === 'fired') return '`score` exists only in score, classify and quality rules';
+  if (kind === 'route') return 'sink routes see one alert version of the export bundle: use alert.<field>';
+  if (root === 'alert') return '`alert` exists only in sink route conditions (sinks/*.yaml)';
   return `\`${root}\` is not available in ${kind.replace('_', ' ')} rules`;
 }
 

@@ -1,4 +1,5 @@
 import type {Store} from './db.js';
+import type {AlertVersionRow} from './decisions-repo.js';
 
 /**
  * Read-only SQL for reports: briefs, the alerts commands and the decisions export. Nothing
@@ -157,17 +158,8 @@ export function alertDetail(store: Store, alertId: string): AlertDetailRow | und
     | undefined;
 }
 
-export interface AlertVersionHistoryRow {
-  version: number;
-  event_id: string;
-  correlation_action: 'CREATED' | 'UPDATED';
-  classification: number;
-  impact_score: number;
-  decided_at: string;
-  alert_hash: string;
-  evidence_hash: string;
-  evidence_json: string;
-  run_group_id: string;
+/** One alert version (its document left out) with the event that made it. */
+export interface AlertVersionHistoryRow extends Omit<AlertVersionRow, 'alert_id' | 'alert_json'> {
   event_title: string | null;
   event_time: string | null;
   event_source_id: string | null;

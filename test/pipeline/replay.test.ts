@@ -93,4 +93,58 @@ describe('incidents replay (pipeline.md §11.2)', () => {
     expect(out.version).toBe(2);
     expect(JSON.stringify(out)).toContain('facility_criticality');
   });
+
+  it('replays under the rules of the run that decided after a rule edit (exit 0); --rules current and --rules DIR replay under others', () => {
+    const home = copyHome(base);
+    const scoring = join(home, 'rules/supply-chain/scoring.yaml');
+    const original = readFileSync(scoring, 'utf8');
+    writeFileSync(scoring, original.replace(/(id: facility_criticality\n\s+when: [^\n]+\n\s+add: )2/, '$13'));
+    expect(readFileSync(scoring, 'utf8')).not.toBe(original);
+    const r = runCli(['incidents', 'replay', '--home', home, '--now', NOW, '--json']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const out = parseJsonOutput(r) as {versions: {differences: unknown[]}[]};
+    expect(out.versions.every((v) => v.differences.length === 0)).toBe(true);
+
+    const current = runCli(['incidents', 'replay', '--home', home, '--now', NOW, '--rules', 'current']);
+    expect(current.code).toBe(2);
+    expect(current.stderr).toMatch(/RULES_CHANGED: .*was [0-9a-f]{12}, replayed with the current rules [0-9a-f]{12}/);
+    expect(current.stdout).toMatch(/alert\.impact_score: \d+ → \d+/);
+
+    // The original files under the same relative names (rule positions are part of the pack).
+    const cwd = tempHome('hardstop-replay-rules-');
+    const dir = join(cwd, 'rules/supply-chain');
+    cpSync(join(home, 'rules/supply-chain'), dir, {recursive: true});
+    writeFileSync(join(dir, 'scoring.yaml'), original);
+    const fromDir = runCli(['incidents', 'replay', '--home', home, '--now', NOW, '--rules', 'rules/supply-chain'], {cwd});
+    expect(fromDir.code, fromDir.stdout + fromDir.stderr).toBe(0);
+    const missing = runCli(['incidents', 'replay', '--home', home, '--now', NOW, '--rules', join(dir, 'nope')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('USAGE_BAD_RULES');
+  });
+
+  it('rules show --run prints the exact rule files a run decided with', () => {
+    const home = copyHome(base);
+    const scoring = join(home, 'rules/supply-chain/scoring.yaml');
+    const original = readFileSync(scoring, 'utf8');
+    writeFileSync(scoring, `# edited after the run\n${original}`);
+    const db = new Database(join(home, 'hardstop.db'), {readonly: true});
+    const group = (db.prepare("SELECT run_group_id FROM run_records WHERE operator_id = 'hardstop.ingest@1.0.0'").get() as {run_group_id: string}).run_group_id;
+    const record = JSON.parse((db.prepare("SELECT record_json FROM run_records WHERE operator_id = 'hardstop.ingest@1.0.0'").get() as {record_json: string}).record_json) as {input_refs: {id: string; kind: string; hash: string}[]};
+    db.close();
+    const fileRefs = record.input_refs.filter((x) => x.kind === 'RuleFile');
+    expect(fileRefs.map((x) => x.id)).toContain('rule-file:rules/supply-chain/scoring.yaml');
+    const r = runCli(['rules', 'show', '--run', group, '--home', home, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = parseJsonOutput(r) as {run: string; pack_hash: string; files: {path: string; sha256: string; text: string}[]};
+    expect(out.run).toBe(group);
+    expect(out.pack_hash).toBe(record.input_refs.find((x) => x.kind === 'RulePack')!.hash);
+    expect(out.files.find((f) => f.path === 'rules/supply-chain/scoring.yaml')!.text).toBe(original);
+    expect(out.files.map((f) => f.sha256).sort()).toEqual(fileRefs.map((x) => x.hash).sort());
+    const text = runCli(['rules', 'show', '--run', group, '--home', home]);
+    expect(text.stdout).toContain('# rules/supply-chain/scoring.yaml  sha256 ');
+    expect(text.stdout).not.toContain('# edited after the run');
+    const unknown = runCli(['rules', 'show', '--run', 'nope', '--home', home]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('RUN_NOT_FOUND');
+  });
 });

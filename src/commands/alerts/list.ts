@@ -4,9 +4,9 @@ import {ExitCode} from '../../kernel/exit-status.js';
 import {alertListTable, DEFAULT_ALERTS_LIMIT, listAlerts, listedDocuments} from '../../reports/alerts.js';
 import {openStoreReadOnlyChecked} from '../../app/report-store.js';
 import {parseSinceFlag} from '../../sources/fetch-operator.js';
-import {HardstopCommand, type CommandOutcome} from '../base-command.js';
+import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
-export default class AlertsList extends HardstopCommand {
+export default class AlertsList extends HardstopCommand<typeof AlertsList> {
   static override summary = 'List stored alerts in canonical order (classification, impact, updates, last seen, id).';
   static override description =
     'Filters apply before --limit. --since keeps alerts first or last seen within the window ending at the run clock (no --since: all time). Read-only; writes no RunRecord. --json prints the stored alert documents of the current versions.';
@@ -22,15 +22,15 @@ export default class AlertsList extends HardstopCommand {
     limit: Flags.integer({description: 'at most this many alerts', default: DEFAULT_ALERTS_LIMIT, min: 1}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
-    const since = parseSinceFlag(flags.since as string | undefined);
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof AlertsList>): Promise<CommandOutcome> {
+    const since = parseSinceFlag(flags.since);
     const store = openStoreReadOnlyChecked(ctx);
     const list = listAlerts(store, {
       now: ctx.clock.now(),
       sinceMicros: since?.micros ?? null,
-      classification: (flags.classification as number | undefined) ?? null,
-      sourceId: (flags.source as string | undefined) ?? null,
-      limit: (flags.limit as number | undefined) ?? DEFAULT_ALERTS_LIMIT,
+      classification: flags.classification ?? null,
+      sourceId: flags.source ?? null,
+      limit: flags.limit,
     });
     return {
       exitCode: ExitCode.HEALTHY,

@@ -3,9 +3,9 @@ import type {AppContext} from '../../app/context.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {alertDetailText, getAlertDetail} from '../../reports/alerts.js';
 import {openStoreReadOnlyChecked} from '../../app/report-store.js';
-import {HardstopCommand, type CommandOutcome} from '../base-command.js';
+import {type CommandArgs, type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
-export default class AlertsShow extends HardstopCommand {
+export default class AlertsShow extends HardstopCommand<typeof AlertsShow> {
   static override summary = 'Show one alert: the stored current document, evidence verification, provenance and every version.';
   static override description =
     'Each version lists its correlation action (CREATED/UPDATED), classification, impact score, decision time, event and incident-evidence hash (verified against its payload). Unknown id: exit 2. Read-only; writes no RunRecord.';
@@ -14,9 +14,9 @@ export default class AlertsShow extends HardstopCommand {
     id: Args.string({description: 'alert id (see `hardstop alerts list`)', required: true}),
   };
 
-  protected async execute(ctx: AppContext, _flags: Record<string, unknown>, args: Record<string, unknown>): Promise<CommandOutcome> {
+  protected async execute(ctx: AppContext, _flags: CommandFlags<typeof AlertsShow>, args: CommandArgs<typeof AlertsShow>): Promise<CommandOutcome> {
     const store = openStoreReadOnlyChecked(ctx);
-    const detail = getAlertDetail(store, String(args.id));
+    const detail = getAlertDetail(store, args.id);
     const unverified = !detail.evidence.verified || detail.versions.some((v) => !v.evidence_verified);
     return {
       exitCode: unverified ? ExitCode.WARNING : ExitCode.HEALTHY,

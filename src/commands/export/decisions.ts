@@ -3,9 +3,9 @@ import type {AppContext} from '../../app/context.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {runExportDecisionsOperator} from '../../reports/decisions.js';
 import {openStoreForReport} from '../../app/report-store.js';
-import {HardstopCommand, type CommandOutcome} from '../base-command.js';
+import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
-export default class ExportDecisions extends HardstopCommand {
+export default class ExportDecisions extends HardstopCommand<typeof ExportDecisions> {
   static override summary = 'Export one JSON line per processed raw item: suppression, linked facilities and paths, incident.';
   static override description =
     'Lines are sorted by item id (the feed\'s guid / NWS id, else the raw id) and carry item_id, raw_id, source_id, event_id, suppressed, suppression_rule_ids, facility_ids, link_paths and incident_id: the predictions format the benchmark scorer reads. Without --out the JSONL goes to stdout (the status line to stderr); --out writes the file atomically. Writes one RunRecord whose output ref is the hash of the bytes written.';
@@ -19,10 +19,10 @@ export default class ExportDecisions extends HardstopCommand {
     run: Flags.string({description: 'only items decided in this run group (run_group_id)'}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof ExportDecisions>): Promise<CommandOutcome> {
     const store = openStoreForReport(ctx);
-    const outPath = flags.out ? ctx.home.resolve(flags.out as string) : null;
-    const runGroupId = (flags.run as string | undefined) ?? null;
+    const outPath = flags.out ? ctx.home.resolve(flags.out) : null;
+    const runGroupId = flags.run ?? null;
     const group = ctx.runGroup('export-decisions', {out: outPath ? ctx.home.rel(outPath) : null, run: runGroupId});
     const result = await runExportDecisionsOperator(store, group, {runGroupId, outPath});
     const summary = `Exported ${result.lines} decision(s): ${result.suppressed} suppressed, ${result.linked} linked to facilities (${result.bytes} bytes, sha256 ${result.hash.slice(0, 12)})`;

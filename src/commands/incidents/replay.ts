@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
-import {loadDecisionInputs} from '../../app/decision-inputs.js';
+import {compileSourceRules, loadDecisionInputs} from '../../app/decision-inputs.js';
+import {loadRulesDir, parseRulesFlag, StoredRulePacks} from '../../app/rule-packs.js';
 import {runtimeSnapshot} from '../../config/runtime.js';
 import {artifactHash} from '../../kernel/canonical-json.js';
 import type {Diagnostic} from '../../kernel/diagnostic.js';
@@ -10,7 +11,7 @@ import {valueRef} from '../../kernel/run-record.js';
 import {NetworkIndex} from '../../network/network-index.js';
 import {ReplayRepo, replayIncident, type VersionReplay} from '../../pipeline/replay.js';
 import {currentNetworkHash} from '../../store/network-repo.js';
-import {HardstopCommand, type CommandOutcome} from '../base-command.js';
+import {type CommandArgs, type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
 export const REPLAY_OPERATOR = 'hardstop.incidents.replay@1.0.0';
 
@@ -19,40 +20,47 @@ function short(v: unknown): string {
   return text === undefined ? 'undefined' : text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
-export default class IncidentsReplay extends HardstopCommand {
+export default class IncidentsReplay extends HardstopCommand<typeof IncidentsReplay> {
   static override summary = 'Recompute stored decisions from their inputs and compare: links, verdict, score, class, correlation, evidence.';
   static override description =
-    'Strict (default): any missing or changed input (raw item, network, rule pack, config) or any recomputed difference exits 2. Best-effort: changed inputs are replaced by the current ones and reported; differences exit 1. Replay never counts its own RunRecords as provenance.';
-  static override examples = ['<%= config.bin %> incidents replay ALERT-20251229-f35988e5460ec386', '<%= config.bin %> incidents replay --run 7c1c62bf-…', '<%= config.bin %> incidents replay --best-effort --json'];
+    'Each version is recomputed with the rule files of the run that decided it (stored as a snapshot); --rules current or --rules DIR replays under others. Strict (default): any missing or changed input (raw item, network, rule pack, config) or any recomputed difference exits 2. Best-effort: changed inputs are replaced by the current ones and reported; differences exit 1. Replay never counts its own RunRecords as provenance.';
+  static override examples = ['<%= config.bin %> incidents replay ALERT-20251229-f35988e5460ec386', '<%= config.bin %> incidents replay --run 7c1c62bf-…', '<%= config.bin %> incidents replay --best-effort --json', '<%= config.bin %> incidents replay --rules current'];
   static override args = {
     alert_id: Args.string({description: 'the incident (alert) id; omit to replay every incident (or those of --run)'}),
   };
   static override flags = {
     run: Flags.string({description: 'replay every incident touched by this run group'}),
+    rules: Flags.string({description: 'recompute with `current` rule files or a folder of rule files (default: the rules each version was decided with, from its run\'s snapshot)'}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>, args: Record<string, unknown>): Promise<CommandOutcome> {
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof IncidentsReplay>, args: CommandArgs<typeof IncidentsReplay>): Promise<CommandOutcome> {
     const strict = ctx.mode === 'strict';
     const store = ctx.openStoreForWrite();
     const inputs = loadDecisionInputs(ctx, store);
+    const choice = parseRulesFlag(flags.rules as string | undefined);
+    let dirPack = null;
+    if (choice.kind === 'dir') {
+      const loaded = loadRulesDir(ctx, choice.dir);
+      if (!loaded.pack) throw new HardstopError('RULES_INVALID', `the rule files in ${flags.rules as string} do not compile`, {diagnostics: loaded.diagnostics});
+      dirPack = {pack: loaded.pack, sourceRules: compileSourceRules(loaded.pack, inputs.sourcesConfig.sources).rules};
+    }
     const repo = new ReplayRepo(store);
-    const alertIds = args.alert_id ? [String(args.alert_id)] : repo.alertIdsOfRun((flags.run as string | undefined) ?? null);
-    if (args.alert_id && repo.versions(String(args.alert_id)).length === 0) {
-      throw new HardstopError('ALERT_NOT_FOUND', `no incident ${String(args.alert_id)}`, {hint: 'list incidents with `hardstop alerts list`'});
+    const alertIds = args.alert_id ? [args.alert_id] : repo.alertIdsOfRun(flags.run ?? null);
+    if (args.alert_id && repo.versions(args.alert_id).length === 0) {
+      throw new HardstopError('ALERT_NOT_FOUND', `no incident ${args.alert_id}`, {hint: 'list incidents with `hardstop alerts list`'});
     }
     const current = {
       config: ctx.config,
       configHash: ctx.configHash,
       runtimeSnapshotHash: artifactHash(runtimeSnapshot(ctx.config)),
-      pack: inputs.pack,
-      sourceRules: inputs.sourceRules,
+      rules: new StoredRulePacks(store, inputs.sourcesConfig.sources, choice, {pack: inputs.pack, sourceRules: inputs.sourceRules}, dirPack),
       sources: inputs.sourcesConfig.sources,
       index: NetworkIndex.build(inputs.network),
       shipmentsById: new Map(inputs.network.shipments.map((s) => [s.shipment_id, s])),
       networkHash: currentNetworkHash(store),
       outputDir: ctx.home.outputDir,
     };
-    const group = ctx.runGroup('incidents-replay', {alert_id: args.alert_id ?? null, run: flags.run ?? null});
+    const group = ctx.runGroup('incidents-replay', {alert_id: args.alert_id ?? null, run: flags.run ?? null, rules: flags.rules ?? null});
     const results = await group.run(REPLAY_OPERATOR, (trace) => {
       const all: VersionReplay[] = [];
       for (const id of alertIds) all.push(...replayIncident(store, id, current, strict));

@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {rulesCheck} from '../../rules/cli/check.js';
-import {HardstopCommand, type CommandOutcome} from '../base-command.js';
+import {type CommandArgs, type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
-export default class RulesCheck extends HardstopCommand {
+export default class RulesCheck extends HardstopCommand<typeof RulesCheck> {
   static override summary = 'Check rule files: syntax, names, types, regexes, ids; warnings for unused, constant and shadowed rules.';
   static override description = 'Exit 0 when clean, 1 with warnings, 2 with errors. Without FILES, checks rules/**/*.yaml under the home.';
   static override examples = ['<%= config.bin %> rules check', '<%= config.bin %> rules check rules/supply-chain/scoring.yaml --json'];
@@ -15,8 +15,7 @@ export default class RulesCheck extends HardstopCommand {
   };
   protected override requiresConfig = false;
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
-    const {argv} = await this.parse(RulesCheck);
-    return rulesCheck({files: argv as string[], home: ctx.home.root, suppressionCompat: flags.suppression as string | undefined, keywordsCompat: flags.keywords as string | undefined});
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof RulesCheck>, _args: CommandArgs<typeof RulesCheck>, argv: string[]): Promise<CommandOutcome> {
+    return rulesCheck({files: argv, home: ctx.home.root, suppressionCompat: flags.suppression, keywordsCompat: flags.keywords});
   }
 }

@@ -3,9 +3,9 @@ import type {AppContext} from '../../app/context.js';
 import {UsageError} from '../../kernel/errors.js';
 import {rulesExplain} from '../../rules/cli/explain.js';
 import {explainAlert} from '../../app/explain-alert.js';
-import {HardstopCommand, type CommandOutcome} from '../base-command.js';
+import {type CommandArgs, type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
-export default class RulesExplain extends HardstopCommand {
+export default class RulesExplain extends HardstopCommand<typeof RulesExplain> {
   static override summary = 'Explain how the rules decide one event: every rule, every sub-condition, every contribution.';
   static override description =
     'The event file (JSON or YAML) holds {now, event, source, facilities, lanes, shipments, link, config, quality} as in a rule test case.';
@@ -19,10 +19,9 @@ export default class RulesExplain extends HardstopCommand {
   };
   protected override requiresConfig = false;
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
-    const {argv} = await this.parse(RulesExplain);
-    if (typeof flags.alert === 'string') return explainAlert(ctx, flags.alert, flags.version as number | undefined);
-    if (typeof flags.event !== 'string') throw new UsageError('USAGE_MISSING_FLAG', 'rules explain needs --event FILE or --alert ID', {hint: 'write the context as JSON: {"event": {"title": "…"}, "source": {"trust_tier": 3}}'});
-    return rulesExplain({files: argv as string[], home: ctx.home.root, event: flags.event});
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof RulesExplain>, _args: CommandArgs<typeof RulesExplain>, argv: string[]): Promise<CommandOutcome> {
+    if (flags.alert !== undefined) return explainAlert(ctx, flags.alert, flags.version);
+    if (flags.event === undefined) throw new UsageError('USAGE_MISSING_FLAG', 'rules explain needs --event FILE or --alert ID', {hint: 'write the context as JSON: {"event": {"title": "…"}, "source": {"trust_tier": 3}}'});
+    return rulesExplain({files: argv, home: ctx.home.root, event: flags.event});
   }
 }

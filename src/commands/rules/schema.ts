@@ -2,7 +2,7 @@ import type {AppContext} from '../../app/context.js';
 import {rulesSchema} from '../../rules/cli/schema.js';
 import {HardstopCommand, type CommandOutcome} from '../base-command.js';
 
-export default class RulesSchema extends HardstopCommand {
+export default class RulesSchema extends HardstopCommand<typeof RulesSchema> {
   static override summary = 'Print the JSON Schema of rule files (also committed as rules/rules.schema.json).';
   static override examples = ['<%= config.bin %> rules schema > rules/rules.schema.json'];
   protected override requiresConfig = false;

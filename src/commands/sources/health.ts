@@ -7,7 +7,7 @@ import {parseSinceWindow} from '../../kernel/time.js';
 import type {Store} from '../../store/db.js';
 import {healthTable, suppressionText} from '../../sources/cli-format.js';
 import {computeSourceHealth, DEFAULT_STALE_HOURS, explainSuppression, healthGate, parseLookback, sortForDisplay} from '../../sources/health.js';
-import {HardstopCommand, type CommandOutcome} from '../base-command.js';
+import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
 function windowFlag(text: string, flag: string): {hours: number; micros: number} {
   const w = parseSinceWindow(text);
@@ -15,7 +15,7 @@ function windowFlag(text: string, flag: string): {hours: number; micros: number}
   return w;
 }
 
-export default class SourcesHealth extends HardstopCommand {
+export default class SourcesHealth extends HardstopCommand<typeof SourcesHealth> {
   static override summary = 'Show source health: score, staleness, success rate, failure-budget state, suppression ratio.';
   static override description =
     'Every configured source is listed; one never fetched shows as PENDING (score 30 kept for compatibility, never gating). Gating (run, doctor) uses only enabled sources and caps a source with fewer than 3 fetches in the window at WATCH. Exit 0 when every gating source is HEALTHY, 1 when one is on WATCH or BLOCKED, 2 when the configuration is invalid.';
@@ -32,11 +32,11 @@ export default class SourcesHealth extends HardstopCommand {
     all: Flags.boolean({description: 'also show history of sources no longer configured (never gating)'}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>): Promise<CommandOutcome> {
-    const stale = windowFlag(flags.stale as string, '--stale');
-    const lookback = parseLookback(flags.lookback as string);
-    const explainId = flags['explain-suppress'] as string | undefined;
-    const win = windowFlag(flags.window as string, '--window');
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof SourcesHealth>): Promise<CommandOutcome> {
+    const stale = windowFlag(flags.stale, '--stale');
+    const lookback = parseLookback(flags.lookback);
+    const explainId = flags['explain-suppress'];
+    const win = windowFlag(flags.window, '--window');
     const loaded = ctx.sourcesConfig;
     if (!loaded.ok) return {exitCode: ExitCode.BROKEN, diagnostics: loaded.diagnostics};
     let store: Store | undefined;
@@ -47,7 +47,7 @@ export default class SourcesHealth extends HardstopCommand {
       store = undefined;
     }
     const now = ctx.clock.now();
-    const rows = sortForDisplay(computeSourceHealth(store, loaded.sources, {now, lookback, staleHours: stale.hours, includeUnconfigured: Boolean(flags.all)}));
+    const rows = sortForDisplay(computeSourceHealth(store, loaded.sources, {now, lookback, staleHours: stale.hours, includeUnconfigured: flags.all}));
     const gate = healthGate(rows);
     const diagnostics: Diagnostic[] = [];
     if (gate.pending.length) {

@@ -4,7 +4,7 @@ import {sourcesListTable} from '../../sources/cli-format.js';
 import {normalizedSource} from '../../sources/config.js';
 import {HardstopCommand, type CommandOutcome} from '../base-command.js';
 
-export default class SourcesList extends HardstopCommand {
+export default class SourcesList extends HardstopCommand<typeof SourcesList> {
   static override summary = 'List the configured sources with every field resolved.';
   static override description = 'Validates config/sources.yaml (every problem reported with file:line:col); exit 2 when it is missing or invalid.';
   static override examples = ['<%= config.bin %> sources list', '<%= config.bin %> sources list --json'];

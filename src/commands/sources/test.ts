@@ -3,9 +3,9 @@ import type {AppContext} from '../../app/context.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {fetchResultsTable, progressPrinter} from '../../sources/cli-format.js';
 import {fetchSources, parseSinceFlag} from '../../sources/fetch-operator.js';
-import {HardstopCommand, type CommandOutcome} from '../base-command.js';
+import {type CommandArgs, type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
-export default class SourcesTest extends HardstopCommand {
+export default class SourcesTest extends HardstopCommand<typeof SourcesTest> {
   static override summary = 'Fetch one source and show what it yields, without storing any item.';
   static override description =
     'No conditional GET (the source is fetched in full) and no raw items, lineage or validators are stored; the FETCH SourceRun (marked test) and a RunRecord are written on success and on failure. Disabled sources can be tested. Exit 2 when the fetch fails.';
@@ -17,20 +17,20 @@ export default class SourcesTest extends HardstopCommand {
     'no-network': Flags.boolean({description: 'refuse a non-file:// URL (NETWORK_DISABLED)'}),
   };
 
-  protected async execute(ctx: AppContext, flags: Record<string, unknown>, args: Record<string, unknown>): Promise<CommandOutcome> {
-    const id = args.id as string;
-    const since = parseSinceFlag(flags.since as string | undefined);
-    const maxItems = flags['max-items'] as number | undefined;
+  protected async execute(ctx: AppContext, flags: CommandFlags<typeof SourcesTest>, args: CommandArgs<typeof SourcesTest>): Promise<CommandOutcome> {
+    const id = args.id;
+    const since = parseSinceFlag(flags.since);
+    const maxItems = flags['max-items'];
     const loaded = ctx.sourcesConfig;
     if (!loaded.ok) return {exitCode: ExitCode.BROKEN, diagnostics: loaded.diagnostics};
     ctx.openStoreForWrite();
-    const group = ctx.runGroup('sources test', {source: id, since: since?.text ?? null, max_items: maxItems ?? null, no_network: Boolean(flags['no-network'])});
+    const group = ctx.runGroup('sources test', {source: id, since: since?.text ?? null, max_items: maxItems ?? null, no_network: flags['no-network']});
     const summary = await fetchSources(ctx, group, {
       purpose: 'test',
       sourceIds: [id],
       since: since?.text ?? null,
       maxItems,
-      noNetwork: Boolean(flags['no-network']),
+      noNetwork: flags['no-network'],
       loaded,
       onProgress: process.stderr.isTTY && !flags.json ? progressPrinter((s) => process.stderr.write(s)) : undefined,
     });

@@ -1,5 +1,6 @@
 /** Shared shapes and helpers for the feed adapters. */
 import {type Diagnostic} from '../../kernel/diagnostic.js';
+import {isPlainJson} from '../../kernel/plain-json.js';
 import {parseFeedDate} from '../feed-date.js';
 import {type RawItemCandidate} from '../types.js';
 import type {DiagnosticCode} from '../../kernel/diagnostic-codes.js';
@@ -111,32 +112,6 @@ export function itemDiag(
  */
 export function toJsonSafe(value: unknown): unknown {
   return isPlainJson(value) ? value : jsonSafeCopy(value);
-}
-
-/** True when jsonSafeCopy would return an equal value: finite numbers other than -0, dense arrays, plain objects. */
-function isPlainJson(value: unknown): boolean {
-  if (value === null) return true;
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case 'object': {
-      const proto = Object.getPrototypeOf(value);
-      if (proto === Array.prototype) {
-        const list = value as unknown[];
-        for (let i = 0; i < list.length; i++) if (!(i in list) || !isPlainJson(list[i])) return false;
-        return true;
-      }
-      if (proto !== Object.prototype) return false;
-      const obj = value as Record<string, unknown>;
-      for (const k of Object.keys(obj)) if (!isPlainJson(obj[k])) return false;
-      return true;
-    }
-    default:
-      return false;
-  }
 }
 
 function jsonSafeCopy(value: unknown): unknown {
