@@ -31,6 +31,7 @@ export const DIAGNOSTIC_CODES = {
   'RUN_STATUS::2': {severity: 'error'},
   USAGE_BAD_LOOKBACK: {severity: 'error'},
   USAGE_BAD_NOW: {severity: 'error'},
+  USAGE_BAD_RULES: {severity: 'error'},
   USAGE_BAD_SINCE: {severity: 'error'},
   USAGE_BAD_WINDOW: {severity: 'error'},
   USAGE_CONFLICT: {severity: 'error'},
@@ -53,6 +54,10 @@ export const DIAGNOSTIC_CODES = {
   DB_NEEDS_MIGRATION: {severity: 'error', hint: 'run `hardstop migrate` first'},
   DB_OPEN_FAILED: {severity: 'error'},
   DB_TOO_NEW: {severity: 'error'},
+  LEDGER_LOCKED: {severity: 'error'},
+  LEDGER_OPEN_FAILED: {severity: 'error'},
+  LEDGER_OUTDATED: {severity: 'error'},
+  LEDGER_TOO_NEW: {severity: 'error'},
 
   // The network (CSV files, docs/NETWORK.md)
   CSV_DATE: {severity: 'error'},
@@ -156,6 +161,9 @@ export const DIAGNOSTIC_CODES = {
   RULE_SCHEMA: {severity: 'error'},
   RULE_SHADOWED: {severity: 'warning'},
   RULE_SHADOWED_NAME: {severity: 'warning', hint: 'pick another variable name'},
+  RULE_SNAPSHOT_CORRUPT: {severity: 'error'},
+  RULE_SNAPSHOT_MISMATCH: {severity: 'error'},
+  RULE_SNAPSHOT_MISSING: {severity: 'error'},
   RULE_TEST_BAD_VALUE: {severity: 'error'},
   RULE_TEST_UNKNOWN_FIELD: {severity: 'error'},
   RULE_TYPE_MISMATCH: {severity: 'error'},
@@ -190,6 +198,20 @@ export const DIAGNOSTIC_CODES = {
   BRIEF_CRASHED: {severity: 'error'},
   BRIEF_DRAFT_ONLY: {severity: 'warning'},
   BRIEF_SKIPPED: {severity: 'info'},
+  RUN_DECIDED_NOTHING: {severity: 'error'},
+  RUN_NOT_FOUND: {severity: 'error'},
+
+  // Sinks (sinks/*.yaml, delivery)
+  SINK_DUPLICATE_ID: {severity: 'error'},
+  SINK_MISSING_KEY: {severity: 'error'},
+  SINK_MODE_MISMATCH: {severity: 'error'},
+  SINK_NO_ROUTES: {severity: 'error'},
+  SINK_SECRET_MISSING: {severity: 'error'},
+  SINK_TYPE_NOT_AVAILABLE: {severity: 'error'},
+  SINK_UNKNOWN_KEY: {severity: 'error'},
+  SINK_URL_INVALID: {severity: 'error'},
+  SINK_WRONG_TYPE: {severity: 'error'},
+  SINK_YAML_SYNTAX: {severity: 'error'},
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

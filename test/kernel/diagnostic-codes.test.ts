@@ -49,12 +49,12 @@ function sourceFiles(dir: string): string[] {
 }
 
 const CODE_SHAPE = /^[A-Z][A-Z0-9_]*(?:_[A-Z0-9]+|::\d)+$/;
-const RAISERS = new Set(['diag', 'itemDiag', 'finding', 'fail', 'error', 'warn', 'at']);
+const RAISERS = new Set(['diag', 'itemDiag', 'finding', 'fail', 'error', 'warn', 'at', 'problem']);
 
 /**
  * Code-shaped string literals in the places that raise a diagnostic: `code:` of an object that
  * also has a `severity`, the first argument of `new …Error(…)` / `new …Failure(…)`, and the
- * arguments of diag(), fail(), finding(), FileDiags/Checker error()/warn()/at() and this.push().
+ * arguments of diag(), fail(), finding(), error()/warn()/at()/problem() and this.push().
  */
 function raisedCodes(file: string): {code: string; line: number}[] {
   const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
