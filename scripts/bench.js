@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Hardstop benchmark (issue 5, item 10; issue 3 rule evaluations; issue 4 parser memory).
+// Hardstop benchmark (issue 5, item 10; issue 3 rule evaluations; issue 4 parser memory;
+// issue 15 sinks: scripts/sinks-bench.ts).
 //
 //   npm run bench                        # 2,000 / 10,000 and 20,000 / 100,000
 //   npm run bench -- --small             # 2,000 / 10,000 only
@@ -424,11 +425,20 @@ async function parent(opts) {
       end_to_end_per_item_ratio: round(b.wall_seconds_end_to_end / b.items / (a.wall_seconds_end_to_end / a.items), 3),
     };
   }
+  log('sinks: 1,000 alert versions to a fake Slack Web API, every 10th request answered 429');
+  try {
+    const {tsImport} = await import('tsx/esm/api');
+    const {sinksBench} = await tsImport('./sinks-bench.ts', import.meta.url);
+    result.sinks = await sinksBench(1000);
+  } catch (err) {
+    result.sinks = {error: String(err?.message ?? err)};
+  }
   result.targets = {
     small_end_to_end_under_seconds: 3,
     link_f1_at_least: 0.95,
     flat_cost_per_item: true,
     rule_evaluations_per_second_at_least: 1_000_000,
+    sinks_ledger_ms_per_delivery_below: 1,
   };
   if (!opts.keep && !opts.workDir) rmSync(work, {recursive: true, force: true});
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -10,12 +10,14 @@ import {Home} from '../config/home.js';
 import {loadRuntimeConfig, runtimeSnapshot, type LoadedRuntimeConfig, type RuntimeConfig} from '../config/runtime.js';
 import {buildSnapshot, type ConfigSnapshot} from '../config/snapshot.js';
 import {Store} from '../store/db.js';
-import {StoreRecordSink} from '../store/run-record-sink.js';
+import {newestRecordHash, StoreRecordSink} from '../store/run-record-sink.js';
 import {currentNetworkHash} from '../store/network-repo.js';
 import {saveConfigSnapshot} from '../store/config-snapshots-repo.js';
-import {HARDSTOP_VERSION} from './version.js';
+import {HARDSTOP_VERSION} from '../config/version.js';
 import {loadSourcesConfig, type LoadedSourcesConfig} from '../sources/config.js';
+import type {FetchDeps} from '../sources/fetch-operator.js';
 import {referenceMembers, rulesMember, sourcesMember} from './snapshot-members.js';
+import {sinksMember} from './sinks/sinks-member.js';
 
 export interface GlobalFlags {
   home?: string;
@@ -128,6 +130,11 @@ export class AppContext {
     return this.sources_;
   }
 
+  /** What the fetch operator needs: the store opens (and migrates) only when it stores. */
+  fetchDeps(): FetchDeps {
+    return {home: this.home, config: this.config, sources: this.sourcesConfig, clock: this.clock, openStore: () => this.openStoreForWrite()};
+  }
+
   /** The config snapshot and its hash (computed once). */
   get snapshot(): {snapshot: ConfigSnapshot; hash: string} {
     if (!this.snapshot_) {
@@ -137,6 +144,7 @@ export class AppContext {
         sources: sourcesMember(this.home, this.sourcesConfig),
         rules: rulesMember(this.home, cfg),
         compat: compatMember(this.home),
+        sinks: sinksMember(this.home),
         inputs: {network_snapshot_hash: this.store_ ? currentNetworkHash(this.store_) : null, reference_tables: referenceMembers()},
         overrides: this.loaded.overrides,
         flags: this.flags,
@@ -152,7 +160,10 @@ export class AppContext {
   /** Starts (once) the run group of this invocation. */
   runGroup(command: string, args: Record<string, unknown>): RunGroup {
     if (!this.group_) {
-      const prior = this.store_ ? lastRecordHash(this.store_) : null;
+      // The newest RunRecord is part of the strict run-group id basis: two invocations with the
+      // same --now in one home get different ids, two fresh homes that saw the same history
+      // get the same ones.
+      const prior = this.store_ ? newestRecordHash(this.store_) : null;
       this.group_ = new RunGroup({
         command,
         args: {...args, prior_record: prior},
@@ -162,7 +173,7 @@ export class AppContext {
         version: HARDSTOP_VERSION,
         sink: new StoreRecordSink(this.home.runRecordsDir, () => this.store_, (p) => this.home.rel(p)),
       });
-      if (this.store_ && !this.store_.db.readonly && this.store_.schemaVersion() >= 2) {
+      if (this.store_ && !this.store_.readonly && this.store_.schemaVersion() >= 2) {
         saveConfigSnapshot(this.store_, this.configHash, canonicalJson(this.snapshot.snapshot), this.group_.id);
       }
     }
@@ -188,14 +199,4 @@ function compatMember(home: Home): Record<string, string> {
     if (existsSync(path)) out[name] = sha256Hex(readFileSync(path));
   }
   return out;
-}
-
-/**
- * Hash of the newest RunRecord in the store: part of the strict run-group id basis, so two
- * invocations with the same --now in one home get different ids while two fresh homes that
- * saw the same history get the same ones.
- */
-function lastRecordHash(store: Store): string | null {
-  const row = store.db.prepare('SELECT record_hash FROM run_records ORDER BY rowid DESC LIMIT 1').get() as {record_hash: string} | undefined;
-  return row?.record_hash ?? null;
 }

@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
-import type {NetworkSnapshot} from '../network/model.js';
+import type {NetworkSnapshot} from '../model/network.js';
 import type {SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
 import {loadRulePack} from '../rules/loader.js';

@@ -4,8 +4,8 @@ import {decideItem} from '../pipeline/decide.js';
 import type {StoredEvent} from '../pipeline/event.js';
 import {instantOf} from '../pipeline/rule-context.js';
 import {explain, formatExplain} from '../rules/explain.js';
+import type {CommandOutcome} from '../present/command-outcome.js';
 import {ReplayRepo} from '../store/replay-repo.js';
-import type {CommandOutcome} from '../commands/base-command.js';
 import type {AppContext} from './context.js';
 import {loadDecisionInputs} from './decision-inputs.js';
 

@@ -3,6 +3,7 @@ import {diag} from '../kernel/diagnostic.js';
 import {computeSourceHealth, healthGate} from '../sources/health.js';
 import type {CheckResult, ExtraCheck} from './checks.js';
 import {compileSourceRules, loadHomeRulePack} from './decision-inputs.js';
+import {sinksDoctorCheck} from './sinks/sinks-checks.js';
 
 const sourcesCheck: ExtraCheck = (ctx) => {
   if (!ctx.loaded.config) return [];
@@ -67,5 +68,5 @@ const rulesCheck: ExtraCheck = (ctx) => {
   };
 };
 
-/** Checks contributed by the sources and rules layers, run by doctor after the built-ins. */
-export const DOCTOR_EXTRA_CHECKS: readonly ExtraCheck[] = [sourcesCheck, rulesCheck];
+/** Checks contributed by the sources, rules and sinks layers, run by doctor after the built-ins. */
+export const DOCTOR_EXTRA_CHECKS: readonly ExtraCheck[] = [sourcesCheck, rulesCheck, sinksDoctorCheck];

@@ -3,7 +3,7 @@ import {ExitCode} from '../kernel/exit-status.js';
 import type {RunRecord} from '../kernel/run-record.js';
 import {runRecordRowsOf} from '../store/run-records-repo.js';
 import {rulePackSnapshot} from '../store/rule-snapshots-repo.js';
-import type {CommandOutcome} from '../commands/base-command.js';
+import type {CommandOutcome} from '../present/command-outcome.js';
 import type {AppContext} from './context.js';
 
 /**

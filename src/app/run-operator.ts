@@ -71,11 +71,10 @@ export async function runHardstop(ctx: AppContext, opts: RunOptions): Promise<Ru
   log.diagnostics.push(...inputs.diagnostics);
 
   const fetch = await log.guard('fetch', 'FETCH_CRASHED', () =>
-    fetchSources(ctx, group, {
+    fetchSources(ctx.fetchDeps(), group, {
       since: opts.since?.text ?? null,
       maxItems: opts.maxItems,
       noNetwork: opts.noNetwork,
-      loaded: inputs.sourcesConfig,
       onProgress: opts.progress ? progressPrinter((s) => process.stderr.write(s)) : undefined,
     }),
   );

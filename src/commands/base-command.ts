@@ -4,25 +4,9 @@ import {AppContext} from '../app/context.js';
 import {formatDiagnostic, sortDiagnostics, type Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
 import {ExitCode, statusName} from '../kernel/exit-status.js';
+import type {CommandOutcome} from '../present/command-outcome.js';
 
-/** What a command hands back to be printed and turned into the exit code. */
-export interface CommandOutcome {
-  exitCode: ExitCode;
-  /** Human output (stdout) in text mode. */
-  text?: string;
-  /** Data for --json (merged with the status fields). */
-  json?: Record<string, unknown>;
-  diagnostics?: Diagnostic[];
-  /** Source texts by file name, for caret excerpts; files are otherwise read from the home. */
-  sources?: Map<string, string>;
-  /**
-   * A document printed verbatim on stdout (a brief, a JSONL export); the status line then
-   * goes to stderr so that stdout stays parseable.
-   */
-  payload?: string;
-  /** The command already streamed its document to stdout; the status line goes to stderr. */
-  streamedToStdout?: boolean;
-}
+export type {CommandOutcome} from '../present/command-outcome.js';
 
 /** The parsed flags of command class `C`: its own and the global ones, typed as declared. */
 export type CommandFlags<C extends typeof Command> = Interfaces.InferredFlags<(typeof HardstopCommand)['baseFlags'] & C['flags']>;

@@ -5,7 +5,7 @@ import {runBriefOperator} from '../reports/brief.js';
 import {openStoreForReport} from '../app/report-store.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
 import {BRIEF_FORMATS} from '../reports/render-brief.js';
-import {parseSinceFlag} from '../sources/fetch-operator.js';
+import {parseSinceFlag} from '../kernel/time.js';
 
 export default class Brief extends HardstopCommand<typeof Brief> {
   static override summary = 'Render the daily brief: alerts Hardstop created or updated in the window, grouped by tier, plus suppression counts.';

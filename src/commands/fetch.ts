@@ -1,8 +1,10 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
 import {ExitCode} from '../kernel/exit-status.js';
-import {fetchResultsTable, formatBytes, progressPrinter} from '../sources/cli-format.js';
-import {fetchSources, parseSinceFlag} from '../sources/fetch-operator.js';
+import {formatBytes} from '../present/table.js';
+import {fetchResultsTable, progressPrinter} from '../sources/cli-format.js';
+import {fetchSources} from '../sources/fetch-operator.js';
+import {parseSinceFlag} from '../kernel/time.js';
 import {TIERS} from '../sources/sources-schema.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
 
@@ -51,7 +53,7 @@ export default class Fetch extends HardstopCommand<typeof Fetch> {
       fail_fast: failFast,
     });
     const showProgress = Boolean(process.stderr.isTTY) && !flags.json && !dryRun;
-    const summary = await fetchSources(ctx, group, {
+    const summary = await fetchSources(ctx.fetchDeps(), group, {
       since: since?.text ?? null,
       maxItems,
       sourceIds,
@@ -60,7 +62,6 @@ export default class Fetch extends HardstopCommand<typeof Fetch> {
       tier,
       includeDisabled,
       failFast,
-      loaded,
       onProgress: showProgress ? progressPrinter((s) => process.stderr.write(s)) : undefined,
     });
     const t = summary.totals;

@@ -3,7 +3,7 @@ import type {AppContext} from '../app/context.js';
 import {prepareDecisions} from '../app/decision-inputs.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';
-import {parseSinceFlag} from '../sources/fetch-operator.js';
+import {parseSinceFlag} from '../kernel/time.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
 import {progressReporter} from '../app/progress.js';
 

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
 import {runHardstop, type RunReport} from '../app/run-operator.js';
-import {parseSinceFlag} from '../sources/fetch-operator.js';
+import {parseSinceFlag} from '../kernel/time.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
 
 export default class Run extends HardstopCommand<typeof Run> {

@@ -10,12 +10,14 @@ export interface ConfigSnapshot {
   sources: unknown;
   rules: unknown;
   compat: Record<string, string>;
+  /** Sink files (paths and hashes); absent when the home has none. */
+  sinks?: {files: {path: string; sha256: string}[]};
   inputs: {network_snapshot_hash: string | null; reference_tables: Record<string, string>};
   overrides: {name: string; value: unknown}[];
   flags: Record<string, unknown>;
 }
 
-export function buildSnapshot(parts: Omit<ConfigSnapshot, 'schema_version' | 'overrides'> & {overrides: EnvOverride[]}): {
+export function buildSnapshot(parts: Omit<ConfigSnapshot, 'schema_version' | 'overrides' | 'sinks'> & {overrides: EnvOverride[]; sinks?: ConfigSnapshot['sinks'] | null}): {
   snapshot: ConfigSnapshot;
   hash: string;
 } {
@@ -25,6 +27,7 @@ export function buildSnapshot(parts: Omit<ConfigSnapshot, 'schema_version' | 'ov
     sources: parts.sources,
     rules: parts.rules,
     compat: parts.compat,
+    ...(parts.sinks ? {sinks: parts.sinks} : {}),
     inputs: parts.inputs,
     overrides: parts.overrides.map((o) => ({name: o.name, value: o.value})),
     flags: parts.flags,

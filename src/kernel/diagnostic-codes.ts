@@ -29,9 +29,11 @@ export const DIAGNOSTIC_CODES = {
   NODE_TOO_OLD: {severity: 'error'},
   'RUN_STATUS::1': {severity: 'warning'},
   'RUN_STATUS::2': {severity: 'error'},
+  USAGE_BAD_FAIL_ON: {severity: 'error'},
   USAGE_BAD_LOOKBACK: {severity: 'error'},
   USAGE_BAD_NOW: {severity: 'error'},
   USAGE_BAD_RULES: {severity: 'error'},
+  USAGE_BAD_SCORE_DELTA: {severity: 'error'},
   USAGE_BAD_SINCE: {severity: 'error'},
   USAGE_BAD_WINDOW: {severity: 'error'},
   USAGE_CONFLICT: {severity: 'error'},
@@ -46,7 +48,7 @@ export const DIAGNOSTIC_CODES = {
   YAML_SYNTAX: {severity: 'error'},
   YAML_WARNING: {severity: 'warning'},
 
-  // The store
+  // The store and the delivery ledger
   DB_LOCKED: {severity: 'error'},
   DB_MIGRATIONS_PENDING: {severity: 'warning'},
   DB_MIGRATION_FAILED: {severity: 'error'},
@@ -144,7 +146,9 @@ export const DIAGNOSTIC_CODES = {
   NWS_TEST_MESSAGE: {severity: 'info'},
   PAYLOAD_VALUE_COERCED: {severity: 'warning'},
 
-  // Rules (docs/RULES.md)
+  // Rules (docs/RULES.md), rule snapshots and rules diff
+  RULES_DIFF_ITEM_FAILED: {severity: 'warning'},
+  RULES_DIFF_NO_SNAPSHOT: {severity: 'info'},
   RULES_INVALID: {severity: 'error'},
   RULE_BAD_DURATION: {severity: 'error', hint: 'write a number and a unit: 30m, 48h, 7d, 1w'},
   RULE_BAD_REGEX: {severity: 'error'},
@@ -202,12 +206,22 @@ export const DIAGNOSTIC_CODES = {
   RUN_NOT_FOUND: {severity: 'error'},
 
   // Sinks (sinks/*.yaml, delivery)
+  SINK_BUNDLE_INVALID: {severity: 'error'},
+  SINK_BUNDLE_REFUSED: {severity: 'error'},
+  SINK_DELIVERY_FAILED: {severity: 'error'},
+  SINK_DELIVERY_PENDING: {severity: 'warning'},
+  SINK_DELIVERY_RETRIED: {severity: 'warning'},
   SINK_DUPLICATE_ID: {severity: 'error'},
+  SINK_IN_DOUBT: {severity: 'warning'},
+  SINK_IN_DOUBT_UNRESOLVED: {severity: 'error'},
   SINK_MISSING_KEY: {severity: 'error'},
   SINK_MODE_MISMATCH: {severity: 'error'},
   SINK_NO_ROUTES: {severity: 'error'},
   SINK_SECRET_MISSING: {severity: 'error'},
+  SINK_STOPPED: {severity: 'error'},
+  SINK_TEST_FAILED: {severity: 'error'},
   SINK_TYPE_NOT_AVAILABLE: {severity: 'error'},
+  SINK_UNKNOWN: {severity: 'error'},
   SINK_UNKNOWN_KEY: {severity: 'error'},
   SINK_URL_INVALID: {severity: 'error'},
   SINK_WRONG_TYPE: {severity: 'error'},

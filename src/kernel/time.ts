@@ -3,6 +3,7 @@
  * in a double until year 2255) and writes exactly one text form:
  * `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`, fraction omitted when zero, else six digits.
  */
+import {UsageError} from './errors.js';
 export type EpochMicros = number;
 
 export function formatInstant(micros: EpochMicros): string {
@@ -70,6 +71,16 @@ export function parseSinceWindow(text: string): {hours: number; micros: EpochMic
   const n = Number(m[1]);
   const hours = m[2].toLowerCase() === 'd' ? n * 24 : n;
   return {hours, micros: hours * MICROS_PER_HOUR};
+}
+
+/** Validates a `--since` value: `<n>h` or `<n>d`; anything else is a usage error naming the flag. */
+export function parseSinceFlag(text: string | null | undefined, flag = '--since'): {text: string; micros: number} | null {
+  if (text === null || text === undefined || text === '') return null;
+  const w = parseSinceWindow(text);
+  if (!w) {
+    throw new UsageError('USAGE_BAD_SINCE', `${flag}: "${text}" is not a window like 24h or 7d`, {hint: `${flag} takes a whole number followed by h (hours) or d (days)`});
+  }
+  return {text: text.trim().toLowerCase(), micros: w.micros};
 }
 
 /** Parses a duration literal used in rules and config: 30m, 48h, 7d, 90s. */

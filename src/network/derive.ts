@@ -1,4 +1,4 @@
-import type {Facility} from './model.js';
+import type {Facility} from '../model/network.js';
 import {loadGazetteer, planarDistance2, type County, type Gazetteer} from './geo/gazetteer.js';
 import {cityKey, countyKey} from './geo/keys.js';
 import {normalizeStateCode} from './geo/states.js';

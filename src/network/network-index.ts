@@ -2,7 +2,7 @@ import type {EpochMicros} from '../kernel/time.js';
 import {parseIsoInstant} from '../kernel/time.js';
 import {deriveNetworkGeo, type DeriveSummary, type FacilityGeo} from './derive.js';
 import {loadGazetteer, type Gazetteer} from './geo/gazetteer.js';
-import type {Facility, Lane, NetworkSnapshot, Shipment} from './model.js';
+import type {Facility, Lane, NetworkSnapshot, Shipment} from '../model/network.js';
 
 /** A structured note from index building (shown in the load summary). */
 export interface IndexWarning {

@@ -2,7 +2,7 @@ import {artifactHash} from '../kernel/canonical-json.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {formatInstant, parseIsoInstant} from '../kernel/time.js';
 import {type CsvRecord, readCsvTable} from './csv-table.js';
-import type {Facility, Lane, NetworkSnapshot, Shipment} from './model.js';
+import type {Facility, Lane, NetworkSnapshot, Shipment} from '../model/network.js';
 import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 
 export interface NetworkFiles {

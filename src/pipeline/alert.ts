@@ -102,8 +102,43 @@ function dedupeKeepFirst(lines: readonly string[]): string[] {
  * after commit.
  */
 export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
+  const merged = mergeIntoIncident(input);
+  const evidence = buildIncidentEvidence(input, merged);
+  const document = alertDocument(input, merged, evidence);
+  const alertJson = canonicalJson(document);
+  const versionRow: AlertVersionRow = {
+    alert_id: merged.alertId,
+    version: merged.version,
+    event_id: input.event.event_id,
+    correlation_action: merged.action,
+    classification: merged.classification,
+    impact_score: input.score.score,
+    decided_at: input.decidedAt,
+    alert_json: alertJson,
+    alert_hash: sha256Hex(alertJson),
+    evidence_json: evidence.json,
+    evidence_hash: evidence.payload.artifact_hash,
+    run_group_id: input.runGroupId,
+  };
+  return {document, incident: incidentRow(input, merged, document), version: versionRow, evidence: evidence.payload, evidenceFile: evidence.file};
+}
+
+/** The incident after this event: a new one, or the existing one with scope, class, times and roots merged. */
+interface MergedIncident {
+  alertId: string;
+  action: 'CREATED' | 'UPDATED';
+  version: number;
+  /** The existing incident's scope (null for a new incident). */
+  oldScope: AlertScope | null;
+  scope: AlertScope;
+  classification: number;
+  firstSeen: string;
+  lastEventTime: string | null;
+  rootIds: string[];
+}
+
+function mergeIntoIncident(input: AlertBuildInput): MergedIncident {
   const {event, link, existing, correlation} = input;
-  const key = correlation.key;
   const incomingScope: AlertScope = {
     facilities: link.facilities,
     lanes: link.lanes,
@@ -112,84 +147,79 @@ export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
     shipments_truncated: link.shipments_truncated,
   };
   const eventTime = event.event_time;
-  const alertId = existing ? existing.alert_id : makeAlertId(eventTime, key, event.event_id, input.decidedAt);
-  const action: 'CREATED' | 'UPDATED' = existing ? 'UPDATED' : 'CREATED';
   const oldScope = existing ? parseScope(existing.scope_json) : null;
-  const scope = mergeScope(oldScope, incomingScope);
   const newClass = input.quality.classification;
   const policyBCap = input.quality.quality_validation.applied_policy === 'B' ? input.quality.cap.cap : null;
-  const classification = existing ? mergeClassification(existing.classification, newClass, policyBCap) : newClass;
   const firstSeenCandidate = input.rawItem.fetched_at ?? input.rawItem.published_at ?? eventTime ?? input.decidedAt;
-  const firstSeen = existing ? earlierInstant(existing.first_seen, firstSeenCandidate) : firstSeenCandidate;
-  const lastEventTime = existing ? laterInstant(existing.last_event_time, eventTime) : eventTime;
-  const rootIds = existing ? [...new Set([...(JSON.parse(existing.root_event_ids_json) as string[]), event.event_id])].sort() : [event.event_id];
-  const version = existing ? existing.current_version + 1 : 1;
+  return {
+    alertId: existing ? existing.alert_id : makeAlertId(eventTime, correlation.key, event.event_id, input.decidedAt),
+    action: existing ? 'UPDATED' : 'CREATED',
+    version: existing ? existing.current_version + 1 : 1,
+    oldScope,
+    scope: mergeScope(oldScope, incomingScope),
+    classification: existing ? mergeClassification(existing.classification, newClass, policyBCap) : newClass,
+    firstSeen: existing ? earlierInstant(existing.first_seen, firstSeenCandidate) : firstSeenCandidate,
+    lastEventTime: existing ? laterInstant(existing.last_event_time, eventTime) : eventTime,
+    rootIds: existing ? [...new Set([...(JSON.parse(existing.root_event_ids_json) as string[]), event.event_id])].sort() : [event.event_id],
+  };
+}
 
-  const {payload: evidenceCore, json: evidenceJson} = serializeIncidentEvidence({
-    alertId,
-    correlationKey: key,
-    event: {event_id: event.event_id, event_type: event.type, title: event.title, event_time: eventTime, published_at: event.published_at},
+/** The incident-evidence payload (why this event joined or opened the incident), its JSON and file name. */
+function buildIncidentEvidence(input: AlertBuildInput, merged: MergedIncident): {payload: IncidentEvidencePayload; json: string; file: string} {
+  const {event, link, existing, correlation} = input;
+  const {payload, json} = serializeIncidentEvidence({
+    alertId: merged.alertId,
+    correlationKey: correlation.key,
+    event: {event_id: event.event_id, event_type: event.type, title: event.title, event_time: event.event_time, published_at: event.published_at},
     incoming: {facilities: link.facilities, lanes: link.lanes, shipments: link.shipments},
     existing: existing
       ? {
           alert_id: existing.alert_id,
           last_seen: existing.last_event_time ?? existing.last_seen,
           root_event_ids: JSON.parse(existing.root_event_ids_json) as string[],
-          scope: oldScope,
+          scope: merged.oldScope,
         }
       : null,
     windowHours: input.windowHours,
     fallbackTime: input.decidedAt,
     determinismMode: input.pinned ? 'pinned' : 'live',
   });
-  const evidenceFile = `${evidenceFileName(alertId, event.event_id, key)}`;
+  return {payload, json, file: evidenceFileName(merged.alertId, event.event_id, correlation.key)};
+}
+
+function alertDocument(input: AlertBuildInput, merged: MergedIncident, evidence: {payload: IncidentEvidencePayload; file: string}): AlertDocument {
+  const {event, link, existing, correlation} = input;
   const reasoning = reasoningLines({
     eventType: event.type,
-    classification: newClass,
+    classification: input.quality.classification,
     impactScore: input.score.score,
     cap: input.quality.cap.cap,
     capReasons: input.quality.cap_reasons,
     floorReason: input.quality.floor_reason,
   });
-  const correlationNote = existing ? `Correlated to existing alert_id=${alertId} via key=${key}` : `Created new correlated alert via key=${key}`;
+  const correlationNote = existing ? `Correlated to existing alert_id=${merged.alertId} via key=${correlation.key}` : `Created new correlated alert via key=${correlation.key}`;
   const conf = confidenceScore(link.link_confidence);
   // Keys in code-unit order at every level: canonicalJson then writes the document without
   // building a sorted copy (AlertDocument lists the fields by meaning).
-  const document: AlertDocument = {
-    alert_id: alertId,
-    classification,
+  return {
+    alert_id: merged.alertId,
+    classification: merged.classification,
     confidence_score_bp: conf.confidence_score_bp,
-    correlation: {action, key, rule_id: correlation.rule_id},
+    correlation: {action: merged.action, key: correlation.key, rule_id: correlation.rule_id},
     decided_at: input.decidedAt,
     evidence: {
-      diagnostics: {
-        impact_score: input.score.score,
-        impact_score_breakdown: input.score.breakdown,
-        impact_score_rationale: {
-          base: input.score.base,
-          capped: input.score.capped,
-          classification_rule: {file: input.classify.file, line: input.classify.line, rule_id: input.classify.rule_id},
-          contributions: input.score.contributions.map((c) => ({add: c.add, file: c.file, line: c.line, rationale: c.rationale, rule_id: c.rule_id})),
-          flags: input.score.flags,
-          raw: input.score.raw,
-        },
-        link_confidence: link.link_confidence,
-        link_provenance: link.link_provenance,
-        quality_validation: input.quality.quality_validation,
-        shipments_total_linked: scope.shipments_total_linked,
-        shipments_truncated: scope.shipments_truncated,
-      },
+      diagnostics: decisionDiagnostics(input, merged.scope),
       incident_evidence: {
-        artifact_hash: evidenceCore.artifact_hash,
-        artifact_path: `output/incidents/${evidenceFile}`,
-        merge_reasons: evidenceCore.merge_reasons,
-        merge_summary: evidenceCore.merge_summary,
+        artifact_hash: evidence.payload.artifact_hash,
+        artifact_path: `output/incidents/${evidence.file}`,
+        merge_reasons: evidence.payload.merge_reasons,
+        merge_summary: evidence.payload.merge_summary,
       },
-      linking_notes: dedupeKeepFirst([...renderLinkingNotes(link.linking_notes), correlationNote, ...evidenceCore.merge_summary]),
+      linking_notes: dedupeKeepFirst([...renderLinkingNotes(link.linking_notes), correlationNote, ...evidence.payload.merge_summary]),
     },
-    first_seen: firstSeen,
+    first_seen: merged.firstSeen,
     impact_score: input.score.score,
-    last_event_time: lastEventTime,
+    last_event_time: merged.lastEventTime,
     last_seen: input.decidedAt,
     latest_event_id: event.event_id,
     model_version: ALERT_MODEL_VERSION,
@@ -197,24 +227,49 @@ export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
     recommended_actions: RECOMMENDED_ACTIONS,
     risk_type: existing ? existing.risk_type : event.type,
     root_event_id: existing ? existing.first_event_id : event.event_id,
-    root_event_ids: rootIds,
-    scope,
+    root_event_ids: merged.rootIds,
+    scope: merged.scope,
     source: {id: event.source_id, raw_id: input.rawItem.raw_id, tier: event.tier, trust_tier: event.trust_tier, url: event.url},
     status: existing ? 'UPDATED' : 'OPEN',
     summary: event.title,
     update_count: existing ? existing.update_count + 1 : 0,
-    version,
+    version: merged.version,
   };
-  const alertJson = canonicalJson(document);
-  const incident: IncidentRow = {
-    alert_id: alertId,
-    correlation_key: key,
+}
+
+/** How the decision was reached: link confidence, the score with each contributing rule, the quality check. */
+function decisionDiagnostics(input: AlertBuildInput, scope: AlertScope): AlertDocument['evidence']['diagnostics'] {
+  const {score, classify, link} = input;
+  return {
+    impact_score: score.score,
+    impact_score_breakdown: score.breakdown,
+    impact_score_rationale: {
+      base: score.base,
+      capped: score.capped,
+      classification_rule: {file: classify.file, line: classify.line, rule_id: classify.rule_id},
+      contributions: score.contributions.map((c) => ({add: c.add, file: c.file, line: c.line, rationale: c.rationale, rule_id: c.rule_id})),
+      flags: score.flags,
+      raw: score.raw,
+    },
+    link_confidence: link.link_confidence,
+    link_provenance: link.link_provenance,
+    quality_validation: input.quality.quality_validation,
+    shipments_total_linked: scope.shipments_total_linked,
+    shipments_truncated: scope.shipments_truncated,
+  };
+}
+
+function incidentRow(input: AlertBuildInput, merged: MergedIncident, document: AlertDocument): IncidentRow {
+  const {event} = input;
+  return {
+    alert_id: merged.alertId,
+    correlation_key: input.correlation.key,
     first_event_id: document.root_event_id,
-    first_seen: firstSeen,
+    first_seen: merged.firstSeen,
     last_seen: input.decidedAt,
-    last_event_time: lastEventTime,
-    current_version: version,
-    classification,
+    last_event_time: merged.lastEventTime,
+    current_version: merged.version,
+    classification: merged.classification,
     impact_score: input.score.score,
     risk_type: document.risk_type,
     summary: event.title,
@@ -223,22 +278,7 @@ export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
     tier: event.tier,
     trust_tier: event.trust_tier,
     update_count: document.update_count,
-    root_event_ids_json: JSON.stringify(rootIds),
-    scope_json: canonicalJson(scope),
+    root_event_ids_json: JSON.stringify(merged.rootIds),
+    scope_json: canonicalJson(merged.scope),
   };
-  const versionRow: AlertVersionRow = {
-    alert_id: alertId,
-    version,
-    event_id: event.event_id,
-    correlation_action: action,
-    classification,
-    impact_score: input.score.score,
-    decided_at: input.decidedAt,
-    alert_json: alertJson,
-    alert_hash: sha256Hex(alertJson),
-    evidence_json: evidenceJson,
-    evidence_hash: evidenceCore.artifact_hash,
-    run_group_id: input.runGroupId,
-  };
-  return {document, incident, version: versionRow, evidence: evidenceCore, evidenceFile};
 }

@@ -4,7 +4,7 @@ import type {ClassifyResult, CorrelationResult, ScoreResult, SuppressionVerdict,
 import type {CompiledRulePack} from '../rules/pack.js';
 import type {RuleContext} from '../rules/schema.js';
 import type {ResolvedSource} from '../sources/config.js';
-import type {RawItemCandidate} from '../sources/types.js';
+import type {RawItemCandidate} from '../model/raw-item.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {CanonicalEvent} from './event.js';
 import {linkEvent, type LinkResult} from './link.js';

@@ -11,7 +11,7 @@
  *   text, which normally begins with the title, it does). NWS sources are WEATHER regardless
  *   of text. The match is compiled to one regular expression per category (see TS_RES).
  */
-import type {SourceType} from '../sources/types.js';
+import type {SourceType} from '../model/raw-item.js';
 import type {EventType} from './event.js';
 
 // ---------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@
  *   reference's empty `facilities` / `lanes` / `shipments` lists are kept for shape parity.
  */
 import {canonicalJson, type JsonValue} from '../kernel/canonical-json.js';
-import type {SourceType, Tier} from '../sources/types.js';
+import type {SourceType, Tier} from '../model/raw-item.js';
 
 /** Event types, in the category order of pipeline.md §1.4. */
 export const EVENT_TYPES = ['WEATHER', 'SPILL', 'STRIKE', 'CLOSURE', 'REG', 'RECALL', 'OTHER'] as const;

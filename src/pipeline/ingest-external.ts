@@ -8,7 +8,7 @@ import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {OperatorTrace, RunGroup} from '../kernel/run-group.js';
 import {batchRef} from '../kernel/run-record.js';
 import {MICROS_PER_HOUR, type EpochMicros} from '../kernel/time.js';
-import type {NetworkSnapshot, Shipment} from '../network/model.js';
+import type {NetworkSnapshot, Shipment} from '../model/network.js';
 import {NetworkIndex} from '../network/network-index.js';
 import type {SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
@@ -74,7 +74,7 @@ function zeroCounts(): IngestCounts {
  * Deterministic processing order (pipeline.md §0.2): event time ascending (items without a
  * time last), then source id, then canonical id (else raw id).
  */
-export function processingOrder(items: readonly PendingRawItem[]): PendingRawItem[] {
+export function processingOrder<T extends Pick<PendingRawItem, 'published_at' | 'source_id' | 'canonical_id' | 'raw_id'>>(items: readonly T[]): T[] {
   const keyed = items.map((it) => ({it, t: instantOf(it.published_at)}));
   keyed.sort((a, b) => {
     if (a.t !== b.t) {
@@ -119,10 +119,26 @@ function eventRowOf(event: CanonicalEvent, link: LinkResult | null, suppressed: 
   };
 }
 
-function writeEvidenceFile(dir: string, name: string, content: string): string {
-  const file = join(dir, name);
-  writeFileAtomic(file, content);
-  return file;
+type SourceTally = IngestCounts & {suppression_reason_counts: Record<string, number>; errors: string[]};
+type Ref = {id: string; hash: string};
+
+/** Everything the item loop counts and names: counts per source and in all, and the RunRecord refs. */
+class IngestTally {
+  readonly counts = zeroCounts();
+  readonly perSource = new Map<string, SourceTally>();
+  readonly diagnostics: Diagnostic[] = [];
+  readonly evidenceFiles: string[] = [];
+  readonly refs = {raw: [] as Ref[], events: [] as Ref[], versions: [] as Ref[], evidence: [] as Ref[], suppressions: [] as Ref[]};
+
+  constructor(sources: readonly ResolvedSource[]) {
+    for (const s of sources) this.perSource.set(s.id, {...zeroCounts(), suppression_reason_counts: {}, errors: []});
+  }
+
+  /** One more for a counter of the source and of the total. */
+  count(sc: SourceTally, key: keyof IngestCounts): void {
+    sc[key]++;
+    this.counts[key]++;
+  }
 }
 
 /**
@@ -132,17 +148,34 @@ function writeEvidenceFile(dir: string, name: string, content: string): string {
  * are written after commit as regenerable copies. One INGEST SourceRun per enabled source.
  */
 export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: OperatorTrace, opts: IngestOptions = {}): IngestSummary {
-  const {store, config, pack} = deps;
-  const now = group.clock.now();
-  const decidedAt = group.clock.nowText();
-  const repo = new DecisionsRepo(store);
-  const index = NetworkIndex.build(deps.network);
-  const shipmentsById = new Map<string, Shipment>(deps.network.shipments.map((s) => [s.shipment_id, s]));
-  const env: DecisionEnv = {tables: {index, shipmentsById, config, now}, pack, sourceRules: deps.sourceRules, noSuppress: Boolean(opts.noSuppress)};
   const enabled = deps.sources.filter((s) => s.enabled && (!opts.sourceId || s.id === opts.sourceId));
-  const sourceById = new Map(enabled.map((s) => [s.id, s]));
-  const diagnostics: Diagnostic[] = [];
+  const tally = new IngestTally(enabled);
+  const run = new IngestRun(deps, group, enabled, tally, Boolean(opts.noSuppress));
+  const items = selectPendingItems(deps.store, run.sourceById, opts, tally.diagnostics);
+  const evidenceDir = join(deps.home.outputDir, 'incidents');
+  // The evidence folder exists before the first commit, so a run killed between a commit and
+  // its file writes leaves a folder the next run can restore files into.
+  if (items.length > 0) mkdirSync(evidenceDir, {recursive: true});
+  // Commits skip the fsync during the item loop: an OS crash could roll back the last commits,
+  // which leaves their items NEW for the next run.
+  deps.store.withRelaxedSync(() => {
+    let done = 0;
+    for (let start = 0; start < items.length; start += ITEMS_PER_TRANSACTION) {
+      const chunk = items.slice(start, start + ITEMS_PER_TRANSACTION);
+      for (const f of run.commitChunk(chunk)) tally.evidenceFiles.push(writeEvidenceFile(evidenceDir, f.name, f.content));
+      for (let k = 0; k < chunk.length; k++) opts.onProgress?.(++done, items.length);
+    }
+  });
+  writeIngestSourceRuns(deps.store, group, run.decidedAt, enabled, tally);
+  traceIngest(trace, group, deps.pack, tally);
+  return {counts: tally.counts, perSource: tally.perSource, evidenceFiles: tally.evidenceFiles, diagnostics: tally.diagnostics};
+}
 
+/**
+ * Pending raw items of the enabled sources in processing order, cut by `--since` and
+ * `--limit`. Items of sources that are not enabled stay pending, with an info diagnostic.
+ */
+function selectPendingItems(store: Store, sourceById: ReadonlyMap<string, ResolvedSource>, opts: IngestOptions, diagnostics: Diagnostic[]): PendingRawItem[] {
   let items = processingOrder(pendingRawItems(store));
   const unknownSources = new Set(items.filter((it) => !sourceById.has(it.source_id)).map((it) => it.source_id));
   for (const id of [...unknownSources].sort()) {
@@ -156,69 +189,80 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   items = items.filter((it) => sourceById.has(it.source_id));
   if (opts.sinceMicros !== undefined) items = items.filter((it) => (instantOf(it.fetched_at) ?? 0) >= opts.sinceMicros!);
   if (opts.limit !== undefined) items = items.slice(0, opts.limit);
+  return items;
+}
 
-  const perSource = new Map<string, IngestCounts & {suppression_reason_counts: Record<string, number>; errors: string[]}>();
-  for (const s of enabled) perSource.set(s.id, {...zeroCounts(), suppression_reason_counts: {}, errors: []});
-  const counts = zeroCounts();
-  const rawRefs: {id: string; hash: string}[] = [];
-  const eventRefs: {id: string; hash: string}[] = [];
-  const versionRefs: {id: string; hash: string}[] = [];
-  const evidenceRefs: {id: string; hash: string}[] = [];
-  const suppressionRefs: {id: string; hash: string}[] = [];
-  const evidenceFiles: string[] = [];
-  const evidenceDir = join(deps.home.outputDir, 'incidents');
+function writeEvidenceFile(dir: string, name: string, content: string): string {
+  const file = join(dir, name);
+  writeFileAtomic(file, content);
+  return file;
+}
 
-  // Items are committed in chunks of ITEMS_PER_TRANSACTION: one IMMEDIATE transaction per
-  // chunk, and inside it one SAVEPOINT per item, so each item is still all-or-nothing (its event,
-  // verdict or alert version + evidence payload, and raw-item status land together or not at
-  // all). A crash (SIGKILL) loses only the uncommitted chunk, whose raw items are still NEW and
-  // are decided again by the next run; nothing committed is lost. Evidence files are written
-  // after their chunk commits, as regenerable copies. Item k+1 sees item k's incident through the
-  // chunk's CandidateIncidents, so correlation sees every earlier item exactly as with per-item
-  // commits.
-  // One transaction function for all items (better-sqlite3 nests it as a SAVEPOINT): creating
-  // a wrapper per item cost more than the savepoint itself.
-  const inSavepoint = store.db.transaction((fn: () => unknown) => fn());
-  const itemTx = <T>(fn: () => T): T => inSavepoint(fn) as T;
-  let pendingFiles: {name: string; content: string}[] = [];
-  let done = 0;
-  // WAL with synchronous=NORMAL during the item loop: a commit no longer waits for fsync (the
-  // WAL is synced at checkpoints). Atomicity and consistency are unchanged, and a killed process
-  // loses nothing committed (the WAL is in the OS); only an OS crash or power loss could roll
-  // back the last commits, which leaves their items NEW for the next run. Restored afterwards.
-  const wal = String(store.db.pragma('journal_mode', {simple: true})).toLowerCase() === 'wal';
-  const previousSync = wal ? store.db.pragma('synchronous', {simple: true}) : null;
-  if (wal) store.db.pragma('synchronous = NORMAL');
-  // The evidence folder exists before the first commit, so a run killed between a commit and
-  // its file writes leaves a folder the next run can restore files into.
-  if (items.length > 0) mkdirSync(evidenceDir, {recursive: true});
-  try {
-    for (let start = 0; start < items.length; start += ITEMS_PER_TRANSACTION) {
-      const chunk = items.slice(start, start + ITEMS_PER_TRANSACTION);
-      // Decisions are pure: made before the write lock is taken. Correlation then reads the
-      // chunk's candidate incidents with one query inside the transaction.
-      const decided = chunk.map((item) => ({item, decision: tryDecide(item)}));
-      store.write(() => {
-        const incidents = candidatesFor(decided.map((d) => d.decision));
-        for (const d of decided) commitOne(d.item, d.decision, incidents);
-      });
-      for (const f of pendingFiles) evidenceFiles.push(writeEvidenceFile(evidenceDir, f.name, f.content));
-      pendingFiles = [];
-      for (let k = 0; k < chunk.length; k++) opts.onProgress?.(++done, items.length);
-    }
-  } finally {
-    if (wal) store.db.pragma(`synchronous = ${Number(previousSync)}`);
+/**
+ * Decides and commits items, chunk by chunk.
+ *
+ * Items are committed in chunks of ITEMS_PER_TRANSACTION: one IMMEDIATE transaction per
+ * chunk, and inside it one SAVEPOINT per item, so each item is still all-or-nothing (its event,
+ * verdict or alert version + evidence payload, and raw-item status land together or not at
+ * all). A crash (SIGKILL) loses only the uncommitted chunk, whose raw items are still NEW and
+ * are decided again by the next run; nothing committed is lost. Evidence files are written
+ * after their chunk commits, as regenerable copies. Item k+1 sees item k's incident through the
+ * chunk's CandidateIncidents, so correlation sees every earlier item exactly as with per-item
+ * commits.
+ */
+class IngestRun {
+  readonly sourceById: Map<string, ResolvedSource>;
+  private readonly store: Store;
+  private readonly repo: DecisionsRepo;
+  private readonly env: DecisionEnv;
+  private readonly now: EpochMicros;
+  /** The decision time of every item and of the INGEST SourceRuns. */
+  readonly decidedAt: string;
+  private readonly itemTx: <T>(fn: () => T) => T;
+
+  constructor(
+    private readonly deps: IngestDeps,
+    private readonly group: RunGroup,
+    enabled: readonly ResolvedSource[],
+    private readonly tally: IngestTally,
+    noSuppress: boolean,
+  ) {
+    this.store = deps.store;
+    this.repo = new DecisionsRepo(deps.store);
+    this.now = group.clock.now();
+    this.decidedAt = group.clock.nowText();
+    const index = NetworkIndex.build(deps.network);
+    const shipmentsById = new Map<string, Shipment>(deps.network.shipments.map((s) => [s.shipment_id, s]));
+    this.env = {tables: {index, shipmentsById, config: deps.config, now: this.now}, pack: deps.pack, sourceRules: deps.sourceRules, noSuppress};
+    this.sourceById = new Map(enabled.map((s) => [s.id, s]));
+    this.itemTx = deps.store.savepoints();
   }
 
-  function tryDecide(item: PendingRawItem): ItemDecision | Error {
+  /** Decides a chunk, commits it in one transaction, and returns the evidence files to write. */
+  commitChunk(chunk: readonly PendingRawItem[]): {name: string; content: string}[] {
+    // Decisions are pure: made before the write lock is taken. Correlation then reads the
+    // chunk's candidate incidents with one query inside the transaction.
+    const decided = chunk.map((item) => ({item, decision: this.tryDecide(item)}));
+    const files: {name: string; content: string}[] = [];
+    this.store.write(() => {
+      const incidents = this.candidatesFor(decided.map((d) => d.decision));
+      for (const d of decided) {
+        const file = this.commitOne(d.item, d.decision, incidents);
+        if (file) files.push(file);
+      }
+    });
+    return files;
+  }
+
+  private tryDecide(item: PendingRawItem): ItemDecision | Error {
     try {
-      return decideItem(item, sourceById.get(item.source_id)!, env);
+      return decideItem(item, this.sourceById.get(item.source_id)!, this.env);
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));
     }
   }
 
-  function candidatesFor(decisions: readonly (ItemDecision | Error)[]): CandidateIncidents {
+  private candidatesFor(decisions: readonly (ItemDecision | Error)[]): CandidateIncidents {
     const keys = new Set<string>();
     let limit = 0;
     for (const d of decisions) {
@@ -226,113 +270,114 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
       keys.add(d.correlation.key);
       limit = Math.max(limit, d.correlation.max_candidates);
     }
-    return new CandidateIncidents(repo.correlationCandidates([...keys], limit));
+    return new CandidateIncidents(this.repo.correlationCandidates([...keys], limit));
   }
 
-  function commitOne(item: PendingRawItem, d: ItemDecision | Error, incidents: CandidateIncidents): void {
-    const source = sourceById.get(item.source_id)!;
-    const sc = perSource.get(source.id)!;
-    rawRefs.push({id: `raw-item:${item.source_id}:${item.raw_id}`, hash: item.content_hash});
+  /** Commits one item's decision in its own savepoint; a failure marks the raw item FAILED. Returns its evidence file, if any. */
+  private commitOne(item: PendingRawItem, d: ItemDecision | Error, incidents: CandidateIncidents): {name: string; content: string} | null {
+    const source = this.sourceById.get(item.source_id)!;
+    const sc = this.tally.perSource.get(source.id)!;
+    this.tally.refs.raw.push({id: `raw-item:${item.source_id}:${item.raw_id}`, hash: item.content_hash});
     try {
       if (d instanceof Error) throw d;
-      const {event, link} = d;
-      for (const x of d.diagnostics) if (x.severity !== 'info') diagnostics.push({...x, details: {...x.details, raw_id: item.raw_id}});
+      for (const x of d.diagnostics) if (x.severity !== 'info') this.tally.diagnostics.push({...x, details: {...x.details, raw_id: item.raw_id}});
       if (d.kind === 'suppressed') {
-        const primary = d.verdict.primary!;
-        const auditRow = {
-          event_id: event.event_id,
-          raw_id: item.raw_id,
-          source_id: source.id,
-          decided_at: decidedAt,
-          rule_pack_hash: pack.hash,
-          primary_rule_id: primary.rule_id,
-          primary_reason_code: primary.reason_code,
-          matches_json: canonicalJson(d.verdict.matches),
-          run_group_id: group.id,
-        };
-        const eventRow = eventRowOf(event, link, true, decidedAt, group.id);
-        const created = itemTx(() => {
-          const c = repo.insertEvent(eventRow);
-          repo.insertSuppressionAudit(auditRow);
-          setRawItemStatus(store, item.raw_id, 'SUPPRESSED', null, decidedAt, group.id);
-          return c;
-        });
-        if (created) {
-          sc.events_created++;
-          counts.events_created++;
-        }
-        sc.processed++;
-        sc.suppressed++;
-        counts.processed++;
-        counts.suppressed++;
-        const reason = primary.reason_code || primary.rule_id || 'unknown';
-        sc.suppression_reason_counts[reason] = (sc.suppression_reason_counts[reason] ?? 0) + 1;
-        eventRefs.push({id: event.event_id, hash: eventRow.event_hash});
-        suppressionRefs.push({id: `suppression:${event.event_id}`, hash: artifactHash(auditRow)});
-        return;
+        this.commitSuppressed(item, source, d, sc);
+        return null;
       }
-      const {score, classify, quality, correlation} = d;
-      const eventTime = instantOf(event.event_time) ?? now;
-      const existing = findExistingIncident(incidents.candidates(correlation.key, correlation.max_candidates), eventTime, correlation.window_micros);
-      const build = buildAlertVersion({
-        event,
-        link,
-        rawItem: {raw_id: item.raw_id, fetched_at: item.fetched_at, published_at: item.published_at, url: item.url},
-        score,
-        classify,
-        quality,
-        correlation,
-        existing,
-        decidedAt,
-        runGroupId: group.id,
-        windowHours: Math.round(correlation.window_micros / MICROS_PER_HOUR),
-        pinned: group.mode === 'strict',
-      });
-      const eventRow = eventRowOf(event, link, false, decidedAt, group.id);
-      const created = itemTx(() => {
-        const c = repo.insertEvent(eventRow);
-        repo.writeVersion(build.incident, build.version);
-        setRawItemStatus(store, item.raw_id, 'NORMALIZED', null, decidedAt, group.id);
-        return c;
-      });
-      incidents.record(build.incident);
-      if (created) {
-        sc.events_created++;
-        counts.events_created++;
-      }
-      pendingFiles.push({name: build.evidenceFile, content: build.version.evidence_json});
-      sc.processed++;
-      counts.processed++;
-      if (existing) {
-        sc.alerts_updated++;
-        counts.alerts_updated++;
-      } else {
-        sc.alerts_created++;
-        counts.alerts_created++;
-      }
-      eventRefs.push({id: event.event_id, hash: eventRow.event_hash});
-      versionRefs.push({id: `alert-version:${build.version.alert_id}@${build.version.version}`, hash: build.version.alert_hash});
-      evidenceRefs.push({id: `incident-evidence:${build.version.alert_id}@${build.version.version}`, hash: build.version.evidence_hash});
+      return this.commitAlert(item, d, incidents, sc);
     } catch (err) {
-      const message = (err as Error).message ?? String(err);
-      itemTx(() => setRawItemStatus(store, item.raw_id, 'FAILED', message.slice(0, 1000), decidedAt, group.id));
-      sc.failed++;
-      sc.errors.push(message);
-      counts.failed++;
-      counts.processed++;
-      sc.processed++;
-      diagnostics.push({code: 'INGEST_ITEM_FAILED', severity: 'warning', message: `${item.source_id} ${item.raw_id}: ${message}`, details: {raw_id: item.raw_id}});
+      this.commitFailure(item, (err as Error).message ?? String(err), sc);
+      return null;
     }
   }
 
+  private commitSuppressed(item: PendingRawItem, source: ResolvedSource, d: Extract<ItemDecision, {kind: 'suppressed'}>, sc: SourceTally): void {
+    const {event, link} = d;
+    const primary = d.verdict.primary!;
+    const auditRow = {
+      event_id: event.event_id,
+      raw_id: item.raw_id,
+      source_id: source.id,
+      decided_at: this.decidedAt,
+      rule_pack_hash: this.deps.pack.hash,
+      primary_rule_id: primary.rule_id,
+      primary_reason_code: primary.reason_code,
+      matches_json: canonicalJson(d.verdict.matches),
+      run_group_id: this.group.id,
+    };
+    const eventRow = eventRowOf(event, link, true, this.decidedAt, this.group.id);
+    const created = this.itemTx(() => {
+      const c = this.repo.insertEvent(eventRow);
+      this.repo.insertSuppressionAudit(auditRow);
+      setRawItemStatus(this.store, item.raw_id, 'SUPPRESSED', null, this.decidedAt, this.group.id);
+      return c;
+    });
+    if (created) this.tally.count(sc, 'events_created');
+    this.tally.count(sc, 'processed');
+    this.tally.count(sc, 'suppressed');
+    const reason = primary.reason_code || primary.rule_id || 'unknown';
+    sc.suppression_reason_counts[reason] = (sc.suppression_reason_counts[reason] ?? 0) + 1;
+    this.tally.refs.events.push({id: event.event_id, hash: eventRow.event_hash});
+    this.tally.refs.suppressions.push({id: `suppression:${event.event_id}`, hash: artifactHash(auditRow)});
+  }
+
+  /** Correlates with the open incidents, writes the new alert version, and returns its evidence file. */
+  private commitAlert(item: PendingRawItem, d: Extract<ItemDecision, {kind: 'alert'}>, incidents: CandidateIncidents, sc: SourceTally): {name: string; content: string} {
+    const {event, link, score, classify, quality, correlation} = d;
+    const eventTime = instantOf(event.event_time) ?? this.now;
+    const existing = findExistingIncident(incidents.candidates(correlation.key, correlation.max_candidates), eventTime, correlation.window_micros);
+    const build = buildAlertVersion({
+      event,
+      link,
+      rawItem: {raw_id: item.raw_id, fetched_at: item.fetched_at, published_at: item.published_at, url: item.url},
+      score,
+      classify,
+      quality,
+      correlation,
+      existing,
+      decidedAt: this.decidedAt,
+      runGroupId: this.group.id,
+      windowHours: Math.round(correlation.window_micros / MICROS_PER_HOUR),
+      pinned: this.group.mode === 'strict',
+    });
+    const eventRow = eventRowOf(event, link, false, this.decidedAt, this.group.id);
+    const created = this.itemTx(() => {
+      const c = this.repo.insertEvent(eventRow);
+      this.repo.writeVersion(build.incident, build.version);
+      setRawItemStatus(this.store, item.raw_id, 'NORMALIZED', null, this.decidedAt, this.group.id);
+      return c;
+    });
+    incidents.record(build.incident);
+    if (created) this.tally.count(sc, 'events_created');
+    this.tally.count(sc, 'processed');
+    this.tally.count(sc, existing ? 'alerts_updated' : 'alerts_created');
+    const {alert_id, version} = build.version;
+    this.tally.refs.events.push({id: event.event_id, hash: eventRow.event_hash});
+    this.tally.refs.versions.push({id: `alert-version:${alert_id}@${version}`, hash: build.version.alert_hash});
+    this.tally.refs.evidence.push({id: `incident-evidence:${alert_id}@${version}`, hash: build.version.evidence_hash});
+    return {name: build.evidenceFile, content: build.version.evidence_json};
+  }
+
+  private commitFailure(item: PendingRawItem, message: string, sc: SourceTally): void {
+    this.itemTx(() => setRawItemStatus(this.store, item.raw_id, 'FAILED', message.slice(0, 1000), this.decidedAt, this.group.id));
+    sc.errors.push(message);
+    this.tally.count(sc, 'failed');
+    this.tally.count(sc, 'processed');
+    this.tally.diagnostics.push({code: 'INGEST_ITEM_FAILED', severity: 'warning', message: `${item.source_id} ${item.raw_id}: ${message}`, details: {raw_id: item.raw_id}});
+  }
+}
+
+/** One INGEST SourceRun per enabled source, in one transaction. */
+function writeIngestSourceRuns(store: Store, group: RunGroup, runAt: string, enabled: readonly ResolvedSource[], tally: IngestTally): void {
   store.write(() => {
     for (const s of enabled) {
-      const c = perSource.get(s.id)!;
+      const c = tally.perSource.get(s.id)!;
       insertSourceRun(store, {
         run_group_id: group.id,
         source_id: s.id,
         phase: 'INGEST',
-        run_at: decidedAt,
+        run_at: runAt,
         status: c.failed > 0 ? 'FAILURE' : 'SUCCESS',
         status_code: null,
         error: c.errors.length ? (c.errors.length === 1 ? c.errors[0] : `${c.errors.length} ingest error(s) during processing: ${c.errors[0]}`) : null,
@@ -348,16 +393,19 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
       });
     }
   });
+}
 
-  trace.input(batchRef('RawItemBatch', group.id, rawRefs, 'raw-items/v1'));
+/** What the RunRecord names: the raw items and rules read, the events, verdicts, versions and evidence written. */
+function traceIngest(trace: OperatorTrace, group: RunGroup, pack: CompiledRulePack, tally: IngestTally): void {
+  const {refs} = tally;
+  trace.input(batchRef('RawItemBatch', group.id, refs.raw, 'raw-items/v1'));
   trace.input({id: `rule-pack:${pack.hash.slice(0, 16)}`, kind: 'RulePack', hash: pack.hash});
   // Each compiled file by content: the store keeps its exact text (rule_file_texts), so replay
   // and `rules show --run` rebuild this very pack after the files are edited.
   for (const f of pack.files) trace.input({id: `rule-file:${f.path}`, kind: 'RuleFile', hash: f.sha256});
-  trace.output(batchRef('SignalCanonical', group.id, eventRefs, 'signals/v1'));
-  trace.output(batchRef('SuppressionVerdict', group.id, suppressionRefs, 'suppression-audit/v1'));
-  trace.output(batchRef('AlertVersion', group.id, versionRefs, 'alert-versions/v1'));
-  trace.output(batchRef('IncidentEvidence', group.id, evidenceRefs, 'incident-evidence/v1'));
-  trace.report(...diagnostics);
-  return {counts, perSource, evidenceFiles, diagnostics};
+  trace.output(batchRef('SignalCanonical', group.id, refs.events, 'signals/v1'));
+  trace.output(batchRef('SuppressionVerdict', group.id, refs.suppressions, 'suppression-audit/v1'));
+  trace.output(batchRef('AlertVersion', group.id, refs.versions, 'alert-versions/v1'));
+  trace.output(batchRef('IncidentEvidence', group.id, refs.evidence, 'incident-evidence/v1'));
+  trace.report(...tally.diagnostics);
 }

@@ -16,7 +16,7 @@ import {diag, type Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
 import {formatInstant, parseIsoInstant} from '../kernel/time.js';
 import {isPlainJson} from '../kernel/plain-json.js';
-import type {RawItemCandidate, SourceType, Tier} from '../sources/types.js';
+import type {RawItemCandidate, SourceType, Tier} from '../model/raw-item.js';
 import type {CanonicalEvent, NwsFields} from './event.js';
 import {eventType, eventTypeRef, isNwsSource} from './event-type.js';
 import {eventId} from './ids.js';

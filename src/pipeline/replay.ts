@@ -5,7 +5,7 @@ import type {Diagnostic} from '../kernel/diagnostic.js';
 import {batchRef, type RunRecord} from '../kernel/run-record.js';
 import {MICROS_PER_HOUR} from '../kernel/time.js';
 import type {NetworkIndex} from '../network/network-index.js';
-import type {Shipment} from '../network/model.js';
+import type {Shipment} from '../model/network.js';
 import type {SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
 import type {RuntimeConfig} from '../config/runtime.js';
@@ -113,7 +113,8 @@ function finding(strict: boolean, code: DiagnosticCode, message: string, hint?: 
   return {code, severity: strict ? 'error' : 'warning', message, hint};
 }
 
-function sourceFor(event: StoredEvent, sources: readonly ResolvedSource[]): ResolvedSource {
+/** The source as a stored event saw it: today's settings with the trust values the event carried. */
+export function decisionSource(event: StoredEvent, sources: readonly ResolvedSource[]): ResolvedSource {
   const current = sources.find((s) => s.id === event.source_id);
   // The trust values the event carried are inputs of the decision: replay uses them, not
   // whatever the source says today.
@@ -231,7 +232,7 @@ export function replayIncident(store: Store, alertId: string, current: ReplayCur
     }
     const storedEvent = JSON.parse(eventRow.event_json) as StoredEvent;
     const now = instantOf(v.decided_at)!;
-    const decision = decideItem(raw, sourceFor(storedEvent, current.sources), {
+    const decision = decideItem(raw, decisionSource(storedEvent, current.sources), {
       tables: {index: current.index, shipmentsById: current.shipmentsById, config: current.config, now},
       pack: rules.pack,
       sourceRules: rules.sourceRules,

@@ -1,7 +1,7 @@
 import type {RuntimeConfig} from '../config/runtime.js';
 import {parseIsoInstant, type EpochMicros} from '../kernel/time.js';
 import type {NetworkIndex} from '../network/network-index.js';
-import type {Shipment} from '../network/model.js';
+import type {Shipment} from '../model/network.js';
 import type {RuleContext} from '../rules/schema.js';
 import type {CanonicalEvent} from './event.js';
 import type {LinkResult} from './link.js';

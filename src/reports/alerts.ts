@@ -7,7 +7,7 @@ import {UsageError} from '../kernel/errors.js';
 import {type EpochMicros, formatInstant} from '../kernel/time.js';
 import {instantMicros} from './brief.js';
 import {verifyIncidentEvidence} from '../pipeline/evidence.js';
-import {table} from '../sources/cli-format.js';
+import {table} from '../present/table.js';
 import type {Store} from '../store/db.js';
 import {
   alertDetail,
@@ -103,7 +103,7 @@ function itemOf(r: AlertSummaryRow, payloads: VersionPayloads): AlertListItem {
  * in the same read transaction.
  */
 export function listAlerts(store: Store, opts: AlertListOptions): AlertList {
-  return store.db.transaction(() => readAlertList(store, opts))();
+  return store.read(() => readAlertList(store, opts));
 }
 
 function readAlertList(store: Store, opts: AlertListOptions): AlertList {

@@ -288,7 +288,7 @@ export interface BriefReadSet {
  */
 export function buildBriefWithReads(store: Store, opts: BriefOptions): {model: BriefModel; reads: BriefReadSet} {
   if (!Number.isInteger(opts.limit) || opts.limit < 0) throw new RangeError(`brief: limit must be a non-negative integer, got ${opts.limit}`);
-  return store.db.transaction(() => readBrief(store, opts))();
+  return store.read(() => readBrief(store, opts));
 }
 
 function readBrief(store: Store, opts: BriefOptions): {model: BriefModel; reads: BriefReadSet} {

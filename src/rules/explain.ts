@@ -145,11 +145,12 @@ export function explain(pack: CompiledRulePack, ctx: RuleContext, opts: {sourceR
   return {suppression, score, classification, quality, correlation, rules};
 }
 
-function show(v: unknown): string {
+/** A traced value as one short text (long lists and objects abbreviated). */
+export function showTraceValue(v: unknown): string {
   if (v === undefined) return '(not evaluated)';
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === null) return 'null';
-  if (Array.isArray(v)) return v.length > 6 ? `[${v.slice(0, 6).map(show).join(', ')}, … ${v.length} items]` : `[${v.map(show).join(', ')}]`;
+  if (Array.isArray(v)) return v.length > 6 ? `[${v.slice(0, 6).map(showTraceValue).join(', ')}, … ${v.length} items]` : `[${v.map(showTraceValue).join(', ')}]`;
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     return 'id' in o ? `{id: ${valueToText(o.id)}…}` : JSON.stringify(v);
@@ -157,25 +158,32 @@ function show(v: unknown): string {
   return String(v);
 }
 
+/** Text lines of one rule's trace: its outcome, then one line per sub-expression. */
+export function formatRuleTrace(r: RuleTrace, indent = ''): string[] {
+  const lines: string[] = [];
+  const node = (n: TraceNode, pad: string) => {
+    const many = n.evaluations > 1 ? ` (${n.evaluations}×, last)` : '';
+    lines.push(`${pad}${n.macro ? `${n.macro} = ` : ''}${n.expr}  →  ${n.evaluations === 0 ? '(not evaluated)' : showTraceValue(n.value)}${many}  [${n.line}:${n.col}]`);
+    for (const c of n.children) node(c, `${pad}  `);
+  };
+  lines.push(`${indent}${r.rule_id} (${r.file}:${r.line}:${r.col}): ${r.evaluated ? showTraceValue(r.outcome) : 'not evaluated'}`);
+  for (const e of r.expressions) {
+    lines.push(`${indent}  ${e.field}:`);
+    node(e.tree, `${indent}    `);
+  }
+  return lines;
+}
+
 /** Text rendering of an explanation: one block per rule, one line per sub-expression. */
 export function formatExplain(x: ExplainResult): string {
   const lines: string[] = [];
-  const node = (n: TraceNode, indent: string) => {
-    const many = n.evaluations > 1 ? ` (${n.evaluations}×, last)` : '';
-    lines.push(`${indent}${n.macro ? `${n.macro} = ` : ''}${n.expr}  →  ${n.evaluations === 0 ? '(not evaluated)' : show(n.value)}${many}  [${n.line}:${n.col}]`);
-    for (const c of n.children) node(c, `${indent}  `);
-  };
   let section = '';
   for (const r of x.rules) {
     if (r.section !== section) {
       section = r.section;
       lines.push('', `== ${section} ==`);
     }
-    lines.push(`${r.rule_id} (${r.file}:${r.line}:${r.col}): ${r.evaluated ? show(r.outcome) : 'not evaluated'}`);
-    for (const e of r.expressions) {
-      lines.push(`  ${e.field}:`);
-      node(e.tree, '    ');
-    }
+    lines.push(...formatRuleTrace(r));
   }
   lines.push('', '== result ==');
   const p = x.suppression.primary;

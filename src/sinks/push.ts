@@ -272,7 +272,7 @@ export async function pushSink(plan: SinkPlan, bundle: BundleView, deps: PushDep
   const out: SinkPushResult = {sinkId: plan.sink.id, results: [], inDoubt: [], stoppedBy: null, deadlineReached: false};
   const queue = pendingDeliveries(plan, bundle, deps.ledger, deps.notifier.wantsDigest);
   if (!(await resolveInDoubt(plan, queue, deps, out))) return out;
-  for (const p of queue) deps.ledger.plan(p.row);
+  deps.ledger.plan(queue.map((p) => p.row));
   let sent = 0;
   for (const p of queue) {
     let r: DeliveryResult;

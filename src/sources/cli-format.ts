@@ -1,23 +1,7 @@
 import type {SourceFetchResult, FetchProgressEvent} from './fetch-operator.js';
 import type {ResolvedSource} from './config.js';
 import type {SourceHealth, SuppressionExplanation} from './health.js';
-
-/** Plain-text tables for the sources commands (no colour, stable columns). */
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-}
+import {formatBytes, table} from '../present/table.js';
 
 export function fetchResultsTable(results: readonly SourceFetchResult[]): string {
   return table(

@@ -5,8 +5,8 @@ import type {Diagnostic} from '../kernel/diagnostic.js';
 import {positionOf, readYamlFile, type YamlSource} from '../kernel/yaml-source.js';
 import type {Home} from '../config/home.js';
 import type {RuntimeConfig} from '../config/runtime.js';
-import {HARDSTOP_VERSION} from '../app/version.js';
-import type {SourceType, Tier} from './types.js';
+import {HARDSTOP_VERSION} from '../config/version.js';
+import type {SourceType, Tier} from '../model/raw-item.js';
 import {SOURCE_TYPES, SOURCES_SCHEMA, TIERS} from './sources-schema.js';
 
 /** Display name of the sources file in diagnostics (home-relative). */

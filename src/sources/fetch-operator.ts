@@ -1,5 +1,7 @@
-import type {AppContext} from '../app/context.js';
+import type {Home} from '../config/home.js';
+import type {RuntimeConfig} from '../config/runtime.js';
 import {sha256Hex} from '../kernel/canonical-json.js';
+import type {Clock} from '../kernel/clock.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 import {ConfigError, UsageError} from '../kernel/errors.js';
@@ -7,18 +9,29 @@ import {ExitCode} from '../kernel/exit-status.js';
 import {seedFrom} from '../kernel/ids.js';
 import type {OperatorTrace, RunGroup} from '../kernel/run-group.js';
 import type {ArtifactRef} from '../kernel/run-record.js';
-import {formatInstant, parseSinceWindow} from '../kernel/time.js';
+import {formatInstant, parseSinceFlag} from '../kernel/time.js';
 import type {Store} from '../store/db.js';
-import {getFetchState, putFetchState} from '../store/fetch-state-repo.js';
+import {type FetchState, getFetchState, putFetchState} from '../store/fetch-state-repo.js';
 import {lineageOfGroup, previewAction, rawItemBatchDigest, recordCandidate, type FetchAction} from '../store/raw-items-repo.js';
 import {insertSourceRun, sourceRunDigest, sourceRunsOfGroup, type SourceRunStatus} from '../store/source-runs-repo.js';
 import {fetchOrder, type LoadedSourcesConfig, type ResolvedSource} from './config.js';
 import {defaultFetcherDeps, fetchSource, type FetcherDeps, type FetchRunSettings, type SourceFetchOutcome} from './fetcher.js';
 import {HostRateLimiter} from './rate-limit.js';
-import type {Tier} from './types.js';
+import type {Tier} from '../model/raw-item.js';
 
 export const FETCH_OPERATOR_ID = 'hardstop.fetch@1.0.0';
 export const SOURCE_TEST_OPERATOR_ID = 'hardstop.sources-test@1.0.0';
+
+/** What the fetch operator works with; the app builds it from its context. */
+export interface FetchDeps {
+  home: Home;
+  config: RuntimeConfig;
+  /** config/sources.yaml as loaded for this invocation (refused here when invalid). */
+  sources: LoadedSourcesConfig;
+  clock: Clock;
+  /** Opens (and migrates) the store; a dry run never calls it. */
+  openStore: () => Store;
+}
 
 export interface FetchProgressEvent {
   index: number;
@@ -49,8 +62,6 @@ export interface FetchSourcesOptions {
    * may be tested.
    */
   purpose?: 'fetch' | 'test';
-  /** An already loaded sources config (else loaded from the home). */
-  loaded?: LoadedSourcesConfig;
   deps?: Partial<FetcherDeps>;
   onProgress?: (e: FetchProgressEvent) => void;
 }
@@ -94,16 +105,6 @@ export interface FetchSummary {
   diagnostics: Diagnostic[];
   exitCode: ExitCode;
   totals: {sources: number; succeeded: number; failed: number; skipped: number; items: number; new: number; bytes: number};
-}
-
-/** Validates a `--since` value: `<n>h` or `<n>d`; anything else is a usage error naming the flag. */
-export function parseSinceFlag(text: string | null | undefined, flag = '--since'): {text: string; micros: number} | null {
-  if (text === null || text === undefined || text === '') return null;
-  const w = parseSinceWindow(text);
-  if (!w) {
-    throw new UsageError('USAGE_BAD_SINCE', `${flag}: "${text}" is not a window like 24h or 7d`, {hint: `${flag} takes a whole number followed by h (hours) or d (days)`});
-  }
-  return {text: text.trim().toLowerCase(), micros: w.micros};
 }
 
 function hashRef(id: string, kind: string, text: string): ArtifactRef {
@@ -172,25 +173,92 @@ function outcomeDiagnostics(source: ResolvedSource, o: SourceFetchOutcome): Diag
  * the SourceRun digests as refs. Source-level failures never throw; an invalid config, an
  * unknown `--source` or a store error do (the RunRecord is still written, with the error).
  */
-export async function fetchSources(ctx: AppContext, group: RunGroup, opts: FetchSourcesOptions = {}): Promise<FetchSummary> {
+export async function fetchSources(deps: FetchDeps, group: RunGroup, opts: FetchSourcesOptions = {}): Promise<FetchSummary> {
   const purpose = opts.purpose ?? 'fetch';
   const operatorId = purpose === 'test' ? SOURCE_TEST_OPERATOR_ID : FETCH_OPERATOR_ID;
-  return group.run(operatorId, (trace) => fetchWork(ctx, group, opts, purpose, trace));
+  return group.run(operatorId, (trace) => fetchWork(deps, group, opts, purpose, trace));
 }
 
-async function fetchWork(ctx: AppContext, group: RunGroup, opts: FetchSourcesOptions, purpose: 'fetch' | 'test', trace: OperatorTrace): Promise<FetchSummary> {
+type Purpose = 'fetch' | 'test';
+
+async function fetchWork(deps: FetchDeps, group: RunGroup, opts: FetchSourcesOptions, purpose: Purpose, trace: OperatorTrace): Promise<FetchSummary> {
   const since = parseSinceFlag(opts.since);
   trace.input(hashRef(`fetch-window:${since?.text ?? 'all'}`, 'FetchWindow', since?.text ?? 'all'));
-  const runtime = ctx.config;
-  const loaded = opts.loaded ?? ctx.sourcesConfig;
-  if (!loaded.ok) {
-    const first = loaded.diagnostics.find((d) => d.severity === 'error');
-    throw new ConfigError(first?.code ?? 'SOURCES_INVALID', first?.message ?? 'config/sources.yaml is invalid', {
-      hint: first?.hint,
-      diagnostics: loaded.diagnostics,
-    });
-  }
-  const deps: FetcherDeps = {...defaultFetcherDeps, ...opts.deps};
+  const loaded = validSourcesConfig(deps.sources);
+  const plan = planFetch(loaded, opts, purpose);
+  const strict = group.mode === 'strict';
+  const seed = seedFrom(group.id);
+  const jitterSeconds = strict ? 0 : loaded.defaults.rate_limit.jitter_seconds;
+  trace.seed = seed;
+  const diagnostics: Diagnostic[] = plan.rows.length === 0 ? [noEnabledSource()] : [];
+  const base = {
+    run_group_id: group.id,
+    purpose,
+    since: since?.text ?? null,
+    seed,
+    jitter_seconds: jitterSeconds,
+    planned: plan.selected.map((s) => s.id),
+  };
+  if (opts.dryRun) return dryRunSummary(group, trace, base, plan.selected.length, diagnostics);
+
+  const store = deps.openStore();
+  const fetcherDeps: FetcherDeps = {...defaultFetcherDeps, ...opts.deps};
+  const settings: FetchRunSettings = {
+    home: deps.home,
+    noNetwork: Boolean(opts.noNetwork),
+    maxRedirects: deps.config.fetch.max_redirects,
+    retries: deps.config.fetch.retries,
+    maxItemBytes: deps.config.fetch.max_item_bytes,
+    seed,
+    limiter: new HostRateLimiter(loaded.defaults.rate_limit.per_host_min_seconds, jitterSeconds, seed, fetcherDeps.sleeper),
+    now: deps.clock.now(),
+    sinceMicros: since?.micros ?? null,
+    maxItemsOverride: opts.maxItems,
+    zeroWaits: strict,
+  };
+  if (jitterSeconds > 0) trace.note('jitter');
+  if (!settings.noNetwork && plan.selected.some((s) => !/^file:\/\//i.test(s.url))) trace.note('network');
+
+  const log = new SourceRunLog(store, group.id, deps.clock, purpose, plan.selected.length);
+  const failFastAfter = await fetchEachSource(plan, log, opts, diagnostics, trace, (source, state) => fetchSource(source, settings, state, fetcherDeps));
+  diagnostics.push(...closingDiagnostics(failFastAfter, plan.selected.length, log.totals.failed));
+
+  const rawDigest = rawItemBatchDigest(purpose === 'fetch' ? lineageOfGroup(store, group.id) : []);
+  const runsDigest = sourceRunDigest(sourceRunsOfGroup(store, group.id, 'FETCH'));
+  if (purpose === 'fetch') trace.output({id: `raw-items:${group.id}`, kind: 'RawItemBatch', hash: rawDigest, schema: 'raw-items/v1'});
+  trace.output({id: `source-runs:fetch:${group.id}`, kind: 'SourceRun', hash: runsDigest});
+  trace.report(...diagnostics.filter((d) => d.severity !== 'info'));
+  return {
+    ...base,
+    dry_run: false,
+    results: log.results,
+    raw_items_digest: rawDigest,
+    source_runs_digest: runsDigest,
+    diagnostics,
+    exitCode: exitCodeOf(diagnostics),
+    totals: log.totals,
+  };
+}
+
+/** The loaded sources config, or the ConfigError that names its first error. */
+function validSourcesConfig(loaded: LoadedSourcesConfig): LoadedSourcesConfig {
+  if (loaded.ok) return loaded;
+  const first = loaded.diagnostics.find((d) => d.severity === 'error');
+  throw new ConfigError(first?.code ?? 'SOURCES_INVALID', first?.message ?? 'config/sources.yaml is invalid', {
+    hint: first?.hint,
+    diagnostics: loaded.diagnostics,
+  });
+}
+
+/** Which sources get a SourceRun row (`rows`, in fetch order), which of them are fetched, and why the others are skipped. */
+interface FetchPlan {
+  rows: ResolvedSource[];
+  selected: ResolvedSource[];
+  skipReason: (s: ResolvedSource) => string | null;
+}
+
+/** Applies --source, --tier and --include-disabled; an unknown or (for a fetch) disabled --source is a usage error. */
+function planFetch(loaded: LoadedSourcesConfig, opts: FetchSourcesOptions, purpose: Purpose): FetchPlan {
   const ordered = fetchOrder(loaded.sources);
   const byId = new Map(ordered.map((s) => [s.id, s]));
   const wanted = [...new Set(opts.sourceIds ?? [])];
@@ -204,85 +272,119 @@ async function fetchWork(ctx: AppContext, group: RunGroup, opts: FetchSourcesOpt
     }
   }
   // Rows are written for every enabled source; selected ones are fetched, the others skipped.
-  const rowSources = purpose === 'test' ? ordered.filter((s) => wanted.includes(s.id)) : ordered.filter((s) => s.enabled || opts.includeDisabled);
+  const rows = purpose === 'test' ? ordered.filter((s) => wanted.includes(s.id)) : ordered.filter((s) => s.enabled || opts.includeDisabled);
   const skipReason = (s: ResolvedSource): string | null => {
     if (wanted.length && !wanted.includes(s.id)) return `not selected (--source ${wanted.join(', ')})`;
     if (opts.tier && s.tier !== opts.tier) return `not selected (--tier ${opts.tier})`;
     return null;
   };
-  const selected = rowSources.filter((s) => skipReason(s) === null);
-  const strict = group.mode === 'strict';
-  const seed = seedFrom(group.id);
-  const jitterSeconds = strict ? 0 : loaded.defaults.rate_limit.jitter_seconds;
-  trace.seed = seed;
-  const diagnostics: Diagnostic[] = [];
-  const totals = {sources: selected.length, succeeded: 0, failed: 0, skipped: 0, items: 0, new: 0, bytes: 0};
-  const base = {
-    run_group_id: group.id,
-    purpose,
-    since: since?.text ?? null,
-    seed,
-    jitter_seconds: jitterSeconds,
-    planned: selected.map((s) => s.id),
+  return {rows, selected: rows.filter((s) => skipReason(s) === null), skipReason};
+}
+
+function noEnabledSource(): Diagnostic {
+  return {
+    code: 'SOURCES_NONE_ENABLED',
+    severity: 'error',
+    message: 'no enabled source in config/sources.yaml',
+    hint: 'add a source or set enabled: true on one',
+    file: 'config/sources.yaml',
   };
+}
 
-  if (rowSources.length === 0) {
-    diagnostics.push({
-      code: 'SOURCES_NONE_ENABLED',
-      severity: 'error',
-      message: 'no enabled source in config/sources.yaml',
-      hint: 'add a source or set enabled: true on one',
-      file: 'config/sources.yaml',
-    });
-  }
+type SummaryBase = Pick<FetchSummary, 'run_group_id' | 'purpose' | 'since' | 'seed' | 'jitter_seconds' | 'planned'>;
 
-  if (opts.dryRun) {
-    // Nothing is fetched or stored: the refs name what would have been fetched.
-    const n = selected.length;
-    trace.output(hashRef(`raw-items:${group.id}`, 'RawItemBatch', `dry-run||${n}`));
-    trace.output(hashRef(`source-runs:fetch:${group.id}`, 'SourceRun', `${group.id}||dry-run||${n}`));
-    trace.report(...diagnostics);
-    return {
-      ...base,
-      dry_run: true,
-      results: [],
-      raw_items_digest: sha256Hex(`dry-run||${n}`),
-      source_runs_digest: sha256Hex(`${group.id}||dry-run||${n}`),
-      diagnostics,
-      exitCode: diagnostics.some((d) => d.severity === 'error') ? ExitCode.BROKEN : ExitCode.HEALTHY,
-      totals,
-    };
-  }
-
-  const store: Store = ctx.openStoreForWrite();
-  const limiter = new HostRateLimiter(loaded.defaults.rate_limit.per_host_min_seconds, jitterSeconds, seed, deps.sleeper);
-  const settings: FetchRunSettings = {
-    home: ctx.home,
-    noNetwork: Boolean(opts.noNetwork),
-    maxRedirects: runtime.fetch.max_redirects,
-    retries: runtime.fetch.retries,
-    maxItemBytes: runtime.fetch.max_item_bytes,
-    seed,
-    limiter,
-    now: ctx.clock.now(),
-    sinceMicros: since?.micros ?? null,
-    maxItemsOverride: opts.maxItems,
-    zeroWaits: strict,
+/** A dry run fetches and stores nothing: the refs name what would have been fetched. */
+function dryRunSummary(group: RunGroup, trace: OperatorTrace, base: SummaryBase, planned: number, diagnostics: Diagnostic[]): FetchSummary {
+  trace.output(hashRef(`raw-items:${group.id}`, 'RawItemBatch', `dry-run||${planned}`));
+  trace.output(hashRef(`source-runs:fetch:${group.id}`, 'SourceRun', `${group.id}||dry-run||${planned}`));
+  trace.report(...diagnostics);
+  return {
+    ...base,
+    dry_run: true,
+    results: [],
+    raw_items_digest: sha256Hex(`dry-run||${planned}`),
+    source_runs_digest: sha256Hex(`${group.id}||dry-run||${planned}`),
+    diagnostics,
+    exitCode: exitCodeOf(diagnostics),
+    totals: {sources: planned, succeeded: 0, failed: 0, skipped: 0, items: 0, new: 0, bytes: 0},
   };
-  if (jitterSeconds > 0) trace.note('jitter');
-  if (!settings.noNetwork && selected.some((s) => !/^file:\/\//i.test(s.url))) trace.note('network');
+}
 
-  const results: SourceFetchResult[] = [];
-  const selectedIds = new Set(selected.map((s) => s.id));
-  let position = 0;
-  const runAt = () => (ctx.clock.pinned ? formatInstant(ctx.clock.now() + position++) : ctx.clock.nowText());
+/**
+ * Goes through the plan's rows in fetch order: fetches the selected sources one at a time and
+ * writes a SKIPPED row for the rest (and for every source after a failure under --fail-fast).
+ * Returns the id of the source that stopped a --fail-fast run, else null.
+ */
+async function fetchEachSource(
+  plan: FetchPlan,
+  log: SourceRunLog,
+  opts: FetchSourcesOptions,
+  diagnostics: Diagnostic[],
+  trace: OperatorTrace,
+  fetchOne: (source: ResolvedSource, state: FetchState | null) => Promise<SourceFetchOutcome>,
+): Promise<string | null> {
+  const selectedIds = new Set(plan.selected.map((s) => s.id));
+  const total = plan.selected.length;
   let index = 0;
   let failFastAfter: string | null = null;
-  const writeSkip = (source: ResolvedSource, reason: string) => {
-    const at = runAt();
-    store.write(() =>
-      insertSourceRun(store, {
-        run_group_id: group.id,
+  for (const source of plan.rows) {
+    if (!selectedIds.has(source.id)) {
+      log.skipped(source, plan.skipReason(source) ?? 'not selected');
+      continue;
+    }
+    if (failFastAfter !== null) {
+      log.skipped(source, `not fetched (--fail-fast after ${failFastAfter} failed)`);
+      continue;
+    }
+    opts.onProgress?.({index, total, source_id: source.id, phase: 'start'});
+    const at = log.runAt();
+    const o = await fetchOne(source, log.fetchState(source));
+    const r = log.fetched(source, o, at);
+    diagnostics.push(...outcomeDiagnostics(source, o));
+    if (o.status !== 'SUCCESS' && opts.failFast && failFastAfter === null) failFastAfter = source.id;
+    trace.bytesIn += o.bytes_downloaded;
+    opts.onProgress?.({index, total, source_id: source.id, phase: 'done', result: r});
+    index++;
+  }
+  return failFastAfter;
+}
+
+type DedupeCounts = {new: number; duplicate: number; retried: number};
+
+/**
+ * The stored side of one fetch: a FETCH SourceRun per source (written in the same transaction
+ * as that source's raw items), the per-source results and the totals. Rows of a pinned clock
+ * get distinct, increasing run_at instants one microsecond apart.
+ */
+class SourceRunLog {
+  readonly results: SourceFetchResult[] = [];
+  readonly totals: FetchSummary['totals'];
+  private position = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly runGroupId: string,
+    private readonly clock: Clock,
+    private readonly purpose: Purpose,
+    selected: number,
+  ) {
+    this.totals = {sources: selected, succeeded: 0, failed: 0, skipped: 0, items: 0, new: 0, bytes: 0};
+  }
+
+  runAt(): string {
+    return this.clock.pinned ? formatInstant(this.clock.now() + this.position++) : this.clock.nowText();
+  }
+
+  /** Conditional-GET validators of an earlier fetch; `sources test` neither sends nor keeps them. */
+  fetchState(source: ResolvedSource): FetchState | null {
+    return this.purpose === 'fetch' ? getFetchState(this.store, source.id) : null;
+  }
+
+  skipped(source: ResolvedSource, reason: string): void {
+    const at = this.runAt();
+    this.store.write(() =>
+      insertSourceRun(this.store, {
+        run_group_id: this.runGroupId,
         source_id: source.id,
         phase: 'FETCH',
         run_at: at,
@@ -296,8 +398,8 @@ async function fetchWork(ctx: AppContext, group: RunGroup, opts: FetchSourcesOpt
         diagnostics: {reason},
       }),
     );
-    totals.skipped++;
-    results.push({
+    this.totals.skipped++;
+    this.results.push({
       source_id: source.id,
       tier: source.tier,
       type: source.type,
@@ -317,47 +419,19 @@ async function fetchWork(ctx: AppContext, group: RunGroup, opts: FetchSourcesOpt
       attempts: 0,
       reason,
     });
-  };
-  for (const source of rowSources) {
-    if (!selectedIds.has(source.id)) {
-      writeSkip(source, skipReason(source) ?? 'not selected');
-      continue;
-    }
-    if (failFastAfter !== null) {
-      writeSkip(source, `not fetched (--fail-fast after ${failFastAfter} failed)`);
-      continue;
-    }
-    opts.onProgress?.({index, total: selected.length, source_id: source.id, phase: 'start'});
-    const at = runAt();
-    const state = purpose === 'fetch' ? getFetchState(store, source.id) : null;
-    const o = await fetchSource(source, settings, state, deps);
-    const counts = {new: 0, duplicate: 0, retried: 0};
+  }
+
+  /** Stores a fetched source's items (or, for `sources test`, previews their dedupe action) and its SourceRun, in one transaction. */
+  fetched(source: ResolvedSource, o: SourceFetchOutcome, at: string): SourceFetchResult {
+    const counts: DedupeCounts = {new: 0, duplicate: 0, retried: 0};
     const preview: NonNullable<SourceFetchResult['items']> = [];
-    const tally = (a: FetchAction) => {
-      if (a === 'NEW') counts.new++;
-      else if (a === 'DUPLICATE') counts.duplicate++;
-      else counts.retried++;
-    };
-    store.write(() => {
+    this.store.write(() => {
       if (o.status === 'SUCCESS') {
-        if (purpose === 'fetch') {
-          for (const item of o.items) {
-            tally(recordCandidate(store, {sourceId: source.id, tier: source.tier, trustTier: source.trust_tier, runGroupId: group.id, fetchedAt: at}, item).action);
-          }
-          if (o.validators) putFetchState(store, {source_id: source.id, etag: o.validators.etag, last_modified: o.validators.last_modified, url: source.url, updated_at: at});
-        } else {
-          const seen = new Set<string>();
-          for (const item of o.items) {
-            const p = previewAction(store, source.id, item);
-            const action: FetchAction = seen.has(p.raw_id) ? 'DUPLICATE' : p.action;
-            tally(action);
-            seen.add(p.raw_id);
-            preview.push({canonical_id: item.canonical_id, title: item.title, url: item.url, published_at: item.published_at, action});
-          }
-        }
+        if (this.purpose === 'fetch') this.storeItems(source, o, at, counts);
+        else this.previewItems(source, o, counts, preview);
       }
-      insertSourceRun(store, {
-        run_group_id: group.id,
+      insertSourceRun(this.store, {
+        run_group_id: this.runGroupId,
         source_id: source.id,
         phase: 'FETCH',
         run_at: at,
@@ -368,7 +442,7 @@ async function fetchWork(ctx: AppContext, group: RunGroup, opts: FetchSourcesOpt
         items_fetched: o.items.length,
         items_new: counts.new,
         bytes_downloaded: o.bytes_downloaded,
-        diagnostics: sourceRunDiagnostics(o, counts, purpose),
+        diagnostics: sourceRunDiagnostics(o, counts, this.purpose),
       });
     });
     const r: SourceFetchResult = {
@@ -390,46 +464,68 @@ async function fetchWork(ctx: AppContext, group: RunGroup, opts: FetchSourcesOpt
       run_at: at,
       attempts: o.attempts.length,
     };
-    if (purpose === 'test') r.items = preview;
-    results.push(r);
-    diagnostics.push(...outcomeDiagnostics(source, o));
-    if (o.status === 'SUCCESS') totals.succeeded++;
-    else {
-      totals.failed++;
-      if (opts.failFast && failFastAfter === null) failFastAfter = source.id;
-    }
-    totals.items += r.items_fetched;
-    totals.new += r.items_new;
-    totals.bytes += r.bytes_downloaded;
-    trace.bytesIn += o.bytes_downloaded;
-    opts.onProgress?.({index, total: selected.length, source_id: source.id, phase: 'done', result: r});
-    index++;
+    if (this.purpose === 'test') r.items = preview;
+    this.results.push(r);
+    if (o.status === 'SUCCESS') this.totals.succeeded++;
+    else this.totals.failed++;
+    this.totals.items += r.items_fetched;
+    this.totals.new += r.items_new;
+    this.totals.bytes += r.bytes_downloaded;
+    return r;
   }
 
-  if (failFastAfter !== null) {
-    diagnostics.push({
-      code: 'FETCH_FAIL_FAST',
-      severity: 'error',
-      message: `--fail-fast: stopped after ${failFastAfter} failed`,
-      hint: 'the remaining sources have SKIPPED SourceRuns; rerun without --fail-fast to fetch them anyway',
-    });
-  } else if (selected.length > 0 && totals.failed === selected.length) {
-    diagnostics.push({
-      code: 'FETCH_ALL_FAILED',
-      severity: 'error',
-      message: `all ${selected.length} source(s) failed to fetch`,
-      hint: 'see the per-source errors above; `hardstop sources health` shows the history',
-    });
+  /** Records each new item with its lineage and remembers the feed's conditional-GET validators. */
+  private storeItems(source: ResolvedSource, o: SourceFetchOutcome, at: string, counts: DedupeCounts): void {
+    const meta = {sourceId: source.id, tier: source.tier, trustTier: source.trust_tier, runGroupId: this.runGroupId, fetchedAt: at};
+    for (const item of o.items) tally(counts, recordCandidate(this.store, meta, item).action);
+    if (o.validators) putFetchState(this.store, {source_id: source.id, etag: o.validators.etag, last_modified: o.validators.last_modified, url: source.url, updated_at: at});
   }
-  const rawDigest = rawItemBatchDigest(purpose === 'fetch' ? lineageOfGroup(store, group.id) : []);
-  const runsDigest = sourceRunDigest(sourceRunsOfGroup(store, group.id, 'FETCH'));
-  if (purpose === 'fetch') trace.output({id: `raw-items:${group.id}`, kind: 'RawItemBatch', hash: rawDigest, schema: 'raw-items/v1'});
-  trace.output({id: `source-runs:fetch:${group.id}`, kind: 'SourceRun', hash: runsDigest});
-  trace.report(...diagnostics.filter((d) => d.severity !== 'info'));
-  const exitCode = diagnostics.some((d) => d.severity === 'error')
-    ? ExitCode.BROKEN
-    : diagnostics.some((d) => d.severity === 'warning')
-      ? ExitCode.WARNING
-      : ExitCode.HEALTHY;
-  return {...base, dry_run: false, results, raw_items_digest: rawDigest, source_runs_digest: runsDigest, diagnostics, exitCode, totals};
+
+  /** The dedupe action each item would get, storing nothing; an id seen earlier in the same feed is a duplicate. */
+  private previewItems(source: ResolvedSource, o: SourceFetchOutcome, counts: DedupeCounts, preview: NonNullable<SourceFetchResult['items']>): void {
+    const seen = new Set<string>();
+    for (const item of o.items) {
+      const p = previewAction(this.store, source.id, item);
+      const action: FetchAction = seen.has(p.raw_id) ? 'DUPLICATE' : p.action;
+      tally(counts, action);
+      seen.add(p.raw_id);
+      preview.push({canonical_id: item.canonical_id, title: item.title, url: item.url, published_at: item.published_at, action});
+    }
+  }
+}
+
+function tally(counts: DedupeCounts, action: FetchAction): void {
+  if (action === 'NEW') counts.new++;
+  else if (action === 'DUPLICATE') counts.duplicate++;
+  else counts.retried++;
+}
+
+/** The run-level verdicts: a --fail-fast stop, or every selected source failing. */
+function closingDiagnostics(failFastAfter: string | null, selected: number, failed: number): Diagnostic[] {
+  if (failFastAfter !== null) {
+    return [
+      {
+        code: 'FETCH_FAIL_FAST',
+        severity: 'error',
+        message: `--fail-fast: stopped after ${failFastAfter} failed`,
+        hint: 'the remaining sources have SKIPPED SourceRuns; rerun without --fail-fast to fetch them anyway',
+      },
+    ];
+  }
+  if (selected > 0 && failed === selected) {
+    return [
+      {
+        code: 'FETCH_ALL_FAILED',
+        severity: 'error',
+        message: `all ${selected} source(s) failed to fetch`,
+        hint: 'see the per-source errors above; `hardstop sources health` shows the history',
+      },
+    ];
+  }
+  return [];
+}
+
+function exitCodeOf(diagnostics: readonly Diagnostic[]): ExitCode {
+  if (diagnostics.some((d) => d.severity === 'error')) return ExitCode.BROKEN;
+  return diagnostics.some((d) => d.severity === 'warning') ? ExitCode.WARNING : ExitCode.HEALTHY;
 }

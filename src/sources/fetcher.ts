@@ -11,7 +11,7 @@ import {resolveFileUrl, type ResolvedSource} from './config.js';
 import {FetchFailure, httpGet, type HttpGetOptions, type HttpResult} from './http-client.js';
 import {FeedError, parseFeed, type ParsedFeed, type ParseFeedOptions} from './parse-feed.js';
 import {type HostRateLimiter, type PlannedDelay, realSleeper, RETRY_AFTER_CAP_MS, type Sleeper} from './rate-limit.js';
-import type {RawItemCandidate, SourceType} from './types.js';
+import type {RawItemCandidate, SourceType} from '../model/raw-item.js';
 
 export type ParseFeedFn = (bytes: Uint8Array, opts: ParseFeedOptions) => ParsedFeed | Promise<ParsedFeed>;
 export type HttpGetFn = (url: string, opts: HttpGetOptions) => Promise<HttpResult>;

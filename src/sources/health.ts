@@ -1,6 +1,7 @@
 import {UsageError} from '../kernel/errors.js';
 import {type EpochMicros, MICROS_PER_HOUR, parseIsoInstant, parseSinceWindow} from '../kernel/time.js';
 import type {Store} from '../store/db.js';
+import {suppressionAuditOfSource} from '../store/read-models-repo.js';
 import {sourceIdsWithRuns, sourceRunsOfSource, type SourceRunRow} from '../store/source-runs-repo.js';
 import type {ResolvedSource} from './config.js';
 
@@ -349,12 +350,7 @@ export interface SuppressionExplanation {
 export function explainSuppression(store: Store | undefined, sourceId: string, known: boolean, opts: {now: EpochMicros; windowMicros: EpochMicros}): SuppressionExplanation {
   const result: SuppressionExplanation = {source_id: sourceId, known, window_hours: opts.windowMicros / MICROS_PER_HOUR, groups: []};
   if (!store || !known) return result;
-  const rows = store.db
-    .prepare(
-      `SELECT a.raw_id, a.primary_rule_id, a.primary_reason_code, a.decided_at, r.title, a.rowid AS seq
-       FROM suppression_audit a LEFT JOIN raw_items r ON r.raw_id = a.raw_id WHERE a.source_id = ?`,
-    )
-    .all(sourceId) as {raw_id: string; primary_rule_id: string | null; primary_reason_code: string | null; decided_at: string; title: string | null; seq: number}[];
+  const rows = suppressionAuditOfSource(store, sourceId);
   const cutoff = opts.now - opts.windowMicros;
   const recent = rows
     .map((r) => ({...r, micros: parseIsoInstant(r.decided_at)?.micros ?? 0}))

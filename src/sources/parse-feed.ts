@@ -16,7 +16,7 @@
  * Anything else is FEED_NOT_A_FEED. Every failure is a FeedError; no other exception escapes.
  */
 import {diag, type Diagnostic} from '../kernel/diagnostic.js';
-import {type RawItemCandidate, type SourceType} from './types.js';
+import {type RawItemCandidate, type SourceType} from '../model/raw-item.js';
 import {decodeBytes, DEFAULT_MAX_FEED_BYTES} from './decode.js';
 import {type AdapterResult, jsonBytesBound, toJsonSafe} from './adapters/common.js';
 import {FeedError} from './adapters/feed-error.js';

@@ -104,6 +104,42 @@ export class Store {
     }
   }
 
+  /**
+   * A runner for nested all-or-nothing steps inside `write`: each call is one SAVEPOINT. Make
+   * it once and reuse it: creating the wrapper per call costs more than the savepoint itself.
+   */
+  savepoints(): <T>(fn: () => T) => T {
+    const inSavepoint = this.db.transaction((fn: () => unknown) => fn());
+    return <T>(fn: () => T): T => inSavepoint(fn) as T;
+  }
+
+  /**
+   * Runs `fn` with WAL `synchronous=NORMAL`, then restores the setting: a commit no longer
+   * waits for fsync (the WAL is synced at checkpoints). Atomicity and consistency are
+   * unchanged and a killed process loses nothing committed (the WAL is in the OS); only an OS
+   * crash or power loss could roll back the last commits.
+   */
+  withRelaxedSync<T>(fn: () => T): T {
+    const wal = String(this.db.pragma('journal_mode', {simple: true})).toLowerCase() === 'wal';
+    if (!wal) return fn();
+    const previous = this.db.pragma('synchronous', {simple: true});
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma(`synchronous = ${Number(previous)}`);
+    }
+  }
+
+  /** Runs `fn` in one read transaction: every query inside sees the same snapshot. */
+  read<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  get readonly(): boolean {
+    return this.db.readonly;
+  }
+
   tableNames(): string[] {
     return (this.db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as {name: string}[]).map(
       (r) => r.name,

@@ -1,4 +1,4 @@
-import type {Facility, Lane, NetworkSnapshot, Shipment} from '../network/model.js';
+import type {Facility, Lane, NetworkSnapshot, Shipment} from '../model/network.js';
 import type {Store} from './db.js';
 
 export interface NetworkCounts {

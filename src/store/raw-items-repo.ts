@@ -1,6 +1,6 @@
 import {artifactHash} from '../kernel/canonical-json.js';
 import {contentId} from '../kernel/ids.js';
-import type {RawItemCandidate} from '../sources/types.js';
+import type {RawItemCandidate} from '../model/raw-item.js';
 import type Database from 'better-sqlite3';
 import type {Db, Store} from './db.js';
 

@@ -142,6 +142,26 @@ export function suppressedCounts(store: Store, fromPrefix: string): SuppressedCo
     .all(fromPrefix) as SuppressedCountRow[];
 }
 
+export interface SuppressionAuditRow {
+  raw_id: string;
+  primary_rule_id: string | null;
+  primary_reason_code: string | null;
+  decided_at: string;
+  title: string | null;
+  /** Store order of the verdict (later verdicts have larger values). */
+  seq: number;
+}
+
+/** Every suppression verdict about one source's items, with the raw item's title. */
+export function suppressionAuditOfSource(store: Store, sourceId: string): SuppressionAuditRow[] {
+  return store.db
+    .prepare(
+      `SELECT a.raw_id, a.primary_rule_id, a.primary_reason_code, a.decided_at, r.title, a.rowid AS seq
+       FROM suppression_audit a LEFT JOIN raw_items r ON r.raw_id = a.raw_id WHERE a.source_id = ?`,
+    )
+    .all(sourceId) as SuppressionAuditRow[];
+}
+
 /** The full current projection of one alert, with the document of its current version. */
 export interface AlertDetailRow extends AlertSummaryRow {
   first_event_id: string;

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {NetworkIndex} from '../../src/network/network-index.js';
-import type {NetworkSnapshot} from '../../src/network/model.js';
+import type {NetworkSnapshot} from '../../src/model/network.js';
 import {linkEvent} from '../../src/pipeline/link.js';
 import {fac, lane, NOW_2024, referenceFixtures, shipment} from '../pipeline/link-fixtures.js';
 

@@ -9,7 +9,7 @@ import {PinnedClock} from '../../src/kernel/clock.js';
 import {RunGroup} from '../../src/kernel/run-group.js';
 import type {RunRecord} from '../../src/kernel/run-record.js';
 import {parseIsoInstant} from '../../src/kernel/time.js';
-import type {NetworkSnapshot} from '../../src/network/model.js';
+import type {NetworkSnapshot} from '../../src/model/network.js';
 import {runIngestOperator} from '../../src/pipeline/ingest-operator.js';
 import type {IngestSummary} from '../../src/pipeline/ingest-external.js';
 import {loadRulePack} from '../../src/rules/loader.js';

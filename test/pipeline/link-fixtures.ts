@@ -1,4 +1,4 @@
-import type {Facility, Lane, NetworkSnapshot, Shipment} from '../../src/network/model.js';
+import type {Facility, Lane, NetworkSnapshot, Shipment} from '../../src/model/network.js';
 import {parseIsoInstant} from '../../src/kernel/time.js';
 
 /** A facility row with the optional fields defaulted (state_code left for derivation). */

@@ -4,7 +4,7 @@ import {linkEvent, type LinkInput, type LinkOptions} from '../../src/pipeline/li
 import {canonicalJson} from '../../src/kernel/canonical-json.js';
 import {MICROS_PER_DAY} from '../../src/kernel/time.js';
 import {fac, lane, NOW_2024, referenceFixtures, shipment} from './link-fixtures.js';
-import type {NetworkSnapshot} from '../../src/network/model.js';
+import type {NetworkSnapshot} from '../../src/model/network.js';
 
 const fixtures = NetworkIndex.build(referenceFixtures());
 const parity: LinkOptions = {shipmentWindow: false};

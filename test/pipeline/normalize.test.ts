@@ -10,7 +10,7 @@ import {
   type NormalizeInput,
   type SourceGeo,
 } from '../../src/pipeline/normalize.js';
-import type {RawItemCandidate} from '../../src/sources/types.js';
+import type {RawItemCandidate} from '../../src/model/raw-item.js';
 import {contentHashOf} from '../../src/store/raw-items-repo.js';
 
 // The reference demo spill fixture (tests/fixtures/event_spill.json of Hardstop-py), keys in

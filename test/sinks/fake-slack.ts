@@ -44,6 +44,8 @@ export class FakeSlack {
   private server!: Server;
   private seq = 0;
   port = 0;
+  /** Answer every n-th Web API request with 429 Retry-After: 1 (the bench's rate-limit storm). */
+  rateLimitEvery = 0;
 
   static async start(): Promise<FakeSlack> {
     const f = new FakeSlack();
@@ -86,7 +88,10 @@ export class FakeSlack {
     const body = parseBody(raw, req.headers['content-type'] ?? '');
     this.requests.push({path, method: req.method ?? '', authorization: req.headers.authorization, body});
     const i = this.script.findIndex((s) => path.endsWith(s.match));
-    const scripted = i >= 0 ? this.script.splice(i, 1)[0].answer : null;
+    let scripted = i >= 0 ? this.script.splice(i, 1)[0].answer : null;
+    if (!scripted && this.rateLimitEvery > 0 && this.requests.length % this.rateLimitEvery === 0) {
+      scripted = {status: 429, body: '', headers: {'retry-after': '1'}};
+    }
     if (scripted && 'hang' in scripted) return;
     if (scripted && 'reset' in scripted) {
       req.socket.destroy();

@@ -161,7 +161,7 @@ describe('in-doubt resolution', () => {
     const sink = webApiSink();
     const alert = alertEntry(1);
     const plan = planSink(sink, bundleOf([alert]), ledger, {now: clock().now(), firstPushWindowMicros: 864e8});
-    ledger.plan({sink_id: sink.id, alert_id: alert.alert_id, version: 1, version_hash: alert.version_hash, delivery_key: plan.entries[0].deliveryKey, kind: 'alert', route_id: 'impactful', correlation_key: alert.correlation_key, reason: 'first_notification', facts_json: '{}', bundle_manifest_hash: 'x'});
+    ledger.plan([{sink_id: sink.id, alert_id: alert.alert_id, version: 1, version_hash: alert.version_hash, delivery_key: plan.entries[0].deliveryKey, kind: 'alert', route_id: 'impactful', correlation_key: alert.correlation_key, reason: 'first_notification', facts_json: '{}', bundle_manifest_hash: 'x'}]);
     ledger.markSending(plan.entries[0].deliveryKey, '2025-12-29T17:00:00Z');
     const r = await push(sink, bundleOf([alert]));
     expect(r.inDoubt.map((x) => x.resolution)).toEqual(['absent']);
@@ -173,7 +173,7 @@ describe('in-doubt resolution', () => {
       const sink = webhookSink(`    in_doubt: ${policy}`);
       const alert = alertEntry(policy === 'resend' ? 1 : 2);
       const key = planSink(sink, bundleOf([alert]), ledger, {now: clock().now(), firstPushWindowMicros: 864e8}).entries[0].deliveryKey;
-      ledger.plan({sink_id: sink.id, alert_id: alert.alert_id, version: 1, version_hash: alert.version_hash, delivery_key: key, kind: 'alert', route_id: 'impactful', correlation_key: alert.correlation_key, reason: 'first_notification', facts_json: '{}', bundle_manifest_hash: 'x'});
+      ledger.plan([{sink_id: sink.id, alert_id: alert.alert_id, version: 1, version_hash: alert.version_hash, delivery_key: key, kind: 'alert', route_id: 'impactful', correlation_key: alert.correlation_key, reason: 'first_notification', facts_json: '{}', bundle_manifest_hash: 'x'}]);
       ledger.markSending(key, '2025-12-29T17:00:00Z');
       await push(sink, bundleOf([alert]));
       const row = ledger.byKey(key)!;

@@ -62,7 +62,7 @@ describe('fetcher against a local HTTP server', () => {
     ctx.openStoreForWrite();
     const group = ctx.runGroup('fetch', {test: 1});
     firstGroup = group.id;
-    const summary = await fetchSources(ctx, group, {since: '24h', deps: {sleeper: firstSleeper}});
+    const summary = await fetchSources(ctx.fetchDeps(), group, {since: '24h', deps: {sleeper: firstSleeper}});
     expect(summary.results).toHaveLength(10);
     rows1 = byId(sourceRunsOfGroup(ctx.store!, group.id, 'FETCH'));
     ctx.close();
@@ -161,7 +161,7 @@ describe('fetcher against a local HTTP server', () => {
       expect(getFetchState(ctx.store!, 'etag')).toMatchObject({etag: '"v1"', last_modified: 'Mon, 29 Dec 2025 10:00:00 GMT'});
       const group = ctx.runGroup('fetch', {test: 2});
       group2 = group.id;
-      await fetchSources(ctx, group, {since: '24h', sourceIds: ['ok', 'etag', 'missing', 'err500'], deps: {sleeper: new VirtualSleeper()}});
+      await fetchSources(ctx.fetchDeps(), group, {since: '24h', sourceIds: ['ok', 'etag', 'missing', 'err500'], deps: {sleeper: new VirtualSleeper()}});
       rows2 = byId(sourceRunsOfGroup(ctx.store!, group.id, 'FETCH'));
       const lineage = lineageOfGroup(ctx.store!, group.id);
       expect(lineage.filter((l) => l.source_id === 'ok').map((l) => l.fetch_action)).toEqual(['DUPLICATE', 'DUPLICATE', 'DUPLICATE']);
@@ -229,7 +229,7 @@ describe('streamed 100 MB response', () => {
     const ctx = context(home, NOW);
     ctx.openStoreForWrite();
     const group = ctx.runGroup('fetch', {});
-    const summary = await fetchSources(ctx, group, {deps: {sleeper: new VirtualSleeper()}});
+    const summary = await fetchSources(ctx.fetchDeps(), group, {deps: {sleeper: new VirtualSleeper()}});
     const r = summary.results[0];
     expect(r.status).toBe('FAILURE');
     expect(r.error_code).toBe('FETCH_TOO_LARGE');
@@ -245,7 +245,7 @@ describe('429 with Retry-After and --no-network', () => {
     const ctx = context(home, NOW);
     ctx.openStoreForWrite();
     const sleeper = new VirtualSleeper();
-    const summary = await fetchSources(ctx, ctx.runGroup('fetch', {}), {deps: {sleeper}});
+    const summary = await fetchSources(ctx.fetchDeps(), ctx.runGroup('fetch', {}), {deps: {sleeper}});
     const row = sourceRunsOfGroup(ctx.store!, ctx.group!.id, 'FETCH')[0];
     expect(summary.results[0].status_code).toBe(429);
     expect((row.diagnostics.attempts as {wait_ms: number}[]).map((a) => a.wait_ms)).toEqual([7000, 7000, 0]);
@@ -258,7 +258,7 @@ describe('429 with Retry-After and --no-network', () => {
     const before = server.requests.length;
     const ctx = context(home, NOW);
     ctx.openStoreForWrite();
-    const summary = await fetchSources(ctx, ctx.runGroup('fetch', {}), {noNetwork: true, deps: {sleeper: new VirtualSleeper()}});
+    const summary = await fetchSources(ctx.fetchDeps(), ctx.runGroup('fetch', {}), {noNetwork: true, deps: {sleeper: new VirtualSleeper()}});
     expect(summary.results[0]).toMatchObject({status: 'FAILURE', error_code: 'NETWORK_DISABLED'});
     expect(server.requests.length).toBe(before);
     const row = sourceRunsOfGroup(ctx.store!, ctx.group!.id, 'FETCH')[0];
@@ -274,7 +274,7 @@ describe('best-effort records', () => {
     ctx.openStoreForWrite();
     const group = ctx.runGroup('fetch', {});
     const sleeper = new VirtualSleeper();
-    await fetchSources(ctx, group, {deps: {sleeper}});
+    await fetchSources(ctx.fetchDeps(), group, {deps: {sleeper}});
     const rec = group.records[0];
     expect(rec.mode).toBe('best-effort');
     expect(rec.best_effort?.seed).toBe(seedFrom(group.id));
@@ -296,7 +296,7 @@ describe('compressed bodies', () => {
     );
     const ctx = context(home, NOW);
     ctx.openStoreForWrite();
-    const summary = await fetchSources(ctx, ctx.runGroup('fetch', {}), {deps: {sleeper: new VirtualSleeper()}});
+    const summary = await fetchSources(ctx.fetchDeps(), ctx.runGroup('fetch', {}), {deps: {sleeper: new VirtualSleeper()}});
     const [defl, bomb] = summary.results;
     expect(defl).toMatchObject({status: 'SUCCESS', items_new: 2});
     expect(bomb).toMatchObject({status: 'FAILURE', error_code: 'FETCH_TOO_LARGE'});
@@ -312,7 +312,7 @@ describe('selection flags', () => {
   it('--fail-fast skips the rest after the first failure and is BROKEN', async () => {
     const ctx = context(makeHome(yaml()), NOW);
     ctx.openStoreForWrite();
-    const s = await fetchSources(ctx, ctx.runGroup('fetch', {}), {failFast: true, deps: {sleeper: new VirtualSleeper()}});
+    const s = await fetchSources(ctx.fetchDeps(), ctx.runGroup('fetch', {}), {failFast: true, deps: {sleeper: new VirtualSleeper()}});
     expect(s.results.map((r) => [r.source_id, r.status])).toEqual([
       ['bad', 'FAILURE'],
       ['good', 'SKIPPED'],
@@ -326,7 +326,7 @@ describe('selection flags', () => {
   it('--tier fetches one tier; --include-disabled adds disabled sources; a disabled --source is refused', async () => {
     const ctx = context(makeHome(yaml()), NOW);
     ctx.openStoreForWrite();
-    const s = await fetchSources(ctx, ctx.runGroup('fetch', {}), {tier: 'regional', includeDisabled: true, deps: {sleeper: new VirtualSleeper()}});
+    const s = await fetchSources(ctx.fetchDeps(), ctx.runGroup('fetch', {}), {tier: 'regional', includeDisabled: true, deps: {sleeper: new VirtualSleeper()}});
     expect(s.results.map((r) => [r.source_id, r.status])).toEqual([
       ['bad', 'SKIPPED'],
       ['good', 'SUCCESS'],
@@ -336,7 +336,7 @@ describe('selection flags', () => {
     ctx.close();
     const ctx2 = context(makeHome(yaml()), NOW);
     ctx2.openStoreForWrite();
-    await expect(fetchSources(ctx2, ctx2.runGroup('fetch', {}), {sourceIds: ['off'], deps: {sleeper: new VirtualSleeper()}})).rejects.toThrow(/disabled/);
+    await expect(fetchSources(ctx2.fetchDeps(), ctx2.runGroup('fetch', {}), {sourceIds: ['off'], deps: {sleeper: new VirtualSleeper()}})).rejects.toThrow(/disabled/);
     expect(ctx2.group!.records[0].errors[0].code).toBe('SOURCE_DISABLED');
     ctx2.close();
   });

@@ -12,7 +12,7 @@ import {
   setRawItemStatus,
 } from '../../src/store/raw-items-repo.js';
 import {insertSourceRun, sourceRunDigest, sourceRunsOfGroup} from '../../src/store/source-runs-repo.js';
-import type {RawItemCandidate} from '../../src/sources/types.js';
+import type {RawItemCandidate} from '../../src/model/raw-item.js';
 
 function memStore(): Store {
   const s = Store.open(':memory:');

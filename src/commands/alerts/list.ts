@@ -3,7 +3,7 @@ import type {AppContext} from '../../app/context.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {alertListTable, DEFAULT_ALERTS_LIMIT, listAlerts, listedDocuments} from '../../reports/alerts.js';
 import {openStoreReadOnlyChecked} from '../../app/report-store.js';
-import {parseSinceFlag} from '../../sources/fetch-operator.js';
+import {parseSinceFlag} from '../../kernel/time.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
 export default class AlertsList extends HardstopCommand<typeof AlertsList> {

@@ -2,7 +2,8 @@ import {Args, Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {fetchResultsTable, progressPrinter} from '../../sources/cli-format.js';
-import {fetchSources, parseSinceFlag} from '../../sources/fetch-operator.js';
+import {fetchSources} from '../../sources/fetch-operator.js';
+import {parseSinceFlag} from '../../kernel/time.js';
 import {type CommandArgs, type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
 export default class SourcesTest extends HardstopCommand<typeof SourcesTest> {
@@ -25,13 +26,12 @@ export default class SourcesTest extends HardstopCommand<typeof SourcesTest> {
     if (!loaded.ok) return {exitCode: ExitCode.BROKEN, diagnostics: loaded.diagnostics};
     ctx.openStoreForWrite();
     const group = ctx.runGroup('sources test', {source: id, since: since?.text ?? null, max_items: maxItems ?? null, no_network: flags['no-network']});
-    const summary = await fetchSources(ctx, group, {
+    const summary = await fetchSources(ctx.fetchDeps(), group, {
       purpose: 'test',
       sourceIds: [id],
       since: since?.text ?? null,
       maxItems,
       noNetwork: flags['no-network'],
-      loaded,
       onProgress: process.stderr.isTTY && !flags.json ? progressPrinter((s) => process.stderr.write(s)) : undefined,
     });
     const r = summary.results.find((x) => x.source_id === id);

@@ -1,8 +1,8 @@
 import {loadRulePack} from '../loader.js';
-import {countBy, resolveRuleFiles, type CommandOutcome, type RulesCommandOptions} from './common.js';
+import {countBy, resolveRuleFiles, type RulesOutcome, type RulesCommandOptions} from './common.js';
 
 /** `hardstop rules check`: exit 0 clean, 1 warnings, 2 errors. */
-export function rulesCheck(opts: RulesCommandOptions & {suppressionCompat?: string; keywordsCompat?: string} = {}): CommandOutcome {
+export function rulesCheck(opts: RulesCommandOptions & {suppressionCompat?: string; keywordsCompat?: string} = {}): RulesOutcome {
   const {cwd, files} = resolveRuleFiles(opts);
   const r = loadRulePack(files, {cwd, suppressionCompat: opts.suppressionCompat, keywordsCompat: opts.keywordsCompat});
   const {errors, warnings} = countBy(r.diagnostics);

@@ -2,20 +2,13 @@ import {existsSync, statSync} from 'node:fs';
 import {join, relative, resolve} from 'node:path';
 import {formatDiagnostic, type Diagnostic} from '../../kernel/diagnostic.js';
 import {ruleFilesIn} from '../../config/rule-files.js';
+import type {CommandOutcome} from '../../present/command-outcome.js';
 
-/** What every `rules` command function returns; the oclif class prints and exits. */
-export interface CommandOutcome {
-  exitCode: 0 | 1 | 2;
-  /** Human output; diagnostics are separate (printed with caret excerpts by the caller). */
-  text: string;
-  json: Record<string, unknown>;
-  diagnostics: Diagnostic[];
-  /** Source texts by file name, for caret excerpts. */
-  sources: Map<string, string>;
-}
+/** What every `rules` command function returns: an outcome with all of its parts filled in. */
+export type RulesOutcome = CommandOutcome & Required<Pick<CommandOutcome, 'text' | 'json' | 'diagnostics' | 'sources'>>;
 
 /** Text output with the diagnostics rendered first (what a terminal shows). */
-export function fullText(o: CommandOutcome): string {
+export function fullText(o: RulesOutcome): string {
   const d = renderDiagnostics(o.diagnostics, o.sources);
   return d ? `${d}\n\n${o.text}` : o.text;
 }

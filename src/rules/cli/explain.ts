@@ -5,14 +5,14 @@ import {parseYamlText} from '../../kernel/yaml-source.js';
 import {explain, formatExplain} from '../explain.js';
 import {loadRulePack} from '../loader.js';
 import {contextFromYaml} from '../test-input.js';
-import {resolveRuleFiles, type CommandOutcome, type RulesCommandOptions} from './common.js';
+import {resolveRuleFiles, type RulesOutcome, type RulesCommandOptions} from './common.js';
 
 /**
  * `hardstop rules explain --event FILE.json`: every rule, every sub-condition's value, each
  * contribution with its rule id and file:line. The event file holds a context
  * `{now, event, source, facilities, lanes, shipments, link, config, quality}`.
  */
-export function rulesExplain(opts: RulesCommandOptions & {event: string}): CommandOutcome {
+export function rulesExplain(opts: RulesCommandOptions & {event: string}): RulesOutcome {
   const {cwd, files} = resolveRuleFiles(opts);
   const r = loadRulePack(files, {cwd});
   const eventCwd = process.cwd();

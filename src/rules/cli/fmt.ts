@@ -2,13 +2,13 @@ import {resolve} from 'node:path';
 import {writeFileAtomic} from '../../kernel/atomic-file.js';
 import {formatRuleFile} from '../fmt.js';
 import {loadRulePack} from '../loader.js';
-import {resolveRuleFiles, type CommandOutcome, type RulesCommandOptions} from './common.js';
+import {resolveRuleFiles, type RulesOutcome, type RulesCommandOptions} from './common.js';
 
 /**
  * `hardstop rules fmt [--check]`: rewrites rule files in canonical form; with --check only
  * lists the files that would change (exit 1). Files that are not valid YAML are left alone.
  */
-export function rulesFmt(opts: RulesCommandOptions & {check?: boolean} = {}): CommandOutcome {
+export function rulesFmt(opts: RulesCommandOptions & {check?: boolean} = {}): RulesOutcome {
   const {cwd, files: given} = resolveRuleFiles(opts);
   const files = loadRulePack(given, {cwd}).sources;
   const changed: string[] = [];

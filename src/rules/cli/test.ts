@@ -1,13 +1,13 @@
 import {loadRulePack} from '../loader.js';
 import {runRuleTests} from '../testing.js';
-import {countBy, resolveRuleFiles, type CommandOutcome, type RulesCommandOptions} from './common.js';
+import {countBy, resolveRuleFiles, type RulesOutcome, type RulesCommandOptions} from './common.js';
 
 function show(v: unknown): string {
   return JSON.stringify(v);
 }
 
 /** `hardstop rules test`: runs every tests: case; failures print expected vs got and the rule's position. */
-export function rulesTest(opts: RulesCommandOptions = {}): CommandOutcome {
+export function rulesTest(opts: RulesCommandOptions = {}): RulesOutcome {
   const {cwd, files} = resolveRuleFiles(opts);
   const r = loadRulePack(files, {cwd});
   if (!r.pack) {

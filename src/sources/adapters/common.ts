@@ -2,7 +2,7 @@
 import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {isPlainJson} from '../../kernel/plain-json.js';
 import {parseFeedDate} from '../feed-date.js';
-import {type RawItemCandidate} from '../types.js';
+import {type RawItemCandidate} from '../../model/raw-item.js';
 import type {DiagnosticCode} from '../../kernel/diagnostic-codes.js';
 
 /** One item as built by an adapter: the candidate (null when the entry must be skipped) and its diagnostics. */

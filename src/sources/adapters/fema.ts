@@ -18,7 +18,7 @@
  */
 import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {parseFeedDate} from '../feed-date.js';
-import {type RawItemCandidate} from '../types.js';
+import {type RawItemCandidate} from '../../model/raw-item.js';
 import {FeedError} from './feed-error.js';
 import {type AdapterResult, type ItemBuild, copyRecord, firstStr, isPlainObject, itemDiag, str} from './common.js';
 

@@ -19,7 +19,7 @@
 import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {parseFeedDate} from '../feed-date.js';
 import {htmlToText} from '../html-text.js';
-import {type RawItemCandidate} from '../types.js';
+import {type RawItemCandidate} from '../../model/raw-item.js';
 import {FeedError} from './feed-error.js';
 import {type AdapterResult, type ItemBuild, isPlainObject, itemDiag, str} from './common.js';
 

@@ -12,7 +12,7 @@
  */
 import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {parseFeedDate} from '../feed-date.js';
-import {type RawItemCandidate} from '../types.js';
+import {type RawItemCandidate} from '../../model/raw-item.js';
 import {type AdapterResult, type ItemBuild, isPlainObject, itemDiag, str} from './common.js';
 import {isElement, textContent, type XElement} from './xml-dom.js';
 

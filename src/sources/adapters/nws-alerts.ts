@@ -15,7 +15,7 @@
  * published_at = sent.
  */
 import {type Diagnostic} from '../../kernel/diagnostic.js';
-import {type RawItemCandidate} from '../types.js';
+import {type RawItemCandidate} from '../../model/raw-item.js';
 import {FeedError} from './feed-error.js';
 import {type AdapterResult, type ItemBuild, addNwsInstants, copyRecord, firstStr, isPlainObject, itemDiag, str} from './common.js';
 

@@ -12,7 +12,7 @@
  */
 import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {collapseWhitespace} from '../html-text.js';
-import {type RawItemCandidate} from '../types.js';
+import {type RawItemCandidate} from '../../model/raw-item.js';
 import {type AdapterResult, type ItemBuild, addNwsInstants, itemDiag, str, uniq} from './common.js';
 import {atomEntries, atomEntryFields} from './rss.js';
 import {NS, childElements, firstChild, isElement, textContent, type XElement} from './xml-dom.js';

@@ -15,7 +15,7 @@
 import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {parseFeedDate} from '../feed-date.js';
 import {collapseWhitespace, htmlToText} from '../html-text.js';
-import {type RawItemCandidate} from '../types.js';
+import {type RawItemCandidate} from '../../model/raw-item.js';
 import {type AdapterResult, type ItemBuild, str, uniq} from './common.js';
 import {
   NS,

@@ -60,12 +60,13 @@ export interface StateCount {
 const HANDLE_COLUMNS = ['slack_channel', 'slack_ts', 'slack_reply_ts', 'linear_issue_id', 'linear_comment_id'] as const;
 
 /**
- * The delivery ledger: its own SQLite file (WAL, synchronous=FULL, additive migrations). Every
- * state change commits on its own, so a `sending` row is on disk before its request leaves.
+ * The delivery ledger: its own SQLite file (WAL, additive migrations). Every state change
+ * commits on its own; the `sending` commit is synced (synchronous=FULL) before its request leaves.
  * One writer at a time: `lockForPush` holds an OS-level lock that a killed process releases.
  */
 export class DeliveryLedger {
   private lockDb: Db | null = null;
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(
     readonly db: Db,
@@ -135,89 +136,105 @@ export class DeliveryLedger {
     this.lockDb = lock;
   }
 
+  /** Prepared once per connection: a push runs the same few statements thousands of times. */
+  private sql(text: string): Database.Statement {
+    let st = this.statements.get(text);
+    if (!st) {
+      st = this.db.prepare(text);
+      this.statements.set(text, st);
+    }
+    return st;
+  }
+
   get(sinkId: string, alertId: string, version: number): DeliveryRow | undefined {
-    return this.db.prepare('SELECT * FROM deliveries WHERE sink_id = ? AND alert_id = ? AND version = ?').get(sinkId, alertId, version) as DeliveryRow | undefined;
+    return this.sql('SELECT * FROM deliveries WHERE sink_id = ? AND alert_id = ? AND version = ?').get(sinkId, alertId, version) as DeliveryRow | undefined;
   }
 
   byKey(deliveryKey: string): DeliveryRow | undefined {
-    return this.db.prepare('SELECT * FROM deliveries WHERE delivery_key = ?').get(deliveryKey) as DeliveryRow | undefined;
+    return this.sql('SELECT * FROM deliveries WHERE delivery_key = ?').get(deliveryKey) as DeliveryRow | undefined;
   }
 
   /** The newest delivered version of an alert below `version` (its root message, its facts). */
   previousDelivered(sinkId: string, alertId: string, version: number): DeliveryRow | undefined {
-    return this.db
-      .prepare("SELECT * FROM deliveries WHERE sink_id = ? AND alert_id = ? AND version < ? AND state IN ('delivered', 'delivered_unconfirmed') ORDER BY version DESC LIMIT 1")
+    return this.sql("SELECT * FROM deliveries WHERE sink_id = ? AND alert_id = ? AND version < ? AND state IN ('delivered', 'delivered_unconfirmed') ORDER BY version DESC LIMIT 1")
       .get(sinkId, alertId, version) as DeliveryRow | undefined;
   }
 
   /** The newest delivered row of a correlation key (Linear: one issue per key). */
   latestForCorrelation(sinkId: string, correlationKey: string): DeliveryRow | undefined {
-    return this.db
-      .prepare("SELECT * FROM deliveries WHERE sink_id = ? AND correlation_key = ? AND state IN ('delivered', 'delivered_unconfirmed') ORDER BY version DESC, alert_id DESC LIMIT 1")
+    return this.sql("SELECT * FROM deliveries WHERE sink_id = ? AND correlation_key = ? AND state IN ('delivered', 'delivered_unconfirmed') ORDER BY version DESC, alert_id DESC LIMIT 1")
       .get(sinkId, correlationKey) as DeliveryRow | undefined;
   }
 
   /** True when the sink has no row at all (a new or lost ledger). */
   isEmptyFor(sinkId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM deliveries WHERE sink_id = ? LIMIT 1').get(sinkId) === undefined;
+    return this.sql('SELECT 1 FROM deliveries WHERE sink_id = ? LIMIT 1').get(sinkId) === undefined;
   }
 
   rowsInStates(states: readonly DeliveryState[], sinkId?: string): DeliveryRow[] {
     const marks = states.map(() => '?').join(', ');
     const sql = `SELECT * FROM deliveries WHERE state IN (${marks})${sinkId ? ' AND sink_id = ?' : ''} ORDER BY sink_id, alert_id, version`;
-    return this.db.prepare(sql).all(...states, ...(sinkId ? [sinkId] : [])) as DeliveryRow[];
+    return this.sql(sql).all(...states, ...(sinkId ? [sinkId] : [])) as DeliveryRow[];
   }
 
   counts(sinkId?: string): StateCount[] {
     const sql = `SELECT sink_id, state, COUNT(*) AS count FROM deliveries${sinkId ? ' WHERE sink_id = ?' : ''} GROUP BY sink_id, state ORDER BY sink_id, state`;
-    return this.db.prepare(sql).all(...(sinkId ? [sinkId] : [])) as StateCount[];
+    return this.sql(sql).all(...(sinkId ? [sinkId] : [])) as StateCount[];
   }
 
   all(): DeliveryRow[] {
-    return this.db.prepare('SELECT * FROM deliveries ORDER BY sink_id, alert_id, version').all() as DeliveryRow[];
+    return this.sql('SELECT * FROM deliveries ORDER BY sink_id, alert_id, version').all() as DeliveryRow[];
   }
 
-  /** Records a planned delivery as `pending` (no-op when the row exists). */
-  plan(d: NewDelivery): void {
-    this.db
-      .prepare(
-        `INSERT INTO deliveries (sink_id, alert_id, version, version_hash, delivery_key, kind, route_id, correlation_key, state, reason, facts_json, bundle_manifest_hash)
-         VALUES (@sink_id, @alert_id, @version, @version_hash, @delivery_key, @kind, @route_id, @correlation_key, 'pending', @reason, @facts_json, @bundle_manifest_hash)
-         ON CONFLICT (sink_id, alert_id, version) DO NOTHING`,
-      )
-      .run(d);
+  /** Records planned deliveries as `pending` in one transaction (rows that exist stay as they are). */
+  plan(rows: readonly NewDelivery[]): void {
+    const insert = this.sql(
+      `INSERT INTO deliveries (sink_id, alert_id, version, version_hash, delivery_key, kind, route_id, correlation_key, state, reason, facts_json, bundle_manifest_hash)
+       VALUES (@sink_id, @alert_id, @version, @version_hash, @delivery_key, @kind, @route_id, @correlation_key, 'pending', @reason, @facts_json, @bundle_manifest_hash)
+       ON CONFLICT (sink_id, alert_id, version) DO NOTHING`,
+    );
+    this.db.transaction(() => {
+      for (const r of rows) insert.run(r);
+    })();
   }
 
-  /** Committed before each request: a crash from here on leaves the row in doubt. */
+  /**
+   * Committed and synced (synchronous=FULL) before each request: a crash from here on leaves
+   * the row in doubt, never absent. Every other change commits with synchronous=NORMAL: after a
+   * power loss it may roll back to `sending`, which the next push resolves like any in-doubt row.
+   */
   markSending(deliveryKey: string, at: string, reason?: DeliveryReason): void {
-    this.db
-      .prepare(
-        `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?), last_attempt_at = ?,
-         reason = COALESCE(?, reason), resent = CASE WHEN ? = 'resend_in_doubt' THEN 1 ELSE resent END WHERE delivery_key = ?`,
-      )
-      .run(at, at, reason ?? null, reason ?? null, deliveryKey);
+    this.db.pragma('synchronous = FULL');
+    try {
+      this.sql(
+          `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?), last_attempt_at = ?,
+           reason = COALESCE(?, reason), resent = CASE WHEN ? = 'resend_in_doubt' THEN 1 ELSE resent END WHERE delivery_key = ?`,
+        )
+        .run(at, at, reason ?? null, reason ?? null, deliveryKey);
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 
   markDelivered(deliveryKey: string, handle: RemoteHandle, state: 'delivered' | 'delivered_unconfirmed' = 'delivered', fallback: string | null = null): void {
     const sets = HANDLE_COLUMNS.filter((c) => handle[c] !== undefined);
     const assign = sets.map((c) => `${c} = @${c}`).join(', ');
-    this.db
-      .prepare(`UPDATE deliveries SET state = @state, fallback = COALESCE(@fallback, fallback), last_error_code = NULL, last_error_message = NULL${assign ? `, ${assign}` : ''} WHERE delivery_key = @key`)
+    this.sql(`UPDATE deliveries SET state = @state, fallback = COALESCE(@fallback, fallback), last_error_code = NULL, last_error_message = NULL${assign ? `, ${assign}` : ''} WHERE delivery_key = @key`)
       .run({state, fallback, key: deliveryKey, ...Object.fromEntries(sets.map((c) => [c, handle[c] ?? null]))});
   }
 
   /** A retryable failure: back to `pending` with the (secret-free) error. */
   markPending(deliveryKey: string, code: string, message: string): void {
-    this.db.prepare("UPDATE deliveries SET state = 'pending', last_error_code = ?, last_error_message = ? WHERE delivery_key = ?").run(code, message, deliveryKey);
+    this.sql("UPDATE deliveries SET state = 'pending', last_error_code = ?, last_error_message = ? WHERE delivery_key = ?").run(code, message, deliveryKey);
   }
 
   /** Records an error without changing the state (an ambiguous failure keeps the row `sending`). */
   noteError(deliveryKey: string, code: string, message: string): void {
-    this.db.prepare('UPDATE deliveries SET last_error_code = ?, last_error_message = ? WHERE delivery_key = ?').run(code, message, deliveryKey);
+    this.sql('UPDATE deliveries SET last_error_code = ?, last_error_message = ? WHERE delivery_key = ?').run(code, message, deliveryKey);
   }
 
   markFailed(deliveryKey: string, code: string, message: string): void {
-    this.db.prepare("UPDATE deliveries SET state = 'failed', last_error_code = ?, last_error_message = ? WHERE delivery_key = ?").run(code, message, deliveryKey);
+    this.sql("UPDATE deliveries SET state = 'failed', last_error_code = ?, last_error_message = ? WHERE delivery_key = ?").run(code, message, deliveryKey);
   }
 
   close(): void {
@@ -235,8 +252,8 @@ function openDb(path: string, readonly: boolean): Db {
     db.pragma('busy_timeout = 5000');
     if (!readonly) {
       db.pragma('journal_mode = WAL');
-      // Every state change must reach the disk before the request it guards.
-      db.pragma('synchronous = FULL');
+      // markSending raises this to FULL for the one commit that must be on disk before a request.
+      db.pragma('synchronous = NORMAL');
     }
     return db;
   } catch (err) {

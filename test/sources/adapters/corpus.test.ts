@@ -7,7 +7,7 @@ import {readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseFeed} from '../../../src/sources/parse-feed.js';
-import {type SourceType} from '../../../src/sources/types.js';
+import {type SourceType} from '../../../src/model/raw-item.js';
 import {FIXTURES, feedErrorOf, fixture} from './helpers.js';
 
 interface Pin {

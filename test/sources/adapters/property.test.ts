@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {jsonBytesBound} from '../../../src/sources/adapters/common.js';
 import {FeedError, parseFeed, type ParsedFeed} from '../../../src/sources/parse-feed.js';
-import {type SourceType} from '../../../src/sources/types.js';
+import {type SourceType} from '../../../src/model/raw-item.js';
 import {utf8} from './helpers.js';
 
 const TYPES: SourceType[] = ['rss', 'nws_alerts', 'nws_cap', 'fema', 'fsis', 'nga_msi'];

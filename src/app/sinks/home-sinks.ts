@@ -1,0 +1,52 @@
+import {join} from 'node:path';
+import type {Diagnostic} from '../../kernel/diagnostic.js';
+import {hasErrors} from '../../kernel/diagnostic.js';
+import {UsageError} from '../../kernel/errors.js';
+import {didYouMean} from '../../kernel/text.js';
+import {loadSinkFiles, sinkFilesIn, type LoadedSinks} from '../../sinks/config/load-sinks.js';
+import {secretEnvNames, type SinkConfig} from '../../sinks/config/model.js';
+import type {AppContext} from '../context.js';
+import {loadHomeRulePack} from '../decision-inputs.js';
+
+import {SINKS_DIR} from './sinks-member.js';
+
+export {SINKS_DIR};
+export const DEFAULT_LEDGER = 'state/deliveries.db';
+
+/** The home's sink files, with route conditions compiled against the active pack's lists and macros. */
+export function loadHomeSinks(ctx: AppContext): LoadedSinks {
+  const dir = join(ctx.home.root, SINKS_DIR);
+  if (sinkFilesIn(dir).length === 0) return {sinks: [], files: [], diagnostics: [], sources: new Map()};
+  const rules = loadHomeRulePack(ctx);
+  // A broken rule pack is reported by `rules check`; routes then see no pack macros or lists.
+  const pack = hasErrors(rules.diagnostics) ? null : rules.pack;
+  return loadSinkFiles(dir, SINKS_DIR, pack);
+}
+
+/** `--sink ID`: the one sink, or every enabled sink. */
+export function selectSinks(all: SinkConfig[], id: string | undefined): SinkConfig[] {
+  if (id === undefined) return all.filter((s) => s.enabled);
+  const sink = all.find((s) => s.id === id);
+  if (!sink) {
+    const s = didYouMean(id, all.map((x) => x.id));
+    throw new UsageError('SINK_UNKNOWN', `no sink with id ${id}`, {hint: s ? `did you mean ${s}?` : `sinks: ${all.map((x) => x.id).join(', ') || 'none (add sinks/*.yaml)'}`});
+  }
+  return [sink];
+}
+
+/** Warnings for secret variables that are not set (names only, never values). */
+export function missingSecretWarnings(sinks: SinkConfig[], env: NodeJS.ProcessEnv): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const s of sinks) {
+    if (!s.enabled) continue;
+    for (const name of secretEnvNames(s)) {
+      if (name && !env[name]) {
+        out.push({
+          code: 'SINK_SECRET_MISSING', severity: 'warning', message: `sink ${s.id}: environment variable ${name} is not set`,
+          hint: `set ${name} where \`hardstop sinks push\` runs (CI secret, cron environment); a push fails this sink until it is`, file: s.file, line: s.line, col: s.col,
+        });
+      }
+    }
+  }
+  return out;
+}
