@@ -30,3 +30,11 @@ export function openStoreReadOnlyChecked(ctx: AppContext): Store {
   }
   return store;
 }
+
+/**
+ * The store for a report that can also speak for an empty home: undefined when the database
+ * file does not exist yet (the report then shows a quiet day), otherwise as openStoreForReport.
+ */
+export function openStoreIfPresent(ctx: AppContext): Store | undefined {
+  return existsSync(ctx.dbPath) ? openStoreForReport(ctx) : undefined;
+}

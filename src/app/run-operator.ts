@@ -4,17 +4,18 @@ import {valueRef} from '../kernel/run-record.js';
 import type {RunGroup} from '../kernel/run-group.js';
 import type {IngestSummary} from '../pipeline/ingest-external.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';
-import {runBriefOperator} from '../reports/brief.js';
+import {briefFileOutputs, runBriefV2Operator} from '../reports/brief-v2/operator.js';
 import {progressPrinter} from '../sources/cli-format.js';
 import {fetchSources, type FetchSummary} from '../sources/fetch-operator.js';
 import {computeSourceHealth} from '../sources/health.js';
 import type {Store} from '../store/db.js';
-import {sourceRunDigest, sourceRunsOfGroup} from '../store/source-runs-repo.js';
+import {sourceRunsOfGroup} from '../store/source-runs-repo.js';
 import type {AppContext} from './context.js';
 import {prepareDecisions} from './decision-inputs.js';
 import {progressReporter} from './progress.js';
 import {evaluateRunStatus, type RunStatus} from './run-status.js';
 import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
+import {HARDSTOP_VERSION} from '../config/version.js';
 
 export const RUN_OPERATOR = 'hardstop.run@1.0.0';
 
@@ -28,6 +29,8 @@ export interface RunOptions {
   noSuppress: boolean;
   /** Progress lines on stderr (the caller decides: a terminal, not --json). */
   progress: boolean;
+  /** Folder that also receives brief.v2.json, brief.v2.md and brief.html (absolute). */
+  briefOut?: string | null;
 }
 
 /** What one `hardstop run` did: each step's summary (absent when it crashed) and the status. */
@@ -116,19 +119,24 @@ async function publishBrief(ctx: AppContext, store: Store, group: RunGroup, opts
     log.diagnostics.push({code: 'BRIEF_SKIPPED', severity: 'info', message: `brief not published: the run is BROKEN (${before.messages.join('; ')})`});
     return undefined;
   }
-  const r = await log.guard('brief', 'BRIEF_CRASHED', () => {
-    const ingestRows = sourceRunsOfGroup(store, group.id, 'INGEST');
-    return runBriefOperator(store, group, {
+  const readiness = broken
+    ? {state: 'BROKEN' as const, reasons: before.messages}
+    : before.exitCode === 0
+      ? {state: 'READY' as const, reasons: []}
+      : {state: 'DEGRADED' as const, reasons: before.messages};
+  const r = await log.guard('brief', 'BRIEF_CRASHED', () =>
+    runBriefV2Operator(store, group, {
       now: ctx.clock.now(),
       sinceMicros: opts.since?.micros ?? DEFAULT_BRIEF_WINDOW_MICROS,
       includeClass0: false,
       limit: 20,
-      format: 'md',
-      extraInputs: [{id: `source-runs:ingest:${group.id}`, kind: 'SourceRun', hash: sourceRunDigest(ingestRows)}],
-      publication: broken ? {state: 'DRAFT_ONLY', readiness_state: 'BROKEN', reasons: before.messages} : null,
-    });
-  });
+      hardstopVersion: HARDSTOP_VERSION,
+      sources: ctx.sourcesConfig.sources,
+      readiness,
+      outputs: [{format: 'md', path: null}, ...(opts.briefOut ? briefFileOutputs(opts.briefOut, (p) => ctx.home.rel(p)) : [])],
+    }),
+  );
   if (!r) return undefined;
   log.diagnostics.push(...r.diagnostics);
-  return r.text;
+  return r.texts[0];
 }

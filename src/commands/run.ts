@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
+import {cliPath} from '../app/report-inputs.js';
 import {runHardstop, type RunReport} from '../app/run-operator.js';
 import {parseSinceFlag} from '../kernel/time.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
@@ -14,6 +15,7 @@ export default class Run extends HardstopCommand<typeof Run> {
     'max-items': Flags.integer({description: 'at most this many items per source', min: 1}),
     'no-network': Flags.boolean({description: 'refuse every non-file:// URL'}),
     'no-suppress': Flags.boolean({description: 'evaluate no suppression rules (recorded in the config fingerprint)'}),
+    'brief-out': Flags.string({description: 'also write brief.v2.json, brief.v2.md and brief.html of this run into this folder (relative to the working directory)'}),
   };
 
   protected async execute(ctx: AppContext, flags: CommandFlags<typeof Run>): Promise<CommandOutcome> {
@@ -23,6 +25,7 @@ export default class Run extends HardstopCommand<typeof Run> {
       noNetwork: flags['no-network'],
       noSuppress: flags['no-suppress'],
       progress: Boolean(process.stderr.isTTY) && !flags.json,
+      briefOut: flags['brief-out'] ? cliPath(flags['brief-out']) : null,
     });
     const {fetch, ingest, brief, status} = report;
     return {

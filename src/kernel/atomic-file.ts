@@ -1,4 +1,4 @@
-import {closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
+import {closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
 import {dirname} from 'node:path';
 
 /** The temporary sibling a write goes through; recovery code recognises it by this suffix. */
@@ -83,4 +83,32 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     throw err;
   }
   w.commit();
+}
+
+/** The temporary sibling a folder is built in before renameFolderIntoPlace moves it. */
+export function folderTempPath(dir: string): string {
+  return tempPathOf(dir);
+}
+
+/**
+ * Moves a completely written folder (`tmpDir`, a sibling of `dir`, see folderTempPath) to
+ * `dir` with one rename and fsyncs the parent, so a reader sees no folder or the whole one.
+ * An existing `dir` (the caller decided it may be replaced) is renamed aside first and removed
+ * only after the new folder is in place; if the move fails it is put back.
+ */
+export function renameFolderIntoPlace(tmpDir: string, dir: string): void {
+  let aside: string | null = null;
+  if (existsSync(dir)) {
+    aside = `${dir}.old-${process.pid}`;
+    rmSync(aside, {recursive: true, force: true});
+    renameSync(dir, aside);
+  }
+  try {
+    renameSync(tmpDir, dir);
+  } catch (err) {
+    if (aside) renameSync(aside, dir);
+    throw err;
+  }
+  fsyncFolder(dirname(dir));
+  if (aside) rmSync(aside, {recursive: true, force: true});
 }

@@ -59,6 +59,7 @@ export class RunGroup {
   readonly records: RunRecord[] = [];
   private readonly opts: RunGroupOptions;
   private lastHash: string | undefined;
+  private reserved: {operatorId: string; seq: number; runId: string} | undefined;
 
   constructor(opts: RunGroupOptions) {
     this.opts = opts;
@@ -76,6 +77,24 @@ export class RunGroup {
   }
   get configHash(): string {
     return this.opts.configHash;
+  }
+
+  private runIdFor(operatorId: string, seq: number): string {
+    const r = this.reserved;
+    if (r && r.operatorId === operatorId && r.seq === seq) return r.runId;
+    return this.opts.mode === 'strict' ? uuidFromBasis({run_group_id: this.id, seq, operator_id: operatorId}) : randomRunId();
+  }
+
+  /**
+   * The run id the next execution of `operatorId` will get, for an operator that names its own
+   * record inside its output (an export bundle's manifest); the record then uses exactly this id.
+   */
+  nextRunId(operatorId: string): string {
+    const seq = this.records.length + 1;
+    const r = this.reserved;
+    if (r && r.operatorId === operatorId && r.seq === seq) return r.runId;
+    this.reserved = {operatorId, seq, runId: this.runIdFor(operatorId, seq)};
+    return this.reserved.runId;
   }
 
   async run<T>(operatorId: string, work: (trace: OperatorTrace) => Promise<T> | T): Promise<T> {
@@ -118,7 +137,7 @@ export class RunGroup {
     timings: {duration_ms: number; cpu_ms: number; memory_bytes: number},
   ): RunRecord {
     const strict = this.opts.mode === 'strict';
-    const runId = strict ? uuidFromBasis({run_group_id: this.id, seq, operator_id: operatorId}) : randomRunId();
+    const runId = this.runIdFor(operatorId, seq);
     const cost: RunCost = {bytes_in: trace.bytesIn, bytes_out: trace.bytesOut};
     if (!strict) Object.assign(cost, timings);
     const record: RunRecord = {

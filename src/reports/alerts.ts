@@ -5,7 +5,7 @@
  */
 import {UsageError} from '../kernel/errors.js';
 import {type EpochMicros, formatInstant} from '../kernel/time.js';
-import {instantMicros} from './brief.js';
+import {instantMicros} from './brief-v2/build.js';
 import {verifyIncidentEvidence} from '../pipeline/evidence.js';
 import {table} from '../present/table.js';
 import type {Store} from '../store/db.js';

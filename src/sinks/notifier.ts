@@ -73,6 +73,11 @@ export interface Notifier<M = unknown> {
   send(message: M, item: DeliveryItem, attempt: number): Promise<SendOutcome>;
   /** `previous`: the newest delivered earlier version of the same alert (its message may hold the answer). */
   resolveInDoubt(row: DeliveryRow, previous: DeliveryRow | null): Promise<InDoubtResolution>;
+  /**
+   * A lost (empty) ledger: the deliveries the remote side already holds, by delivery key, from
+   * `sinceSeconds` (epoch) on. Absent when the remote side cannot be searched (webhooks).
+   */
+  recoverRecent?(sinceSeconds: number): Promise<{kind: 'ok'; found: Map<string, RemoteHandle>} | {kind: 'error'; error: RemoteError}>;
   /** `sinks test`: one clearly marked test message, or a read-only check of the credentials. */
   test(at: string): Promise<SendOutcome>;
 }

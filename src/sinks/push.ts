@@ -8,6 +8,9 @@ import type {PlanEntry, SinkPlan} from './plan.js';
 import {deliveryKey} from './route.js';
 import type {Waiter} from './waiter.js';
 
+/** How far back an empty ledger searches the remote side for deliveries it lost (sinks.md §4). */
+export const RECOVERY_WINDOW_S = 24 * 3600;
+
 /** Alerts per digest message: a part of this size always fits one Slack message (slack/blocks.ts). */
 export const DIGEST_PART_SIZE = 25;
 
@@ -49,6 +52,8 @@ export interface InDoubtResult {
 export interface SinkPushResult {
   sinkId: string;
   results: DeliveryResult[];
+  /** Deliveries an empty ledger learnt from the remote side instead of sending them again. */
+  recovered: number;
   inDoubt: InDoubtResult[];
   /** A remote error that stopped the sink before it sent anything (in-doubt lookup failed). */
   stoppedBy: RemoteError | null;
@@ -269,10 +274,24 @@ async function deliver(p: Pending, deps: PushDeps): Promise<DeliveryResult> {
  * and deadline go through the injected waiter.
  */
 export async function pushSink(plan: SinkPlan, bundle: BundleView, deps: PushDeps): Promise<SinkPushResult> {
-  const out: SinkPushResult = {sinkId: plan.sink.id, results: [], inDoubt: [], stoppedBy: null, deadlineReached: false};
-  const queue = pendingDeliveries(plan, bundle, deps.ledger, deps.notifier.wantsDigest);
+  const out: SinkPushResult = {sinkId: plan.sink.id, results: [], recovered: 0, inDoubt: [], stoppedBy: null, deadlineReached: false};
+  const emptyLedger = deps.ledger.isEmptyFor(plan.sink.id);
+  let queue = pendingDeliveries(plan, bundle, deps.ledger, deps.notifier.wantsDigest);
   if (!(await resolveInDoubt(plan, queue, deps, out))) return out;
   deps.ledger.plan(queue.map((p) => p.row));
+  if (emptyLedger && deps.notifier.recoverRecent && queue.length > 0) {
+    const r = await deps.notifier.recoverRecent(deps.clock.now() / 1e6 - RECOVERY_WINDOW_S);
+    if (r.kind === 'error') {
+      out.stoppedBy = r.error;
+      return out;
+    }
+    for (const p of queue) {
+      const handle = r.found.get(p.item.deliveryKey);
+      if (handle) deps.ledger.markDelivered(p.item.deliveryKey, handle);
+    }
+    out.recovered = queue.filter((p) => r.found.has(p.item.deliveryKey)).length;
+    queue = queue.filter((p) => !r.found.has(p.item.deliveryKey));
+  }
   let sent = 0;
   for (const p of queue) {
     let r: DeliveryResult;

@@ -10,7 +10,7 @@ import type {FetchState} from '../store/fetch-state-repo.js';
 import {resolveFileUrl, type ResolvedSource} from './config.js';
 import {FetchFailure, httpGet, type HttpGetOptions, type HttpResult} from './http-client.js';
 import {FeedError, parseFeed, type ParsedFeed, type ParseFeedOptions} from './parse-feed.js';
-import {type HostRateLimiter, type PlannedDelay, realSleeper, RETRY_AFTER_CAP_MS, type Sleeper} from './rate-limit.js';
+import {type FetchClock, type HostRateLimiter, type PlannedDelay, realSleeper, RETRY_AFTER_CAP_MS} from './rate-limit.js';
 import type {RawItemCandidate, SourceType} from '../model/raw-item.js';
 
 export type ParseFeedFn = (bytes: Uint8Array, opts: ParseFeedOptions) => ParsedFeed | Promise<ParsedFeed>;
@@ -18,7 +18,7 @@ export type HttpGetFn = (url: string, opts: HttpGetOptions) => Promise<HttpResul
 
 /** Everything the fetcher touches in the outside world, injectable for tests. */
 export interface FetcherDeps {
-  sleeper: Sleeper;
+  sleeper: FetchClock;
   parse: ParseFeedFn;
   http: HttpGetFn;
 }

@@ -6,19 +6,19 @@ import {seededRandom} from '../kernel/ids.js';
  * inject a virtual one whose `sleep` just advances `now`, so spacing is verified without
  * real waiting.
  */
-export interface Sleeper {
+export interface FetchClock {
   /** Monotonic milliseconds. */
   now(): number;
   sleep(ms: number): Promise<void>;
 }
 
-export const realSleeper: Sleeper = {
+export const realSleeper: FetchClock = {
   now: () => monotonicMs(),
   sleep: (ms) => (ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms))),
 };
 
 /** A virtual clock for tests and dry runs: sleeping advances time instantly. */
-export class VirtualSleeper implements Sleeper {
+export class VirtualSleeper implements FetchClock {
   readonly sleeps: number[] = [];
   constructor(private t = 0) {}
   now(): number {
@@ -58,7 +58,7 @@ export class HostRateLimiter {
     private readonly minIntervalSeconds: number,
     private readonly jitterSeconds: number,
     readonly seed: number,
-    private readonly sleeper: Sleeper,
+    private readonly sleeper: FetchClock,
   ) {
     this.rng = seededRandom(seed);
   }

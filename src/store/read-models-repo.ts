@@ -93,6 +93,8 @@ export interface VersionPayloadRow {
   alert_hash: string;
   evidence_json: string;
   evidence_hash: string;
+  /** The run group that decided this version (provenance of reports). */
+  run_group_id: string;
 }
 
 export class VersionPayloads {
@@ -102,7 +104,7 @@ export class VersionPayloads {
   constructor(store: Store) {
     this.hashStmt = store.db.prepare('SELECT alert_hash, evidence_hash, run_group_id FROM alert_versions WHERE alert_id = ? AND version = ?');
     this.stmt = store.db.prepare(
-      'SELECT alert_id, version, alert_json, alert_hash, evidence_json, evidence_hash FROM alert_versions WHERE alert_id = ? AND version = ?',
+      'SELECT alert_id, version, alert_json, alert_hash, evidence_json, evidence_hash, run_group_id FROM alert_versions WHERE alert_id = ? AND version = ?',
     );
     this.scopeStmt = store.db.prepare('SELECT scope_json FROM incidents WHERE alert_id = ?');
   }
@@ -298,4 +300,71 @@ export function iterateDecisionRows(store: Store, opts: {runGroupId?: string | n
      ORDER BY item_id, e.raw_id, e.decided_at DESC, e.event_id DESC`,
   );
   return (opts.runGroupId ? stmt.iterate(opts.runGroupId) : stmt.iterate()) as IterableIterator<DecisionRow>;
+}
+
+/** A suppressed raw item with its verdict (brief v2 `suppressed.items`). */
+export interface SuppressedItemRow {
+  raw_id: string;
+  source_id: string;
+  title: string | null;
+  rule_id: string;
+  reason_code: string | null;
+  suppressed_at: string;
+}
+
+/** Suppressed raw items whose verdict text is at or after `fromPrefix` (callers compare exact instants and order). */
+export function suppressedItems(store: Store, fromPrefix: string): SuppressedItemRow[] {
+  return store.db
+    .prepare(
+      `SELECT r.raw_id, r.source_id, r.title, a.primary_rule_id AS rule_id, a.primary_reason_code AS reason_code, a.decided_at AS suppressed_at
+       FROM suppression_audit a JOIN raw_items r ON r.raw_id = a.raw_id
+       WHERE r.status = 'SUPPRESSED' AND a.decided_at >= ?`,
+    )
+    .all(fromPrefix) as SuppressedItemRow[];
+}
+
+/** INGEST source runs whose time text is at or after `fromPrefix`: the suppression totals of a window. */
+export function ingestRunTotals(store: Store, fromPrefix: string): {run_at: string; items_processed: number; items_suppressed: number}[] {
+  return store.db
+    .prepare(`SELECT run_at, items_processed, items_suppressed FROM source_runs WHERE phase = 'INGEST' AND run_at >= ?`)
+    .all(fromPrefix) as {run_at: string; items_processed: number; items_suppressed: number}[];
+}
+
+/** A stored RunRecord: its id, group, position and canonical file text. */
+export interface StoredRunRecordRow {
+  run_id: string;
+  run_group_id: string;
+  seq: number;
+  operator_id: string;
+  record_json: string;
+}
+
+/** The RunRecords of the given run groups written by the given operators, ordered by (run_group_id, seq). */
+export function runRecordsOfGroups(store: Store, groupIds: readonly string[], operators: readonly string[]): StoredRunRecordRow[] {
+  if (groupIds.length === 0 || operators.length === 0) return [];
+  const stmt = store.db.prepare(
+    `SELECT run_id, run_group_id, seq, operator_id, record_json FROM run_records
+     WHERE run_group_id = ? AND operator_id IN (${operators.map(() => '?').join(', ')}) ORDER BY seq`,
+  );
+  const out: StoredRunRecordRow[] = [];
+  for (const g of [...new Set(groupIds)].sort()) out.push(...(stmt.all(g, ...operators) as StoredRunRecordRow[]));
+  return out;
+}
+
+/** Name and coordinates of facilities (for the brief's map); unknown ids are left out. */
+export interface FacilityPlaceRow {
+  facility_id: string;
+  name: string;
+  lat: number | null;
+  lon: number | null;
+}
+
+export function facilityPlaces(store: Store, ids: readonly string[]): FacilityPlaceRow[] {
+  const stmt = store.db.prepare('SELECT facility_id, name, lat, lon FROM facilities WHERE facility_id = ?');
+  const out: FacilityPlaceRow[] = [];
+  for (const id of ids) {
+    const row = stmt.get(id) as FacilityPlaceRow | undefined;
+    if (row) out.push(row);
+  }
+  return out;
 }

@@ -13,7 +13,10 @@ import Database from 'better-sqlite3';
  * - alert_versions: (alert_id, version, alert_hash, evidence_hash) in key order;
  * - evidence_files: every file under output/incidents, (name, sha256), sorted by name;
  * - events: (event_id, event_hash, suppressed) in id order;
- * - run_records: every file under run_records/, (home-relative path, sha256), sorted.
+ * - run_records: every file under run_records/, (home-relative path, sha256), sorted;
+ * - brief_json, brief_md, brief_html: sha256 of the run's brief.v2.json, brief.v2.md and
+ *   brief.html (output/briefs/), and bundle_manifest: sha256 of the export bundle's
+ *   manifest.json (which holds the checksum of every other bundle file). Empty when absent.
  */
 export interface PipelineDigests {
   alerts: string;
@@ -21,15 +24,26 @@ export interface PipelineDigests {
   evidence_files: string;
   events: string;
   run_records: string;
+  brief_json: string;
+  brief_md: string;
+  brief_html: string;
+  bundle_manifest: string;
 }
 
-/** Row and file counts next to the digests: a failing comparison says what changed. */
-export interface PipelineCounts {
-  alerts: number;
-  alert_versions: number;
-  evidence_files: number;
-  events: number;
-  run_records: number;
+/** Row and file counts next to the digests (file digests count bytes): a failing comparison says what changed. */
+export type PipelineCounts = Record<keyof PipelineDigests, number>;
+
+/** Home-relative files whose own sha256 is a digest. */
+const FILE_DIGESTS = {
+  brief_json: 'output/briefs/brief.v2.json',
+  brief_md: 'output/briefs/brief.v2.md',
+  brief_html: 'output/briefs/brief.html',
+  bundle_manifest: 'bundle/manifest.json',
+} as const;
+
+function fileBytes(home: string, rel: string): Buffer {
+  const p = join(home, ...rel.split('/'));
+  return existsSync(p) ? readFileSync(p) : Buffer.alloc(0);
 }
 
 export function sha256(data: string | Buffer): string {
@@ -91,6 +105,7 @@ export function digestRowsOf(home: string): DigestRows {
 
 export function pipelineDigests(home: string): {digests: PipelineDigests; counts: PipelineCounts; rows: DigestRows} {
   const rows = digestRowsOf(home);
+  const files = Object.fromEntries(Object.entries(FILE_DIGESTS).map(([k, rel]) => [k, fileBytes(home, rel)])) as Record<keyof typeof FILE_DIGESTS, Buffer>;
   return {
     digests: {
       alerts: digestRows(rows.alerts),
@@ -98,6 +113,10 @@ export function pipelineDigests(home: string): {digests: PipelineDigests; counts
       evidence_files: digestRows(rows.evidence_files),
       events: digestRows(rows.events),
       run_records: digestRows(rows.run_records),
+      brief_json: sha256(files.brief_json),
+      brief_md: sha256(files.brief_md),
+      brief_html: sha256(files.brief_html),
+      bundle_manifest: sha256(files.bundle_manifest),
     },
     counts: {
       alerts: rows.alerts.length,
@@ -105,6 +124,10 @@ export function pipelineDigests(home: string): {digests: PipelineDigests; counts
       evidence_files: rows.evidence_files.length,
       events: rows.events.length,
       run_records: rows.run_records.length,
+      brief_json: files.brief_json.length,
+      brief_md: files.brief_md.length,
+      brief_html: files.brief_html.length,
+      bundle_manifest: files.bundle_manifest.length,
     },
     rows,
   };

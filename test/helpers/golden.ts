@@ -16,9 +16,14 @@ export interface GoldenExpected {
   counts: PipelineCounts;
 }
 
+/** Where the golden run leaves its brief files (`run --brief-out`) and its export bundle. */
+export const GOLDEN_BRIEF_DIR = 'output/briefs';
+export const GOLDEN_BUNDLE_DIR = 'bundle';
+
 /**
  * In a fresh (empty) home: `init`, the golden network and home files copied over the
- * templates, `ingest`, `run --since 7d`, all with the pinned clock. Throws with the CLI
+ * templates, `ingest`, `run --since 7d --brief-out output/briefs`, then
+ * `export bundle --out bundle --since 7d`, all with the pinned clock. Throws with the CLI
  * output when a step fails.
  */
 export function runGolden(home: string): void {
@@ -31,7 +36,8 @@ export function runGolden(home: string): void {
   cpSync(join(GOLDEN_DIR, 'network'), join(home, 'network'), {recursive: true, force: true});
   cpSync(join(GOLDEN_DIR, 'home'), home, {recursive: true, force: true});
   step(['ingest', '--now', GOLDEN_NOW]);
-  step(['run', '--since', GOLDEN_SINCE, '--now', GOLDEN_NOW]);
+  step(['run', '--since', GOLDEN_SINCE, '--now', GOLDEN_NOW, '--brief-out', join(home, GOLDEN_BRIEF_DIR)]);
+  step(['export', 'bundle', '--out', join(home, GOLDEN_BUNDLE_DIR), '--since', GOLDEN_SINCE, '--now', GOLDEN_NOW]);
 }
 
 export function goldenResult(home: string): GoldenExpected {

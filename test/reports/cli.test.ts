@@ -25,21 +25,38 @@ describe('report commands (built CLI)', () => {
   it('brief --format json prints only the model on stdout and records its hash; bad --since exits 2', () => {
     const r = runCli(['brief', '--home', home, NOW, '--format', 'json']);
     expect(r.code).toBe(0);
-    const model = JSON.parse(r.stdout) as {counts: {updated: number}; suppressed: {count: number}};
-    expect(model.counts.updated).toBe(1);
+    const model = JSON.parse(r.stdout) as {summary: {counts: {updated: number}}; suppressed: {count: number}};
+    expect(model.summary.counts.updated).toBe(1);
     expect(model.suppressed.count).toBe(1);
     expect(r.stderr).toMatch(/^HEALTHY \(exit 0\) strict run [0-9a-f]{8}/m);
     const runId = /run ([0-9a-f]{8})/.exec(r.stderr)![1];
     const s = Store.open(join(home, 'hardstop.db'), {readonly: true});
     const rec = JSON.parse(
-      (s.db.prepare("SELECT record_json FROM run_records WHERE operator_id = 'hardstop.brief@1.0.0' AND run_group_id LIKE ?").get(`${runId}%`) as {record_json: string}).record_json,
+      (s.db.prepare("SELECT record_json FROM run_records WHERE operator_id = 'hardstop.brief@2.0.0' AND run_group_id LIKE ?").get(`${runId}%`) as {record_json: string}).record_json,
     ) as {output_refs: {hash: string; schema: string}[]};
     s.close();
-    expect(rec.output_refs[0]).toMatchObject({hash: sha256Hex(r.stdout), schema: 'brief::json'});
+    expect(rec.output_refs[1]).toMatchObject({hash: sha256Hex(r.stdout), schema: 'brief.v2::json'});
 
     const bad = runCli(['brief', '--home', home, '--since', '24x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('USAGE_BAD_SINCE');
+  });
+
+  it('brief on an empty home (no database yet) prints the quiet-day brief and exits 0', () => {
+    const empty = tempHome('hardstop-empty-');
+    expect(runCli(['init', '--home', empty]).code).toBe(0);
+    const r = runCli(['brief', '--home', empty]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('## Quiet Day\n\nNo alerts found for the selected time window.');
+    expect(r.stdout).toMatch(/pending first fetch: .*nws\\_active\\_us/);
+    expect(r.stderr).toMatch(/^HEALTHY \(exit 0\)/m);
+  });
+
+  it('brief --out writes the file atomically into missing folders (relative to the working directory)', () => {
+    const r = runCli(['brief', '--home', home, NOW, '--format', 'html', '--out', 'nested/dir/brief.html'], {cwd: home});
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Wrote nested\/dir\/brief\.html \(html\): 0 new, 1 updated/m);
+    expect(readFileSync(join(home, 'nested', 'dir', 'brief.html'), 'utf8')).toMatch(/^<!DOCTYPE html>\n/);
   });
 
   it('export decisions to stdout is pure JSONL; alerts show of an unknown id exits 2', () => {

@@ -1,6 +1,8 @@
 import {artifactHash, canonicalJson, sha256Hex} from '../../src/kernel/canonical-json.js';
 import {buildIncidentEvidence, verifyIncidentEvidence} from '../../src/pipeline/evidence.js';
+import type {ResolvedSource} from '../../src/sources/config.js';
 import {Store} from '../../src/store/db.js';
+import {insertSourceRun, type NewSourceRun} from '../../src/store/source-runs-repo.js';
 
 export const RG = '11111111-1111-8111-8111-111111111111';
 
@@ -102,6 +104,8 @@ export interface AlertSpec {
   versions?: number;
   /** Evidence payload of the current version (default: built from the spec). */
   evidence?: Record<string, unknown>;
+  /** The scoring trace lines of every version (`evidence.diagnostics.impact_score_breakdown`). */
+  rationale?: string[];
 }
 
 /**
@@ -139,6 +143,9 @@ export function addAlert(store: Store, a: AlertSpec): void {
     last_seen: lastSeen,
     update_count: v - 1,
     reasoning: [{code: 'X', params: {}, text: `Event type: CLOSURE (v${v})`}],
+    evidence: {diagnostics: {impact_score: a.impact, impact_score_breakdown: a.rationale ?? []}, linking_notes: [`linked v${v}`]},
+    root_event_ids: rootIds.slice(0, v),
+    source: {id: a.sourceId ?? 'src-a', tier: a.tier === undefined ? 'global' : a.tier},
   });
   const lastDoc = doc(n);
   store.db
@@ -224,3 +231,47 @@ export const OUT24_EVIDENCE = {
   window_hours: 168,
   artifact_hash: '8ab0c3c00fbd4e65164c8fed8e193452e8109b029958d38c41756d41c0968f0f',
 };
+
+/** A minimal configured source (source health, gating). */
+export function source(id: string, over: Partial<ResolvedSource> = {}): ResolvedSource {
+  return {
+    id,
+    type: 'rss',
+    tier: 'regional',
+    url: `file:///feeds/${id}.xml`,
+    enabled: true,
+    trust_tier: 2,
+    classification_floor: 0,
+    weighting_bias: 0,
+    tags: [],
+    geo: {} as ResolvedSource['geo'],
+    max_items: 50,
+    timeout_seconds: 20,
+    user_agent: 'test',
+    max_bytes: 1_000_000,
+    adapter_version: 'test',
+    suppress: null,
+    position: {file: 'config/sources.yaml', line: 1, col: 1},
+    order: 0,
+    ...over,
+  };
+}
+
+/** A FETCH or INGEST source run. */
+export function addSourceRun(store: Store, sourceId: string, phase: 'FETCH' | 'INGEST', runAt: string, over: Partial<NewSourceRun> = {}): void {
+  insertSourceRun(store, {
+    run_group_id: `${RG}-${runAt}`,
+    source_id: sourceId,
+    phase,
+    run_at: runAt,
+    status: 'SUCCESS',
+    status_code: 200,
+    error: null,
+    duration_ms: 10,
+    items_fetched: 5,
+    items_new: 5,
+    bytes_downloaded: 100,
+    diagnostics: {},
+    ...over,
+  });
+}

@@ -188,6 +188,22 @@ describe('in-doubt resolution', () => {
   });
 });
 
+describe('a lost ledger', () => {
+  it('web_api: a new, empty ledger finds the messages of the last 24 h by metadata and posts nothing again', async () => {
+    const sink = webApiSink({digest: true});
+    const alerts = [alertEntry(1), alertEntry(2)];
+    await push(sink, bundleOf(alerts));
+    expect(fake.messages).toHaveLength(3);
+    ledger.close();
+    ledger = DeliveryLedger.open(join(tempDir(), 'deliveries.db'));
+    const r = await push(sink, bundleOf(alerts));
+    expect(r.recovered).toBe(3);
+    expect(r.results).toEqual([]);
+    expect(fake.messages).toHaveLength(3);
+    expect(ledger.get(sink.id, alerts[0].alert_id, 1)?.slack_ts).toBe(fake.topLevel()[0].ts);
+  });
+});
+
 describe('webhook delivery', () => {
   it.each([
     [400, 'invalid_payload'], [400, 'no_text'], [400, 'invalid_blocks'], [400, 'user_not_found'], [403, 'action_prohibited'], [403, 'invalid_token'],

@@ -124,6 +124,7 @@ export interface PushReport {
     counts: Record<string, number>;
     skipped: Record<string, number>;
     deliveries: DeliveryResult[];
+    recovered: number;
     in_doubt: SinkPushResult['inDoubt'];
     stopped_by: SinkPushResult['stoppedBy'];
     deadline_reached: boolean;
@@ -155,7 +156,7 @@ function scrub<T>(value: T, secrets: string[]): T {
 function pushExitCode(sinks: PushReport['sinks']): ExitCode {
   let code: ExitCode = ExitCode.HEALTHY;
   for (const s of sinks) {
-    if (s.counts.failed || (s.stopped_by && s.in_doubt.some((d) => d.resolution === 'error'))) code = worst(code, ExitCode.BROKEN);
+    if (s.counts.failed || s.stopped_by) code = worst(code, ExitCode.BROKEN);
     if (s.counts.pending || s.counts.delivered_unconfirmed || s.deadline_reached || s.in_doubt.some((d) => d.resolution === 'skip' || d.resolution === 'pending')) code = worst(code, ExitCode.WARNING);
   }
   return code;
@@ -218,7 +219,7 @@ export async function sinksPush(ctx: AppContext, bundleDir: string, opts: PushOp
       const n = createNotifier(plan.sink, ctx.env, rt.notifier);
       if (!n.ok) {
         diagnostics.push(n.diagnostic);
-        sinks.push({id: plan.sink.id, counts: {failed: pendingDeliveries(plan, bundle, ledger, false).length}, skipped: {}, deliveries: [], in_doubt: [], stopped_by: null, deadline_reached: false});
+        sinks.push({id: plan.sink.id, counts: {failed: pendingDeliveries(plan, bundle, ledger, false).length}, skipped: {}, deliveries: [], recovered: 0, in_doubt: [], stopped_by: null, deadline_reached: false});
         continue;
       }
       const res = await pushSink(plan, bundle, {
@@ -227,8 +228,8 @@ export async function sinksPush(ctx: AppContext, bundleDir: string, opts: PushOp
       });
       await recordSinkPush(ctx, bundle, plan, res, n.secrets);
       const skipped = countBy(plan.entries.filter((e) => e.action.startsWith('skip')), (e) => e.action.replace('skip: ', ''));
-      sinks.push(scrub({id: plan.sink.id, counts: countBy(res.results, (r) => r.state), skipped, deliveries: res.results, in_doubt: res.inDoubt, stopped_by: res.stoppedBy, deadline_reached: res.deadlineReached}, n.secrets));
-      if (res.stoppedBy) diagnostics.push({code: 'SINK_IN_DOUBT_UNRESOLVED', severity: 'error', message: scrub(`sink ${plan.sink.id}: in-doubt deliveries could not be looked up (${res.stoppedBy.name}); nothing was sent to it`, n.secrets), hint: res.stoppedBy.hint});
+      sinks.push(scrub({id: plan.sink.id, counts: countBy(res.results, (r) => r.state), skipped, deliveries: res.results, recovered: res.recovered, in_doubt: res.inDoubt, stopped_by: res.stoppedBy, deadline_reached: res.deadlineReached}, n.secrets));
+      if (res.stoppedBy) diagnostics.push({code: 'SINK_LOOKUP_FAILED', severity: 'error', message: scrub(`sink ${plan.sink.id}: earlier deliveries could not be looked up (${res.stoppedBy.name}: ${res.stoppedBy.message}); nothing was sent to it`, n.secrets), hint: res.stoppedBy.hint});
     }
     const missing = diagnostics.some((d) => d.code === 'SINK_SECRET_MISSING' || d.code === 'SINK_URL_INVALID' || d.code === 'SINK_TYPE_NOT_AVAILABLE');
     return {exitCode: worst(pushExitCode(sinks), missing ? ExitCode.BROKEN : ExitCode.HEALTHY), bundle: bundleInfo, dry_run: false, network: true, sinks, plan: planReport(plans), diagnostics};

@@ -41,7 +41,8 @@ export function pushText(r: PushReport): string {
   for (const s of r.sinks) {
     const counts = ['delivered', 'delivered_unconfirmed', 'pending', 'failed'].filter((k) => s.counts[k]).map((k) => `${s.counts[k]} ${k.replace('_', ' ')}`);
     const skipped = Object.entries(s.skipped).map(([k, n]) => `${n} ${k}`);
-    lines.push(`${s.id}: ${counts.join(', ') || 'nothing to send'}${skipped.length ? `; skipped ${skipped.join(', ')}` : ''}${s.deadline_reached ? '; deadline reached' : ''}`);
+    const recovered = s.recovered ? `; ${s.recovered} found already posted (empty ledger)` : '';
+    lines.push(`${s.id}: ${counts.join(', ') || 'nothing to send'}${skipped.length ? `; skipped ${skipped.join(', ')}` : ''}${recovered}${s.deadline_reached ? '; deadline reached' : ''}`);
     for (const x of s.in_doubt) lines.push(`  in doubt ${x.alertId} v${x.version}: ${x.resolution}`);
     for (const d of s.deliveries) {
       if (d.state === 'delivered' && d.attempts.length <= 1 && !d.fallback && !d.resent) continue;

@@ -37,11 +37,11 @@ export default class IncidentsReplay extends HardstopCommand<typeof IncidentsRep
     const strict = ctx.mode === 'strict';
     const store = ctx.openStoreForWrite();
     const inputs = loadDecisionInputs(ctx, store);
-    const choice = parseRulesFlag(flags.rules as string | undefined);
+    const choice = parseRulesFlag(flags.rules);
     let dirPack = null;
     if (choice.kind === 'dir') {
       const loaded = loadRulesDir(ctx, choice.dir);
-      if (!loaded.pack) throw new HardstopError('RULES_INVALID', `the rule files in ${flags.rules as string} do not compile`, {diagnostics: loaded.diagnostics});
+      if (!loaded.pack) throw new HardstopError('RULES_INVALID', `the rule files in ${flags.rules} do not compile`, {diagnostics: loaded.diagnostics});
       dirPack = {pack: loaded.pack, sourceRules: compileSourceRules(loaded.pack, inputs.sourcesConfig.sources).rules};
     }
     const repo = new ReplayRepo(store);

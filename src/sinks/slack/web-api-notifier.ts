@@ -1,6 +1,6 @@
 import {LogLevel, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebClient, type Logger} from '@slack/web-api';
 import {parseIsoInstant} from '../../kernel/time.js';
-import type {DeliveryRow} from '../../store/ledger/delivery-ledger.js';
+import type {DeliveryRow, RemoteHandle} from '../../store/ledger/delivery-ledger.js';
 import type {SlackSinkConfig} from '../config/model.js';
 import {SLACK_API_URL} from '../config/model.js';
 import type {DeliveryItem, InDoubtResolution, Notifier, RemoteError, SendOutcome} from '../notifier.js';
@@ -96,6 +96,16 @@ export class SlackWebApiNotifier implements Notifier<SlackRendered> {
     const lastMicros = row.last_attempt_at ? (parseIsoInstant(row.last_attempt_at)?.micros ?? 0) : 0;
     const found = await this.search('conversations.history', {oldest: String(Math.max(0, Math.floor(lastMicros / 1e6) - LOOKBACK_S))}, match);
     return this.settle(found, (ts) => ({slack_channel: this.channel, slack_ts: ts}));
+  }
+
+  async recoverRecent(sinceSeconds: number): Promise<{kind: 'ok'; found: Map<string, RemoteHandle>} | {kind: 'error'; error: RemoteError}> {
+    const found = new Map<string, RemoteHandle>();
+    const r = await this.search('conversations.history', {oldest: String(Math.floor(sinceSeconds))}, (m) => {
+      const key = m.metadata?.event_payload?.delivery_key;
+      if (m.ts && key && m.metadata?.event_type?.startsWith('hardstop_') && !found.has(key)) found.set(key, {slack_channel: this.channel, slack_ts: m.ts});
+      return false;
+    });
+    return r === 'error' ? {kind: 'error', error: this.lastLookupError!.error} : {kind: 'ok', found};
   }
 
   private lastLookupError: Failure | null = null;
