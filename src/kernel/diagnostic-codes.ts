@@ -232,7 +232,6 @@ export const DIAGNOSTIC_CODES = {
   SINK_DELIVERY_RETRIED: {severity: 'warning'},
   SINK_DUPLICATE_ID: {severity: 'error'},
   SINK_IN_DOUBT: {severity: 'warning'},
-  SINK_IN_DOUBT_UNRESOLVED: {severity: 'error'},
   SINK_LOOKUP_FAILED: {severity: 'error'},
   SINK_MISSING_KEY: {severity: 'error'},
   SINK_MODE_MISMATCH: {severity: 'error'},
