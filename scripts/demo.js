@@ -42,4 +42,8 @@ step('ingest network', ['ingest', '--now', NOW]);
 step('doctor', ['doctor', '--now', NOW]);
 step('run the pipeline', ['run', '--since', '7d', '--now', NOW]);
 step('list alerts', ['alerts', 'list', '--now', NOW]);
+const bundle = join(home, 'out', 'bundle');
+step('export bundle', ['export', 'bundle', '--out', bundle, '--since', '7d', '--now', NOW]);
+// What the (disabled) example Slack sink would send for this bundle; plan sends nothing.
+step('sinks plan', ['sinks', 'plan', '--bundle', bundle, '--sink', 'ops-slack', '--now', NOW]);
 console.log(`\nDemo finished. Explore it with: hardstop doctor --home ${home}`);

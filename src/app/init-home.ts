@@ -1,6 +1,7 @@
-import {cpSync, existsSync, mkdirSync, readdirSync, statSync} from 'node:fs';
-import {dirname, join, relative} from 'node:path';
+import {existsSync, mkdirSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {join, relative} from 'node:path';
 import {HardstopError} from '../kernel/errors.js';
+import {writeFileAtomic} from '../kernel/atomic-file.js';
 import {DEMO_DIR, SHIPPED_RULES_DIR, TEMPLATES_DIR} from './package-paths.js';
 
 function listFiles(dir: string): string[] {
@@ -43,9 +44,7 @@ export function initHome(root: string, opts: {force: boolean}): {written: string
     throw new HardstopError('INIT_NOT_A_FOLDER', `${root} is not a folder`);
   }
   for (const [rel, src] of plan.files) {
-    const target = join(root, rel);
-    mkdirSync(dirname(target), {recursive: true});
-    cpSync(src, target);
+    writeFileAtomic(join(root, rel), readFileSync(src));
   }
   for (const d of ['run_records', 'output']) mkdirSync(join(root, d), {recursive: true});
   return {written: plan.files.map(([rel]) => rel.split('\\').join('/')), overwritten: existing};

@@ -3,6 +3,7 @@ import {diag} from '../kernel/diagnostic.js';
 import {computeSourceHealth, healthGate} from '../sources/health.js';
 import type {CheckResult, ExtraCheck} from './checks.js';
 import {compileSourceRules, loadHomeRulePack} from './decision-inputs.js';
+import {runRecordCoverageCheck} from './run-record-coverage.js';
 import {sinksDoctorCheck} from './sinks/sinks-checks.js';
 
 const sourcesCheck: ExtraCheck = (ctx) => {
@@ -69,4 +70,4 @@ const rulesCheck: ExtraCheck = (ctx) => {
 };
 
 /** Checks contributed by the sources, rules and sinks layers, run by doctor after the built-ins. */
-export const DOCTOR_EXTRA_CHECKS: readonly ExtraCheck[] = [sourcesCheck, rulesCheck, sinksDoctorCheck];
+export const DOCTOR_EXTRA_CHECKS: readonly ExtraCheck[] = [sourcesCheck, rulesCheck, sinksDoctorCheck, runRecordCoverageCheck];

@@ -50,6 +50,8 @@ export interface AlertListOptions {
   sinceMicros?: EpochMicros | null;
   classification?: number | null;
   sourceId?: string | null;
+  /** Exact tier of the alert (`export alerts --tier`). */
+  tier?: string | null;
   limit?: number;
 }
 
@@ -117,6 +119,7 @@ function readAlertList(store: Store, opts: AlertListOptions): AlertList {
   const keyed = rows
     .map((r) => ({r, first: micros(r.first_seen), last: micros(r.last_seen)}))
     .filter((k) => {
+      if (opts.tier !== undefined && opts.tier !== null && k.r.tier !== opts.tier) return false;
       if (start === null) return true;
       const inside = (t: EpochMicros | null) => t !== null && t >= start && t <= opts.now;
       return inside(k.first) || inside(k.last);

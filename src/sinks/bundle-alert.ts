@@ -1,34 +1,11 @@
+import type {BundleAlert} from '../reports/bundle/layout.js';
+
 /**
  * What the sinks read from a verified export bundle (outputs.md §8.1, §8.3): the v2 alert
- * entries of `alerts.v2.json` and the few bundle facts a message shows. Sinks never read
- * anything else, and never the database.
+ * entries of `alerts.v2.json` (typed by the bundle's reader) and the few bundle facts a message
+ * shows. Sinks never read anything else, and never the database.
  */
-export interface BundleAlert {
-  alert_id: string;
-  correlation_key: string | null;
-  action: string | null;
-  version: number;
-  classification: number;
-  classification_label: string;
-  impact_score: number | null;
-  rationale: string[];
-  summary: string;
-  tier: string | null;
-  trust_tier: number | null;
-  source_id: string | null;
-  facilities: string[];
-  lanes: string[];
-  shipments: string[];
-  shipments_total_linked: number;
-  shipments_truncated: boolean;
-  first_seen_utc: string | null;
-  last_seen_utc: string | null;
-  update_count: number;
-  suppression: {rule_id: string; reason_code: string} | null;
-  evidence: {hash: string | null; path: string | null; verified: boolean; merge_summary: string[]} | null;
-  /** JCS hash of the entry without this field. */
-  version_hash: string;
-}
+export type {BundleAlert};
 
 /** One verified bundle as the delivery pipeline sees it. */
 export interface BundleView {

@@ -76,9 +76,12 @@ export function alertFacts(a: BundleAlert): string {
 
 const sends = (e: PlanEntry) => e.action === 'create' || e.action === 'update' || e.action === 'resolve in-doubt';
 
-/** The digest parts of a push: a function of the bundle and the routes only, so a rerun rebuilds the same parts. */
+/**
+ * The digest parts of a push: the alert versions it delivers. The digest goes out before any
+ * alert message, so a push rerun after a crash during the digest rebuilds the same parts.
+ */
 export function digestParts(plan: SinkPlan, bundle: BundleView): DigestContent[] {
-  const routed = plan.entries.filter((e) => e.routeId !== null && e.action !== 'skip: before first push window').map((e) => e.alert);
+  const routed = plan.entries.filter(sends).map((e) => e.alert);
   if (routed.length === 0) return [];
   const byClassification: Record<string, number> = {};
   for (const a of routed) byClassification[String(a.classification)] = (byClassification[String(a.classification)] ?? 0) + 1;

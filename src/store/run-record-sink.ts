@@ -10,12 +10,6 @@ import type {Store} from './db.js';
  * `run_timings`, which never reach the file of a strict run) and a canonical JSON file under
  * run_records/<run_group_id>/, written atomically.
  */
-/** Hash of the newest RunRecord in the store, null in a store without any. */
-export function newestRecordHash(store: Store): string | null {
-  const row = store.db.prepare('SELECT record_hash FROM run_records ORDER BY rowid DESC LIMIT 1').get() as {record_hash: string} | undefined;
-  return row?.record_hash ?? null;
-}
-
 export class StoreRecordSink implements RecordSink {
   constructor(
     private readonly recordsDir: string,

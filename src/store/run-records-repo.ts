@@ -14,6 +14,12 @@ export interface RunRecordRow {
   file_path: string | null;
 }
 
+/** Hash of the newest RunRecord in the store, null in a store without any. */
+export function newestRecordHash(store: Store): string | null {
+  const row = store.db.prepare('SELECT record_hash FROM run_records ORDER BY rowid DESC LIMIT 1').get() as {record_hash: string} | undefined;
+  return row?.record_hash ?? null;
+}
+
 /** Every stored RunRecord row, by run group then seq. */
 export function allRunRecordRows(store: Store): RunRecordRow[] {
   return store.db.prepare('SELECT * FROM run_records ORDER BY run_group_id, seq').all() as RunRecordRow[];

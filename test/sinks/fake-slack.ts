@@ -46,6 +46,10 @@ export class FakeSlack {
   port = 0;
   /** Answer every n-th Web API request with 429 Retry-After: 1 (the bench's rate-limit storm). */
   rateLimitEvery = 0;
+  /** Milliseconds before each answer (widens the window a crash trial can hit mid-request). */
+  latencyMs = 0;
+  /** Called on every request as it arrives (crash trials time their kill from the first one). */
+  onRequest: ((path: string) => void) | null = null;
 
   static async start(): Promise<FakeSlack> {
     const f = new FakeSlack();
@@ -71,6 +75,14 @@ export class FakeSlack {
     for (let i = 0; i < times; i++) this.script.push({match, answer});
   }
 
+  /** Forgets every request and message (a new trial). */
+  reset(): void {
+    this.requests.length = 0;
+    this.messages.length = 0;
+    this.webhookPosts.length = 0;
+    this.script.length = 0;
+  }
+
   topLevel(eventType = 'hardstop_alert'): FakeMessage[] {
     return this.messages.filter((m) => m.thread_ts === null && m.metadata?.event_type === eventType);
   }
@@ -87,6 +99,8 @@ export class FakeSlack {
     const path = (req.url ?? '').split('?')[0];
     const body = parseBody(raw, req.headers['content-type'] ?? '');
     this.requests.push({path, method: req.method ?? '', authorization: req.headers.authorization, body});
+    this.onRequest?.(path);
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     const i = this.script.findIndex((s) => path.endsWith(s.match));
     let scripted = i >= 0 ? this.script.splice(i, 1)[0].answer : null;
     if (!scripted && this.rateLimitEvery > 0 && this.requests.length % this.rateLimitEvery === 0) {

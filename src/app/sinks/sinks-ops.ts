@@ -6,7 +6,7 @@ import {UsageError} from '../../kernel/errors.js';
 import {valueRef, type ArtifactRef} from '../../kernel/run-record.js';
 import {parseSinceWindow} from '../../kernel/time.js';
 import type {BundleView} from '../../sinks/bundle-alert.js';
-import {openBundle, type BundleVerifier} from '../../sinks/bundle-input.js';
+import {openBundle} from '../../sinks/bundle-input.js';
 import type {SinkConfig} from '../../sinks/config/model.js';
 import {redactUrl} from '../../sinks/endpoint.js';
 import {createNotifier, type NotifierOptions} from '../../sinks/notifiers.js';
@@ -27,9 +27,8 @@ export interface SinkOpOptions {
   firstPushWindow?: string;
 }
 
-/** Test and bench seams: the transport, the waiter and the bundle verifier. */
+/** Test and bench seams: the transport and the waiter. */
 export interface SinkRuntime {
-  verify: BundleVerifier;
   notifier?: NotifierOptions;
   waiter?: () => Waiter;
 }
@@ -99,10 +98,10 @@ function makePlans(ctx: AppContext, sinks: SinkConfig[], bundle: BundleView, led
 }
 
 /** `sinks plan`: verify the bundle, then per sink every alert version's route, action and reason. Sends nothing. */
-export function sinksPlan(ctx: AppContext, bundleDir: string, opts: SinkOpOptions, rt: SinkRuntime): PlanReport {
+export function sinksPlan(ctx: AppContext, bundleDir: string, opts: SinkOpOptions): PlanReport {
   const cfg = configuredSinks(ctx, opts);
   if (!cfg.ok) return {exitCode: ExitCode.BROKEN, bundle: null, sinks: [], diagnostics: cfg.diagnostics};
-  const bundle = openBundle(resolve(bundleDir), bundleDir, rt.verify);
+  const bundle = openBundle(resolve(bundleDir), bundleDir);
   const ledger = DeliveryLedger.openReadOnly(ledgerPath(ctx, opts.ledger));
   try {
     const plans = makePlans(ctx, cfg.sinks, bundle, ledger, opts);
@@ -195,7 +194,7 @@ export async function sinksPush(ctx: AppContext, bundleDir: string, opts: PushOp
   const cfg = configuredSinks(ctx, opts);
   const empty = (exitCode: ExitCode, diagnostics: Diagnostic[], bundle: PushReport['bundle'] = null): PushReport => ({exitCode, bundle, dry_run: opts.dryRun, network: !opts.noNetwork, sinks: [], plan: [], diagnostics});
   if (!cfg.ok) return empty(ExitCode.BROKEN, cfg.diagnostics);
-  const bundle = openBundle(resolve(bundleDir), bundleDir, rt.verify);
+  const bundle = openBundle(resolve(bundleDir), bundleDir);
   const bundleInfo = {dir: bundleDir, manifest_hash: bundle.manifestHash, alert_versions: bundle.alerts.length};
   if (opts.dryRun || opts.noNetwork) {
     const ledger = DeliveryLedger.openReadOnly(ledgerPath(ctx, opts.ledger));
@@ -274,7 +273,7 @@ export interface TestReport {
 }
 
 /** `sinks test ID`: one clearly marked test message (no ledger row, no alert). */
-export async function sinksTest(ctx: AppContext, id: string, opts: {noNetwork: boolean}, rt: Omit<SinkRuntime, 'verify'>): Promise<TestReport> {
+export async function sinksTest(ctx: AppContext, id: string, opts: {noNetwork: boolean}, rt: SinkRuntime): Promise<TestReport> {
   const loaded = loadHomeSinks(ctx);
   if (loaded.diagnostics.some((d) => d.severity === 'error')) return {exitCode: ExitCode.BROKEN, sink: id, sent: false, outcome: 'config error', error: null, diagnostics: loaded.diagnostics};
   const [sink] = selectSinks(loaded.sinks, id);

@@ -117,7 +117,7 @@ function mapHtml(m: BriefModelV2, alerts: readonly BriefAlertV2[]): string {
   return [
     '<section class="map"><h2>Affected facilities</h2>',
     `<svg viewBox="0 0 ${MAP_WIDTH} ${MAP_HEIGHT}" role="img" aria-label="Map of affected facilities">`,
-    `<rect class="frame" x="0" y="0" width="${MAP_WIDTH}" height="${MAP_HEIGHT}"/>`,
+    `<rect class="frame" x="0" y="0" width="${MAP_WIDTH}" height="${MAP_HEIGHT}"></rect>`,
     map.points.length ? circles : `<text x="20" y="40">No affected facility has coordinates.</text>`,
     '</svg>',
     unplaced,

@@ -1,0 +1,51 @@
+/**
+ * The `hardstop.export@2.0.0` operator (§4.6, §8.5): one RunRecord per export whose inputs are
+ * the filters and the stored artifacts read, and whose outputs are the bytes written (data file
+ * and manifest) or printed.
+ */
+import type {RunGroup} from '../../kernel/run-group.js';
+import {textRef, valueRef} from '../../kernel/run-record.js';
+import type {ExportResult} from './content.js';
+import {EXPORT_OPERATOR, exportManifest, manifestPathOf, writeExportFiles} from './envelope.js';
+
+export type ExportType = 'alerts' | 'brief' | 'sources';
+
+export interface ExportRunOptions {
+  type: ExportType;
+  /** The filter values, recorded as the `export-filter:<type>` input. */
+  filters: Record<string, unknown>;
+  /** Absolute path of the data file; null prints it. */
+  outPath: string | null;
+  /** How paths appear in refs and messages (home-relative or as given). */
+  display: (path: string) => string;
+  exportedAt: string;
+  configSnapshot: unknown;
+  build: () => ExportResult;
+}
+
+export interface ExportRunResult extends ExportResult {
+  /** Manifest path (display form) when a file was written. */
+  manifest: string | null;
+}
+
+export function runExportOperator(group: RunGroup, opts: ExportRunOptions): Promise<ExportRunResult> {
+  return group.run(EXPORT_OPERATOR, (trace) => {
+    trace.input(valueRef(`export-filter:${opts.type}`, 'ExportFilter', opts.filters));
+    const result = opts.build();
+    for (const r of result.reads) trace.input(r);
+    const schema = `export::${result.content.format}`;
+    if (!opts.outPath) {
+      const ref = textRef(`export:${opts.type}:stdout`, 'Export', result.content.text, schema);
+      trace.output(ref);
+      trace.bytesOut = ref.bytes ?? 0;
+      return {...result, manifest: null};
+    }
+    const manifest = exportManifest(result.content, {exportedAt: opts.exportedAt, configHash: group.configHash, configSnapshot: opts.configSnapshot});
+    const manifestText = writeExportFiles(opts.outPath, result.content, manifest);
+    const data = textRef(`export:${opts.type}:${opts.display(opts.outPath)}`, 'Export', result.content.text, schema);
+    const side = textRef(`export-manifest:${opts.type}:${opts.display(manifestPathOf(opts.outPath))}`, 'ExportManifest', manifestText, 'export-manifest::json');
+    trace.output(data, side);
+    trace.bytesOut = (data.bytes ?? 0) + (side.bytes ?? 0);
+    return {...result, manifest: opts.display(manifestPathOf(opts.outPath))};
+  });
+}
