@@ -5,6 +5,7 @@
 //   npm run bench                        # 2,000 / 10,000 and 20,000 / 100,000
 //   npm run bench -- --small             # 2,000 / 10,000 only
 //   npm run bench -- --sizes 200x1000,2000x10000 [--seed 7] [--batches 10] [--keep] [--verbose]
+//   npm run bench -- --only rules-diff   # the 10,000-item set and `rules diff` over it, nothing else
 //
 // One JSON document on stdout; progress on stderr. docs/BENCHMARK.md explains every figure.
 //
@@ -37,12 +38,29 @@ function rewriteSources(text, clashIds, maxBytes) {
   return out;
 }
 
-async function worker(dataDir, home, outFile, verbose) {
+/**
+ * A candidate pack for `rules diff`: the home's rules with a score modifier raised by 1 and a new
+ * suppress rule, so that the diff has changes to trace on every item it touches.
+ */
+function writeCandidateRules(home) {
+  const dir = join(home, 'candidate-rules', 'supply-chain');
+  cpSync(join(home, 'rules', 'supply-chain'), dir, {recursive: true});
+  const scoring = join(dir, 'scoring.yaml');
+  writeFileSync(scoring, readFileSync(scoring, 'utf8').replace('when: trust_tier == 3\n    add: 1\n', 'when: trust_tier == 3\n    add: 2\n'));
+  const suppression = join(dir, 'suppression.yaml');
+  const rule = '  - id: bench_candidate_closures\n    reason_code: BENCH\n    when: event.title icontains "closed"\n\n';
+  writeFileSync(suppression, readFileSync(suppression, 'utf8').replace(/^suppress:\n/m, `suppress:\n${rule}`));
+  return dir;
+}
+
+async function worker(dataDir, home, outFile, verbose, rulesDiff) {
   const {run} = await import('@oclif/core');
   const binUrl = pathToFileURL(join(root, 'bin', 'run.js')).href;
   const realStdout = process.stdout.write.bind(process.stdout);
   // Command output (status lines, summaries) goes to stderr when verbose, else nowhere.
+  let captured = null;
   process.stdout.write = (chunk, ...rest) => {
+    if (captured !== null) captured += chunk;
     if (verbose) process.stderr.write(chunk);
     const cb = rest.find((x) => typeof x === 'function');
     if (cb) cb();
@@ -92,6 +110,29 @@ async function worker(dataDir, home, outFile, verbose) {
   }
   await cli('export', ['export', 'decisions', '--out', 'predictions.jsonl', '--now', lastNow]);
   const totalMs = clock() - tAll - copyMs;
+  let rulesDiffResult;
+  if (rulesDiff) {
+    // Every stored item, recomputed under the recorded rules and a candidate pack (issue 17).
+    const candidate = writeCandidateRules(home);
+    captured = '';
+    const cpu0 = process.cpuUsage();
+    const r = await cli('rules_diff', ['rules', 'diff', '--rules', candidate, '--since', '36500d', '--now', lastNow, '--format', 'json']);
+    const report = JSON.parse(captured);
+    captured = null;
+    const cpu = process.cpuUsage(cpu0);
+    rulesDiffResult = {
+      seconds: r.ms / 1000,
+      // CPU time of the command (user + system): wall time on a shared, loaded machine is not its cost.
+      cpu_seconds: (cpu.user + cpu.system) / 1e6,
+      load_average_1m: (await import('node:os')).loadavg()[0],
+      exit_code: r.code,
+      items_compared: report.items_compared,
+      items_changed: report.summary.items_changed,
+      items_failing: report.summary.items_failing,
+      by_kind: report.summary.by_kind,
+    };
+    log(`  rules diff: ${report.items_compared} items in ${(r.ms / 1000).toFixed(2)} s, ${report.summary.items_changed} changed (exit ${r.code})`);
+  }
   process.stdout.write = realStdout;
   const ru = process.resourceUsage();
   writeFileSync(
@@ -100,6 +141,7 @@ async function worker(dataDir, home, outFile, verbose) {
       phases_seconds: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, v / 1000])),
       total_seconds: totalMs / 1000,
       batches,
+      rules_diff: rulesDiffResult,
       max_rss_bytes: ru.maxRSS * 1024,
     }),
   );
@@ -110,7 +152,7 @@ async function worker(dataDir, home, outFile, verbose) {
 // ---------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = {sizes: null, small: false, seed: 7, batches: 10, keep: false, verbose: false, workDir: null};
+  const o = {sizes: null, small: false, seed: 7, batches: 10, keep: false, verbose: false, workDir: null, only: null};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--small') o.small = true;
@@ -120,12 +162,13 @@ function parseArgs(argv) {
     else if (a === '--keep') o.keep = true;
     else if (a === '--verbose') o.verbose = true;
     else if (a === '--dir') o.workDir = resolve(argv[++i]);
+    else if (a === '--only' && argv[i + 1] === 'rules-diff') o.only = argv[++i];
     else {
       log(`unknown argument ${a}`);
       process.exit(2);
     }
   }
-  const spec = o.sizes ?? (o.small ? '2000x10000' : '2000x10000,20000x100000');
+  const spec = o.sizes ?? (o.small || o.only ? '2000x10000' : '2000x10000,20000x100000');
   o.sizeList = spec.split(',').map((s) => {
     const m = /^(\d+)x(\d+)$/.exec(s.trim());
     if (!m) {
@@ -308,10 +351,12 @@ async function parent(opts) {
     sizes: [],
   };
 
-  log('rule evaluations (shipped pack)…');
-  result.rule_evaluations = await ruleBench();
-  log('feed parser: billion laughs and a 100 MB body…');
-  result.feed_parser = parserBench();
+  if (!opts.only) {
+    log('rule evaluations (shipped pack)…');
+    result.rule_evaluations = await ruleBench();
+    log('feed parser: billion laughs and a 100 MB body…');
+    result.feed_parser = parserBench();
+  }
 
   for (const size of opts.sizeList) {
     const tag = `${size.facilities}x${size.items}`;
@@ -329,7 +374,8 @@ async function parent(opts) {
     }
     log(`running the pipeline on ${tag} in ${home}…`);
     const outFile = join(work, `worker-${tag}.json`);
-    const workerArgs = [fileURLToPath(import.meta.url), '--worker', dataDir, home, outFile, ...(opts.verbose ? ['--verbose'] : [])];
+    // `rules diff` is measured on sets of up to 10,000 items (its target is for 10,000).
+    const workerArgs = [fileURLToPath(import.meta.url), '--worker', dataDir, home, outFile, ...(opts.verbose ? ['--verbose'] : []), ...(size.items <= 10_000 ? ['--rules-diff'] : [])];
     const cmd = timeV ? timeV : process.execPath;
     const args = timeV ? ['-v', process.execPath, ...workerArgs] : workerArgs;
     const t0 = performance.now();
@@ -364,6 +410,11 @@ async function parent(opts) {
     const peak = timedPeak ?? wr.max_rss_bytes;
     const manifest = JSON.parse(readFileSync(join(dataDir, 'manifest.json'), 'utf8'));
     const items = manifest.counts?.items ?? size.items;
+    if (opts.only) {
+      result.sizes.push({facilities: size.facilities, items, rules_diff: wr.rules_diff, fetch_decide_seconds: round(wr.phases_seconds.run ?? 0, 3), home: opts.keep ? home : undefined});
+      if (!opts.keep) rmSync(home, {recursive: true, force: true});
+      continue;
+    }
     log(`scoring ${tag}…`);
     const score = scorePredictions(sharedBench, join(dataDir, 'truth.jsonl'), join(home, 'predictions.jsonl'));
     const extra = extraScores(join(dataDir, 'truth.jsonl'), join(home, 'predictions.jsonl'));
@@ -406,6 +457,7 @@ async function parent(opts) {
       items_check: score.items,
       score_error: score.error,
       batches: wr.batches,
+      rules_diff: wr.rules_diff,
       home: opts.keep ? home : undefined,
     });
     if (!opts.keep) rmSync(home, {recursive: true, force: true});
@@ -425,6 +477,12 @@ async function parent(opts) {
       end_to_end_per_item_ratio: round(b.wall_seconds_end_to_end / b.items / (a.wall_seconds_end_to_end / a.items), 3),
     };
   }
+  if (opts.only) {
+    result.targets = {rules_diff_10k_items_under_seconds: 5};
+    if (!opts.keep && !opts.workDir) rmSync(work, {recursive: true, force: true});
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
   log('sinks: 1,000 alert versions to a fake Slack Web API, every 10th request answered 429');
   try {
     const {tsImport} = await import('tsx/esm/api');
@@ -439,6 +497,7 @@ async function parent(opts) {
     flat_cost_per_item: true,
     rule_evaluations_per_second_at_least: 1_000_000,
     sinks_ledger_ms_per_delivery_below: 1,
+    rules_diff_10k_items_under_seconds: 5,
   };
   if (!opts.keep && !opts.workDir) rmSync(work, {recursive: true, force: true});
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -446,7 +505,7 @@ async function parent(opts) {
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--worker') {
-  await worker(argv[1], argv[2], argv[3], argv.includes('--verbose'));
+  await worker(argv[1], argv[2], argv[3], argv.includes('--verbose'), argv.includes('--rules-diff'));
 } else if (argv[0] === '--parser-case') {
   await parserCase(argv[1]);
 } else {

@@ -41,7 +41,7 @@ export async function sinksBench(versions = 1000): Promise<Record<string, unknow
   const dir = mkdtempSync(join(tmpdir(), 'hardstop-sinks-bench-'));
   const raw = DeliveryLedger.open(join(dir, 'deliveries.db'));
   try {
-    const sink = sinksFrom({'s.yaml': slackSinkYaml({mode: 'web_api', apiUrl: fake.apiUrl}).replace('min_interval_ms: 0', 'min_interval_ms: 1000').replace('timeout_ms: 300', 'timeout_ms: 10000').replace('  seed: test-seed', '  seed: test-seed\n  deadline_s: 7200')})[0];
+    const sink = sinksFrom({'s.yaml': slackSinkYaml({mode: 'web_api', apiUrl: fake.apiUrl, timeoutMs: 10000}).replace('min_interval_ms: 0', 'min_interval_ms: 1000').replace('  seed: test-seed', '  seed: test-seed\n  deadline_s: 7200')})[0];
     const alerts = Array.from({length: versions}, (_, i) => alertEntry(i + 1));
     const bundle = bundleOf(alerts);
     const n = createNotifier(sink, {HARDSTOP_SLACK_BOT_TOKEN: BOT_TOKEN});

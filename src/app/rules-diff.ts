@@ -1,10 +1,9 @@
-import {canonicalJson} from '../kernel/canonical-json.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {UsageError} from '../kernel/errors.js';
 import type {RunRecord} from '../kernel/run-record.js';
 import {formatInstant, parseSinceFlag} from '../kernel/time.js';
 import {NetworkIndex} from '../network/network-index.js';
-import {decideItem, type ItemDecision} from '../pipeline/decide.js';
+import {decidePrepared, type ItemDecision, prepareItem} from '../pipeline/decide.js';
 import type {StoredEvent} from '../pipeline/event.js';
 import {INGEST_EXTERNAL_OPERATOR, processingOrder} from '../pipeline/ingest-external.js';
 import {decisionSource, type ResolvedRules} from '../pipeline/replay.js';
@@ -62,14 +61,39 @@ function packOfRun(records: Map<string, string>, cache: Map<string, string | nul
 /** Items in the order ingest decided them: by run (decision time), then processing order. */
 function decisionOrder(items: DecidedItemRow[]): DecidedItemRow[] {
   const byTime = new Map<string, DecidedItemRow[]>();
-  for (const it of items) byTime.set(it.decided_at, [...(byTime.get(it.decided_at) ?? []), it]);
+  for (const it of items) {
+    const list = byTime.get(it.decided_at);
+    if (list) list.push(it);
+    else byTime.set(it.decided_at, [it]);
+  }
   return [...byTime.keys()].sort((a, b) => (instantOf(a) ?? 0) - (instantOf(b) ?? 0)).flatMap((k) => processingOrder(byTime.get(k)!));
 }
 
-/** The rules whose outcome differs between the two sides, or that the changes name. */
+/** What each rule did to a decision, by `section:rule id`: only rules that did something. */
+function ruleEffects(d: ItemDecision): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const x of d.verdict?.matches ?? []) m.set(`suppress:${x.rule_id}`, 'matched');
+  if (d.kind !== 'alert') return m;
+  for (const c of d.score.contributions) m.set(`score:${c.rule_id}`, `${c.add}|${c.text}`);
+  if (d.classify.rule_id) m.set(`classify:${d.classify.rule_id}`, String(d.classify.classification));
+  if (d.quality.cap.code !== 'CAP_NONE') m.set(`quality:${d.quality.cap.code}`, String(d.quality.cap.cap));
+  m.set(`correlate:${d.correlation.rule_id}`, d.correlation.key);
+  return m;
+}
+
+/**
+ * Traces of the rules that decided differently on the two sides (or that the changes name),
+ * explain-style, reduced to the sub-expressions whose values differ.
+ */
 function tracePairs(rec: ResolvedRules, cand: ResolvedRules, bd: ItemDecision, cd: ItemDecision, sourceId: string, named: Set<string>): RuleTraceDiff[] {
-  const rx = explain(rec.pack, bd.ctx, {sourceRules: rec.sourceRules.get(sourceId) ?? []});
-  const cx = explain(cand.pack, cd.ctx, {sourceRules: cand.sourceRules.get(sourceId) ?? []});
+  const a = ruleEffects(bd);
+  const b = ruleEffects(cd);
+  // A suppressed side decided nothing after suppression: only the suppress rules differ then.
+  const suppressedSide = bd.kind === 'suppressed' || cd.kind === 'suppressed';
+  const differing = new Set([...a.keys(), ...b.keys()].filter((k) => a.get(k) !== b.get(k) && (!suppressedSide || k.startsWith('suppress:'))));
+  const only = (section: string, id: string) => named.has(id) || differing.has(`${section}:${id}`);
+  const rx = explain(rec.pack, bd.ctx, {sourceRules: rec.sourceRules.get(sourceId) ?? [], only});
+  const cx = explain(cand.pack, cd.ctx, {sourceRules: cand.sourceRules.get(sourceId) ?? [], only});
   const pairs = new Map<string, RuleTracePair>();
   for (const [side, list] of [['recorded', rx.rules], ['candidate', cx.rules]] as const) {
     for (const r of list) {
@@ -79,19 +103,14 @@ function tracePairs(rec: ResolvedRules, cand: ResolvedRules, bd: ItemDecision, c
       pairs.set(k, p);
     }
   }
-  return [...pairs.values()]
-    .filter((p) => {
-      if (named.has(p.rule_id)) return true;
-      const out = (t: RuleTracePair['recorded']) => (t ? canonicalJson({o: t.outcome ?? null, e: t.evaluated}) : null);
-      return out(p.recorded) !== out(p.candidate);
-    })
-    .map(traceDiff);
+  return [...pairs.values()].map(traceDiff);
 }
 
 /**
  * `rules diff`: recomputes every item decided in the window under the candidate rules and
  * under the rules that decided it (its run's snapshot; the current files when none was
- * stored), both with the pipeline's own decideItem, and reports every changed decision.
+ * stored), both through decideItem's own stages (one preparation, two rule passes), and reports
+ * every changed decision.
  * Reads only: it never writes decisions, records or files.
  */
 export function buildRulesDiff(ctx: AppContext, opts: RulesDiffOptions): RulesDiffResult {
@@ -143,8 +162,10 @@ export function buildRulesDiff(ctx: AppContext, opts: RulesDiffOptions): RulesDi
     let bd: ItemDecision;
     let cd: ItemDecision;
     try {
-      bd = decideItem(row, source, {...env, pack: rec.pack, sourceRules: rec.sourceRules});
-      cd = rec.pack.hash === candidate.pack.hash ? bd : decideItem(row, source, {...env, pack: candidate.pack, sourceRules: candidate.sourceRules});
+      // One preparation (normalize, link, context), decided under both packs by decideItem's own rule stage.
+      const prepared = prepareItem(row, source, env.tables);
+      bd = decidePrepared(prepared, source, {...env, pack: rec.pack, sourceRules: rec.sourceRules});
+      cd = rec.pack.hash === candidate.pack.hash ? bd : decidePrepared(prepared, source, {...env, pack: candidate.pack, sourceRules: candidate.sourceRules});
     } catch (err) {
       diagnostics.push({code: 'RULES_DIFF_ITEM_FAILED', severity: 'warning', message: `${row.source_id} ${row.raw_id}: ${(err as Error).message}`, details: {event_id: row.event_id}});
       continue;

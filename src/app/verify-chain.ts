@@ -109,7 +109,11 @@ export function verifyRunRecordChain(ctx: AppContext, store: Store): ChainVerifi
 
   // The chain of each group: seq 1..n, each record pointing at the hash of the one before.
   const groups = new Map<string, RunRecordRow[]>();
-  for (const row of rows) groups.set(row.run_group_id, [...(groups.get(row.run_group_id) ?? []), row]);
+  for (const row of rows) {
+    const list = groups.get(row.run_group_id);
+    if (list) list.push(row);
+    else groups.set(row.run_group_id, [row]);
+  }
   for (const [, list] of groups) {
     list.forEach((row, i) => {
       if (row.seq !== i + 1) add('RUNRECORD_SEQ_GAP', row, `seq ${row.seq} where ${i + 1} was expected: a record of this run group is missing`);

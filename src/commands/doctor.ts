@@ -1,6 +1,7 @@
 import type {AppContext} from '../app/context.js';
 import {checksExitCode, runChecks} from '../app/checks.js';
 import {DOCTOR_EXTRA_CHECKS} from '../app/layer-checks.js';
+import {runbookRef} from '../app/runbook.js';
 import {HardstopCommand, type CommandOutcome} from './base-command.js';
 
 const MARK = {ok: 'ok  ', warn: 'WARN', fail: 'FAIL', info: 'info'} as const;
@@ -16,13 +17,16 @@ export default class Doctor extends HardstopCommand<typeof Doctor> {
     const width = Math.max(...results.map((r) => r.title.length));
     const text = [
       `Hardstop doctor — ${ctx.home.root}`,
-      ...results.map((r) => `  [${MARK[r.status]}] ${r.title.padEnd(width)}  ${r.message}${r.hint ? `\n         hint: ${r.hint}` : ''}`),
+      ...results.map((r) => {
+        const needsLook = r.status === 'fail' || r.status === 'warn';
+        return `  [${MARK[r.status]}] ${r.title.padEnd(width)}  ${r.message}${r.hint ? `\n         hint: ${r.hint}` : ''}${needsLook ? `\n         runbook: ${runbookRef(r.id)}` : ''}`;
+      }),
     ].join('\n');
     return {
       exitCode: checksExitCode(results),
       text,
       diagnostics: results.flatMap((r) => r.diagnostics),
-      json: {checks: results.map(({diagnostics: _d, ...rest}) => rest)},
+      json: {checks: results.map(({diagnostics: _d, ...rest}) => (rest.status === 'fail' || rest.status === 'warn' ? {...rest, runbook: runbookRef(rest.id)} : rest))},
     };
   }
 }

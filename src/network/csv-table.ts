@@ -7,7 +7,7 @@ import {didYouMean} from '../kernel/text.js';
 export interface CsvRecord {
   line: number;
   fields: Record<string, string>;
-  /** 1-based column of each header name. */
+  /** 1-based character column where each header name's field starts on this record's line. */
   columns: Record<string, number>;
 }
 
@@ -65,6 +65,37 @@ function invalidUtf8Position(buf: Buffer): {line: number; col: number} | null {
     i += n + 1;
   }
   return null;
+}
+
+/**
+ * The 1-based character column of each field of one record's text: where its trimmed value
+ * starts (where the opening quote is, for a quoted field), so a caret lands under the value.
+ * After a quoted line break, columns count from the start of the later line.
+ */
+export function fieldColumns(text: string): number[] {
+  const cols: number[] = [];
+  let col = 1;
+  let quoted = false;
+  let fieldStart: number | null = null;
+  for (const ch of text) {
+    if (ch === '\n' && !quoted) break;
+    if (fieldStart === null && ch !== ' ' && ch !== '\t' && ch !== ',' && ch !== '\r') fieldStart = col;
+    if (ch === '"') quoted = !quoted;
+    else if (ch === ',' && !quoted) {
+      cols.push(fieldStart ?? col);
+      fieldStart = null;
+    } else if (ch === '\n') col = 0;
+    col++;
+  }
+  cols.push(fieldStart ?? col);
+  return cols;
+}
+
+/** The column just past the last character of a line, where a missing field would go. */
+function lineEndColumn(buf: Buffer, starts: number[], line: number): number {
+  const begin = starts[line - 1];
+  const end = line < starts.length ? starts[line] : buf.length;
+  return [...buf.toString('utf8', begin, end).replace(/\r?\n$/, '')].length + 1;
 }
 
 /** One record as the parser returns it, with the byte offset just past it (delimiter included). */
@@ -134,25 +165,26 @@ export function readCsvTable(path: string, file: string, required: readonly stri
     let start = prevEnd;
     while (start < buf.length && (buf[start] === 0x0a || buf[start] === 0x0d)) start++;
     prevEnd = r.bytes;
-    return {line: lineOfOffset(starts, start), fields: r.record.map((f) => f.trim())};
+    return {line: lineOfOffset(starts, start), fields: r.record.map((f) => f.trim()), cols: fieldColumns(buf.toString('utf8', start, r.bytes))};
   });
   const [head, ...body] = withLines;
   const header = head.fields;
-  const columns: Record<string, number> = {};
+  const headerCol = (i: number): number => head.cols[i] ?? 1;
+  const ordinals: Record<string, number> = {};
   header.forEach((h, i) => {
-    if (columns[h] !== undefined) {
-      diagnostics.push({code: 'CSV_HEADER_DUPLICATE', severity: 'error', file, line: 1, col: i + 1, message: `column "${h}" appears twice (columns ${columns[h]} and ${i + 1})`, hint: 'remove or rename one of them'});
-    } else columns[h] = i + 1;
+    if (ordinals[h] !== undefined) {
+      diagnostics.push({code: 'CSV_HEADER_DUPLICATE', severity: 'error', file, line: head.line, col: headerCol(i), message: `column "${h}" appears twice (fields ${ordinals[h] + 1} and ${i + 1})`, hint: 'remove or rename one of them'});
+    } else ordinals[h] = i;
   });
   for (const req of required) {
-    if (columns[req] === undefined) {
+    if (ordinals[req] === undefined) {
       const near = closest(req, header);
       diagnostics.push({
         code: 'CSV_HEADER_MISSING',
         severity: 'error',
         file,
-        line: 1,
-        col: near ? columns[near] : 1,
+        line: head.line,
+        col: near ? headerCol(ordinals[near]) : 1,
         message: `required column "${req}" is missing`,
         hint: near ? `did you mean ${near}? column names are case-sensitive` : `add a "${req}" column to the header`,
       });
@@ -165,8 +197,8 @@ export function readCsvTable(path: string, file: string, required: readonly stri
         code: 'CSV_HEADER_UNKNOWN',
         severity: 'warning',
         file,
-        line: 1,
-        col: i + 1,
+        line: head.line,
+        col: headerCol(i),
         message: `unknown column "${h}" is ignored`,
         hint: near ? `did you mean ${near}?` : `known columns: ${known.join(', ')}`,
       });
@@ -185,14 +217,18 @@ export function readCsvTable(path: string, file: string, required: readonly stri
         severity: 'error',
         file,
         line: row.line,
-        col: Math.min(row.fields.length, header.length) + 1,
+        col: row.fields.length > header.length ? row.cols[header.length] : lineEndColumn(buf, starts, row.line),
         message: `expected ${header.length} fields, got ${row.fields.length}`,
         hint: 'every row needs one value per header column; quote values that contain commas',
       });
       continue;
     }
     const fields: Record<string, string> = {};
-    header.forEach((h, i) => (fields[h] = row.fields[i]));
+    const columns: Record<string, number> = {};
+    header.forEach((h, i) => {
+      fields[h] = row.fields[i];
+      columns[h] = row.cols[i];
+    });
     records.push({line: row.line, fields, columns});
   }
   return {file, header, records, diagnostics, usable: true};

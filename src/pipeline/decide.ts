@@ -67,13 +67,17 @@ export function candidateOf(item: DecisionItem): RawItemCandidate {
   };
 }
 
-/**
- * One item's decision, without writes: normalize → link → suppress → score → classify →
- * quality → correlation key. Pure in its inputs, so `incidents replay` recomputes exactly
- * what ingest decided.
- */
-export function decideItem(item: DecisionItem, source: ResolvedSource, env: DecisionEnv): ItemDecision {
-  const {config, now, index} = env.tables;
+/** The pack-independent part of a decision: the normalized event, its links and rule context. */
+export interface PreparedItem {
+  event: CanonicalEvent;
+  link: LinkResult;
+  ctx: RuleContext;
+  diagnostics: Diagnostic[];
+}
+
+/** normalize → link → rule context: what every rule pack evaluates for this item. */
+export function prepareItem(item: DecisionItem, source: ResolvedSource, tables: ContextTables): PreparedItem {
+  const {config, now, index} = tables;
   const {event, diagnostics} = normalizeItem({
     candidate: candidateOf(item),
     sourceId: source.id,
@@ -94,7 +98,26 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
       ambiguousCityState: config.linking.ambiguous_city_state,
     },
   );
-  const ctx = buildRuleContext(event, link, env.tables, {type: source.type, tags: source.tags});
+  const ctx = buildRuleContext(event, link, tables, {type: source.type, tags: source.tags});
+  return {event, link, ctx, diagnostics};
+}
+
+/**
+ * One item's decision, without writes: normalize → link → suppress → score → classify →
+ * quality → correlation key. Pure in its inputs, so `incidents replay` recomputes exactly
+ * what ingest decided.
+ */
+export function decideItem(item: DecisionItem, source: ResolvedSource, env: DecisionEnv): ItemDecision {
+  return decidePrepared(prepareItem(item, source, env.tables), source, env);
+}
+
+/**
+ * The rule-pack part of decideItem, on a prepared item: `rules diff` prepares an item once and
+ * decides it under two packs (the rules never change the prepared event, links or context).
+ */
+export function decidePrepared(prepared: PreparedItem, source: ResolvedSource, env: DecisionEnv): ItemDecision {
+  const {config} = env.tables;
+  const {event, link, ctx, diagnostics} = prepared;
   const verdict = env.noSuppress ? null : env.pack.suppress(ctx, {sourceRules: env.sourceRules.get(source.id) ?? [], pass: 'all'});
   if (verdict?.suppressed && verdict.primary) return {kind: 'suppressed', event, link, ctx, diagnostics, verdict};
   const score = env.pack.score(ctx);

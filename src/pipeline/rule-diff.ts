@@ -6,11 +6,13 @@ import type {ItemDecision} from './decide.js';
 import {instantOf} from './rule-context.js';
 
 /** What a rule change can change about one item (the `--fail-on` vocabulary). */
-export type ChangeKind = 'suppress' | 'class' | 'score' | 'correlation' | 'link';
-export const CHANGE_KINDS: readonly ChangeKind[] = ['suppress', 'class', 'score', 'correlation', 'link'];
+export type ChangeKind = 'suppress' | 'class' | 'score' | 'correlation' | 'link' | 'type';
+export const CHANGE_KINDS: readonly ChangeKind[] = ['suppress', 'class', 'score', 'correlation', 'link', 'type'];
 
 /** The facts of one decision that `rules diff` compares. */
 export interface DecisionFacts {
+  /** The normalized event type (rule packs that classify types can change it). */
+  event_type: string;
   suppressed: boolean;
   /** Every suppress rule that matched (the primary first). */
   suppress_rule_ids: string[];
@@ -30,11 +32,13 @@ export function decisionFacts(d: ItemDecision): DecisionFacts {
   const suppressIds = d.verdict?.matches.map((m) => m.rule_id) ?? [];
   if (d.kind === 'suppressed') {
     return {
+      event_type: d.event.type,
       suppressed: true, suppress_rule_ids: suppressIds, classification: null, classify_rule_id: null, quality_rule_id: null, score: null,
       contributions: [], correlation_key: null, correlation_rule_id: null, window_micros: null, facilities: d.link.facilities,
     };
   }
   return {
+    event_type: d.event.type,
     suppressed: false,
     suppress_rule_ids: suppressIds,
     classification: d.quality.classification,
@@ -104,6 +108,7 @@ export function compareFacts(base: DecisionFacts, cand: DecisionFacts, policy: D
   if (base.facilities.join('\n') !== cand.facilities.join('\n')) {
     push({kind: 'link', from: base.facilities, to: cand.facilities, rule_ids: []});
   }
+  if (base.event_type !== cand.event_type) push({kind: 'type', from: base.event_type, to: cand.event_type, rule_ids: []});
   return out;
 }
 
@@ -153,7 +158,11 @@ export interface IncidentChange {
 export function incidentChanges(base: ReadonlyMap<string, string>, cand: ReadonlyMap<string, string>): IncidentChange[] {
   const members = (m: ReadonlyMap<string, string>) => {
     const g = new Map<string, string[]>();
-    for (const [item, inc] of m) g.set(inc, [...(g.get(inc) ?? []), item]);
+    for (const [item, inc] of m) {
+      const list = g.get(inc);
+      if (list) list.push(item);
+      else g.set(inc, [item]);
+    }
     return g;
   };
   const out: IncidentChange[] = [];

@@ -92,9 +92,14 @@ function children(e: Expr): Expr[] {
 /**
  * Explains one context: runs suppression (both passes, with the given source rules), scoring,
  * classification, quality caps and correlation through the same compiled closures with a
- * recording tracer, then rebuilds each rule's expression trees with the recorded values.
+ * recording tracer, then rebuilds each rule's expression trees (of the rules `only` selects)
+ * with the recorded values.
  */
-export function explain(pack: CompiledRulePack, ctx: RuleContext, opts: {sourceRules?: readonly SuppressRule[]} = {}): ExplainResult {
+export function explain(
+  pack: CompiledRulePack,
+  ctx: RuleContext,
+  opts: {sourceRules?: readonly SuppressRule[]; only?: (section: RuleTrace['section'], ruleId: string) => boolean} = {},
+): ExplainResult {
   const t = new RecordingTracer();
   const suppression = pack.suppress(ctx, {sourceRules: opts.sourceRules, pass: 'all'}, t);
   const score = pack.score(ctx, t);
@@ -124,6 +129,8 @@ export function explain(pack: CompiledRulePack, ctx: RuleContext, opts: {sourceR
   };
   const rules: RuleTrace[] = [];
   const add = (section: RuleTrace['section'], r: RuleMeta, exprs: (CompiledExpr | null)[], tpls: (Template | null)[], outcome: unknown) => {
+    // Building trees is most of explain's cost: callers tracing a few rules name them.
+    if (opts.only && !opts.only(section, r.id)) return;
     const rec = t.byRule.get(`${section}:${r.id}`);
     const all = [...exprs, ...tpls.flatMap((x) => (x ? x.parts.filter((p): p is CompiledExpr => typeof p !== 'string') : []))];
     rules.push({

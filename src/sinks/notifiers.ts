@@ -1,6 +1,7 @@
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {SinkConfig} from './config/model.js';
 import {checkEndpoint, redactUrl} from './endpoint.js';
+import {LinearNotifier} from './linear/linear-notifier.js';
 import type {Notifier} from './notifier.js';
 import {SlackWebApiNotifier} from './slack/web-api-notifier.js';
 import {SlackWebhookNotifier} from './slack/webhook-notifier.js';
@@ -50,11 +51,7 @@ export function createNotifier(sink: SinkConfig, env: NodeJS.ProcessEnv, opts: N
     }
     return {ok: true, notifier: new SlackWebhookNotifier(sink, secret, opts.fetch as never), secrets: [secret]};
   }
-  return {
-    ok: false,
-    diagnostic: {
-      code: 'SINK_TYPE_NOT_AVAILABLE', severity: 'error', message: `sink ${sink.id}: delivery to ${sink.type} is not available in this Hardstop release`,
-      hint: 'the sink file is valid; set enabled: false until the Linear notifier ships', file: sink.file, line: sink.line, col: sink.col,
-    },
-  };
+  const secret = env[sink.apiKeyEnv];
+  if (!secret) return secretMissing(sink, sink.apiKeyEnv);
+  return {ok: true, notifier: new LinearNotifier(sink, secret), secrets: [secret]};
 }

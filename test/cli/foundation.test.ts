@@ -57,7 +57,7 @@ describe('ingest', () => {
     writeFileSync(ships, lines.join('\n'));
     const r = runCli(['ingest', '--home', home, '--now', NOW]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('network/shipments.csv:8:3: error CSV_FK_MISSING: lane_id: no lane "LANE-999"');
+    expect(r.stderr).toContain('network/shipments.csv:8:19: error CSV_FK_MISSING: lane_id: no lane "LANE-999"');
     expect(r.stdout).toMatch(/^BROKEN \(exit 2\) strict run [0-9a-f]{8} config [0-9a-f]{12}$/m);
     const after = tableHashes(join(home, 'hardstop.db'));
     for (const t of ['facilities', 'lanes', 'shipments', 'network_loads']) expect(after[t]).toBe(before[t]);
@@ -80,12 +80,12 @@ describe('ingest', () => {
   });
 
   it.each([
-    ['CSV-4 integer typed as 8.0', 'facilities', (t: string) => t.replace('-86.3997,8', '-86.3997,8.0'), 'CSV_TYPE', '2:9'],
-    ['CSV-5 criticality out of range', 'facilities', (t: string) => t.replace('-86.3997,8', '-86.3997,15'), 'CSV_RANGE', '2:9'],
-    ['CSV-6 nan latitude', 'facilities', (t: string) => t.replace('39.7628', 'nan'), 'CSV_TYPE', '2:7'],
+    ['CSV-4 integer typed as 8.0', 'facilities', (t: string) => t.replace('-86.3997,8', '-86.3997,8.0'), 'CSV_TYPE', '2:73'],
+    ['CSV-5 criticality out of range', 'facilities', (t: string) => t.replace('-86.3997,8', '-86.3997,15'), 'CSV_RANGE', '2:73'],
+    ['CSV-6 nan latitude', 'facilities', (t: string) => t.replace('39.7628', 'nan'), 'CSV_TYPE', '2:56'],
     ['CSV-12 header case', 'facilities', (t: string) => t.replace('facility_id,', 'Facility_ID,'), 'CSV_HEADER_MISSING', '1:1'],
-    ['CSV-13 slash date', 'shipments', (t: string) => t.replace('2025-12-30,Midwest', '2025/12/30,Midwest'), 'CSV_DATE', '2:8'],
-    ['CSV-3 short row', 'lanes', (t: string) => t.replace('LANE-008,PORT-02,DC-04,OCEAN,Atlantic Feeder Lines,5,2', 'LANE-008,PORT-02,DC-04'), 'CSV_FIELD_COUNT', '9:4'],
+    ['CSV-13 slash date', 'shipments', (t: string) => t.replace('2025-12-30,Midwest', '2025/12/30,Midwest'), 'CSV_DATE', '2:66'],
+    ['CSV-3 short row', 'lanes', (t: string) => t.replace('LANE-008,PORT-02,DC-04,OCEAN,Atlantic Feeder Lines,5,2', 'LANE-008,PORT-02,DC-04'), 'CSV_FIELD_COUNT', '9:23'],
   ])('%s → %s', (_name, file, edit, code, pos) => {
     const home = initHome();
     const path = join(home, `network/${file}.csv`);
@@ -93,6 +93,9 @@ describe('ingest', () => {
     const r = runCli(['ingest', '--home', home, '--now', NOW]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`network/${file}.csv:${pos}: error ${code}`);
+    // The caret sits under the reported character column (issue 20 finding 10: not the field ordinal).
+    const caretLine = r.stderr.split('\n').find((l) => /^\s+\|\s*\^/.test(l)) ?? '';
+    expect(caretLine.indexOf('^') - caretLine.indexOf('|') - 1).toBe(Number(pos.split(':')[1]));
   });
 
   it('CSV-2 strips a BOM; CSV-7 duplicate id is a warning and the last row wins', () => {

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {parseCsvRecords, plainCsvRecords, readCsvTable} from '../../src/network/csv-table.js';
+import {fieldColumns, parseCsvRecords, plainCsvRecords, readCsvTable} from '../../src/network/csv-table.js';
 
 /** Text without quote characters, rich in delimiters, blanks and line-ending variants. */
 const plainText = fc
@@ -38,5 +38,26 @@ describe('plain CSV records (files without quotes)', () => {
       [8, 'A-4', 'Four'],
     ]);
     expect(a.diagnostics.map((d) => `${d.code}@${d.line}`)).toEqual(['CSV_FIELD_COUNT@5', 'CSV_FIELD_COUNT@6']);
+  });
+});
+
+describe('field positions are character columns (issue 20 finding 10)', () => {
+  it.each([
+    ['plain fields', 'a,bb,ccc', [1, 3, 6]],
+    ['padded fields point at the value', 'a,  bb , c', [1, 5, 10]],
+    ['quoted comma does not split', '"x,y",z', [1, 7]],
+    ['empty fields point at their delimiter', 'a,,c', [1, 3, 4]],
+    ['astral characters count once', '\u{1F600}é,z\r\n', [1, 4]],
+  ])('%s', (_name, text, cols) => {
+    expect(fieldColumns(text)).toEqual(cols);
+  });
+
+  it('records and header diagnostics carry the column where the field starts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hardstop-csv-'));
+    const path = join(dir, 't.csv');
+    writeFileSync(path, 'id,name,colour\nA-1,"Plant, one",red\nA-2,x\n');
+    const t = readCsvTable(path, 't.csv', ['id'], ['id', 'name']);
+    expect(t.records[0].columns).toEqual({id: 1, name: 5, colour: 18});
+    expect(t.diagnostics.map((d) => `${d.code}@${d.line}:${d.col}`)).toEqual(['CSV_HEADER_UNKNOWN@1:9', 'CSV_FIELD_COUNT@3:6']);
   });
 });

@@ -3,7 +3,7 @@ import {parseFailOn, parseScoreDelta} from '../../src/app/rules-diff.js';
 import {compareFacts, type DecisionFacts, type DiffPolicy, groupIntoIncidents, incidentChanges} from '../../src/pipeline/rule-diff.js';
 
 const alert = (over: Partial<DecisionFacts> = {}): DecisionFacts => ({
-  suppressed: false, suppress_rule_ids: [], classification: 1, classify_rule_id: 'c1', quality_rule_id: 'CAP_NONE', score: 20,
+  event_type: 'STRIKE', suppressed: false, suppress_rule_ids: [], classification: 1, classify_rule_id: 'c1', quality_rule_id: 'CAP_NONE', score: 20,
   contributions: [{rule_id: 'base', add: 20}], correlation_key: 'K', correlation_rule_id: 'key', window_micros: 3_600_000_000, facilities: ['F-1'], ...over,
 });
 const suppressed = (ids: string[]): DecisionFacts => ({...alert(), suppressed: true, suppress_rule_ids: ids, classification: null, score: null, contributions: [], correlation_key: null});
@@ -22,6 +22,7 @@ describe('compareFacts', () => {
     ['score not in --fail-on', alert(), alert({score: 40}), policy('suppress'), [{kind: 'score', rule_ids: [], fails: false}]],
     ['correlation key (fails only when asked)', alert(), alert({correlation_key: 'K2'}), policy('correlation'), [{kind: 'correlation', rule_ids: ['key'], fails: true}]],
     ['facilities', alert(), alert({facilities: ['F-2']}), policy(), [{kind: 'link', rule_ids: [], fails: false}]],
+    ['event type (fails only when asked)', alert(), alert({event_type: 'CLOSURE'}), policy('type'), [{kind: 'type', rule_ids: [], fails: true}]],
   ])('%s', (_name, base, cand, p, expected) => {
     expect(compareFacts(base, cand, p).map(({kind, rule_ids, fails}) => ({kind, rule_ids, fails}))).toEqual(expected);
   });

@@ -20,7 +20,7 @@ sinks:
     api_url: ${fake.apiUrl}
     digest: true
     min_interval_ms: 0
-    timeout_ms: 2000
+    timeout_ms: 10000
     routes:
       - id: everything
         when: alert.classification >= 0${ledgerNote}

@@ -61,7 +61,7 @@ export function sinksFrom(files: Record<string, string>): SinkConfig[] {
   return r.sinks;
 }
 
-export function slackSinkYaml(opts: {mode: 'webhook' | 'web_api'; apiUrl?: string; updates?: string; digest?: boolean; extra?: string; retry?: string}): string {
+export function slackSinkYaml(opts: {mode: 'webhook' | 'web_api'; apiUrl?: string; updates?: string; digest?: boolean; extra?: string; retry?: string; timeoutMs?: number}): string {
   const lines = [
     'version: 1',
     'sinks:',
@@ -73,7 +73,7 @@ export function slackSinkYaml(opts: {mode: 'webhook' | 'web_api'; apiUrl?: strin
     ...(opts.updates ? [`    updates: ${opts.updates}`] : []),
     `    digest: ${opts.digest ?? false}`,
     '    min_interval_ms: 0',
-    '    timeout_ms: 300',
+    `    timeout_ms: ${opts.timeoutMs ?? 5000}`,
     ...(opts.extra ? [opts.extra] : []),
     '    routes:',
     '      - id: impactful',

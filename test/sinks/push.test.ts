@@ -23,7 +23,7 @@ afterEach(async () => {
   await fake.close();
 });
 
-function webApiSink(over: {updates?: string; digest?: boolean; retry?: string} = {}): SinkConfig {
+function webApiSink(over: {updates?: string; digest?: boolean; retry?: string; timeoutMs?: number} = {}): SinkConfig {
   return sinksFrom({'slack.yaml': slackSinkYaml({mode: 'web_api', apiUrl: fake.apiUrl, ...over})})[0];
 }
 function webhookSink(extra?: string): SinkConfig {
@@ -100,7 +100,7 @@ describe('web_api delivery', () => {
     ['a hang past the timeout', {hang: true as const}, 'timeout'],
     ['a reset connection', {reset: true as const}, 'network_error'],
   ])('retries after %s', async (_what, answer, name) => {
-    const sink = webApiSink();
+    const sink = webApiSink({timeoutMs: 400});
     fake.enqueue('chat.postMessage', answer);
     const r = await push(sink, bundleOf([alertEntry(1)]));
     expect(r.results[0].state).toBe('delivered');

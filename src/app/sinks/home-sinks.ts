@@ -13,14 +13,20 @@ import {SINKS_DIR} from './sinks-member.js';
 export {SINKS_DIR};
 export const DEFAULT_LEDGER = 'state/deliveries.db';
 
-/** The home's sink files, with route conditions compiled against the active pack's lists and macros. */
+/**
+ * The home's sink files, with route conditions compiled. Routes usually read only `alert`, so
+ * the rule pack (whose lists and macros routes may use) is loaded only when a route names
+ * something the `alert` root does not have.
+ */
 export function loadHomeSinks(ctx: AppContext): LoadedSinks {
   const dir = join(ctx.home.root, SINKS_DIR);
   if (sinkFilesIn(dir).length === 0) return {sinks: [], files: [], diagnostics: [], sources: new Map()};
+  const alone = loadSinkFiles(dir, SINKS_DIR, null);
+  if (!alone.diagnostics.some((d) => d.code === 'RULE_UNKNOWN_LIST')) return alone;
   const rules = loadHomeRulePack(ctx);
   // A broken rule pack is reported by `rules check`; routes then see no pack macros or lists.
   const pack = hasErrors(rules.diagnostics) ? null : rules.pack;
-  return loadSinkFiles(dir, SINKS_DIR, pack);
+  return pack ? loadSinkFiles(dir, SINKS_DIR, pack) : alone;
 }
 
 /** `--sink ID`: the one sink, or every enabled sink. */

@@ -230,7 +230,7 @@ export async function sinksPush(ctx: AppContext, bundleDir: string, opts: PushOp
       sinks.push(scrub({id: plan.sink.id, counts: countBy(res.results, (r) => r.state), skipped, deliveries: res.results, recovered: res.recovered, in_doubt: res.inDoubt, stopped_by: res.stoppedBy, deadline_reached: res.deadlineReached}, n.secrets));
       if (res.stoppedBy) diagnostics.push({code: 'SINK_LOOKUP_FAILED', severity: 'error', message: scrub(`sink ${plan.sink.id}: earlier deliveries could not be looked up (${res.stoppedBy.name}: ${res.stoppedBy.message}); nothing was sent to it`, n.secrets), hint: res.stoppedBy.hint});
     }
-    const missing = diagnostics.some((d) => d.code === 'SINK_SECRET_MISSING' || d.code === 'SINK_URL_INVALID' || d.code === 'SINK_TYPE_NOT_AVAILABLE');
+    const missing = diagnostics.some((d) => d.code === 'SINK_SECRET_MISSING' || d.code === 'SINK_URL_INVALID');
     return {exitCode: worst(pushExitCode(sinks), missing ? ExitCode.BROKEN : ExitCode.HEALTHY), bundle: bundleInfo, dry_run: false, network: true, sinks, plan: planReport(plans), diagnostics};
   } finally {
     ledger.close();

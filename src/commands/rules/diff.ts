@@ -8,7 +8,7 @@ import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-c
 export default class RulesDiff extends HardstopCommand<typeof RulesDiff> {
   static override summary = 'Recompute stored decisions under candidate rules and report every decision that would change. Writes nothing.';
   static override description =
-    'Each item decided in the window is recomputed with the rules that decided it (its run\'s snapshot; the current files for runs stored before snapshots, and the report says so) and with the candidate rules, by the same decision function as ingest. Reports suppression flips (rule ids on both sides), class changes, impact-score deltas, correlation-key changes (incidents that would merge or split) and facility changes, with rule traces for the changed items. Exit 0 when nothing in --fail-on changed beyond the thresholds, 1 when something did, 2 when the candidate rules do not check.';
+    'Each item decided in the window is recomputed with the rules that decided it (its run\'s snapshot; the current files for runs stored before snapshots, and the report says so) and with the candidate rules, by the same decision function as ingest. Reports suppression flips (rule ids on both sides), class changes, impact-score deltas, correlation-key changes (incidents that would merge or split), facility and event-type changes, with rule traces for the changed items. Exit 0 when nothing in --fail-on changed beyond the thresholds, 1 when something did, 2 when the candidate rules do not check.';
   static override examples = [
     '<%= config.bin %> rules diff',
     '<%= config.bin %> rules diff --rules ../pr/rules/supply-chain --since 30d --format md',
@@ -20,7 +20,7 @@ export default class RulesDiff extends HardstopCommand<typeof RulesDiff> {
     source: Flags.string({description: 'only items of this source id'}),
     format: Flags.string({description: 'output format', options: ['text', 'md', 'json'], default: 'text'}),
     'max-score-delta': Flags.string({description: 'an impact-score change above this fails `score`: a share of the recorded score (5%) or points (2)', default: '5%'}),
-    'fail-on': Flags.string({description: 'comma-separated change kinds that fail: suppress, class, score, correlation, link', default: 'suppress,class,score'}),
+    'fail-on': Flags.string({description: 'comma-separated change kinds that fail: suppress, class, score, correlation, link, type', default: 'suppress,class,score'}),
   };
 
   protected async execute(ctx: AppContext, flags: CommandFlags<typeof RulesDiff>): Promise<CommandOutcome> {

@@ -43,6 +43,9 @@ const HINTS: Record<string, string> = {
   request_timeout: 'Slack timed out; Hardstop retries',
 };
 
+/** Every Slack error name Hardstop explains (docs/RUNBOOK.md lists each). */
+export const SLACK_ERROR_NAMES: readonly string[] = Object.keys(HINTS);
+
 const RETRYABLE = new Set(['rate_limited', 'ratelimited', 'rollup_error', 'timeout', 'network_error', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
 /** Errors that make `edit` mode post a new message instead. */

@@ -1,0 +1,149 @@
+import {cpSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {AppContext} from '../../src/app/context.js';
+import {sinksPush} from '../../src/app/sinks/sinks-ops.js';
+import {seededRandom} from '../../src/kernel/ids.js';
+import {DeliveryLedger} from '../../src/store/ledger/delivery-ledger.js';
+import {tempHome} from '../helpers/cli.js';
+import {BOT_TOKEN, FakeSlack} from './fake-slack.js';
+import {goldenBundleHome, spawnCli, writeSinkFile} from './cli-helpers.js';
+
+/**
+ * Crash trials (sinks.md §10): a child `hardstop sinks push` is SIGKILLed at a random moment of
+ * its push; pushing again until exit 0 must leave exactly one message per alert version (web_api)
+ * and at most one extra, marked copy per in-doubt delivery (webhook). HARDSTOP_SINKS_CRASH_TRIALS
+ * runs more trials locally (default 50 web_api + 10 webhook).
+ */
+const TRIALS = Number(process.env.HARDSTOP_SINKS_CRASH_TRIALS ?? 50);
+const WEBHOOK_TRIALS = Math.max(5, Math.round(TRIALS / 5));
+
+/** Trials run on this many workers at once, each with its own home copy and fake Slack. */
+const WORKERS = 3;
+
+interface Worker {
+  fake: FakeSlack;
+  home: string;
+}
+
+let workers: Worker[] = [];
+let bundle: string;
+let alertIds: string[];
+
+const sinkFile = (fake: FakeSlack, mode: 'web_api' | 'webhook') => `version: 1
+sinks:
+  - id: crash
+    type: slack
+    mode: ${mode}
+${mode === 'web_api' ? `    token_env: HARDSTOP_SLACK_BOT_TOKEN\n    channel: C0CRASH\n    api_url: ${fake.apiUrl}` : '    webhook_url_env: HARDSTOP_SLACK_WEBHOOK_URL'}
+    digest: true
+    min_interval_ms: 0
+    timeout_ms: 10000
+    routes:
+      - id: all
+        when: alert.classification >= 0
+retry:
+  seed: crash
+  base_ms: 5
+`;
+
+const env = (fake: FakeSlack) => ({HARDSTOP_SLACK_BOT_TOKEN: BOT_TOKEN, HARDSTOP_SLACK_WEBHOOK_URL: fake.webhookUrl});
+
+/** One trial: a child push killed at a random moment, then pushes in this process until exit 0. */
+async function trial(w: Worker, ledger: string, rand: () => number, windowMs: number): Promise<{killedMidPush: boolean}> {
+  const {fake, home} = w;
+  const {child, done} = spawnCli(['sinks', 'push', '--bundle', bundle, '--home', home, '--ledger', ledger, '--first-push-window', '100000d'], env(fake));
+  let killedMidPush = false;
+  const kill = () => child.kill('SIGKILL');
+  if (rand() < 0.15) {
+    // Sometimes before any request (start-up, verification, planning).
+    setTimeout(kill, Math.floor(rand() * 400));
+  } else {
+    fake.onRequest = () => {
+      fake.onRequest = null;
+      killedMidPush = true;
+      setTimeout(kill, Math.floor(rand() * windowMs));
+    };
+  }
+  const exit = await done;
+  fake.onRequest = null;
+  // A kill timed after the push had already finished is no crash.
+  killedMidPush &&= exit.signal === 'SIGKILL';
+  for (let i = 0; i < 4; i++) {
+    const ctx = AppContext.create({home}, {...process.env, ...env(fake)});
+    try {
+      const r = await sinksPush(ctx, bundle, {dryRun: false, noNetwork: false, ledger, firstPushWindow: '100000d'}, {});
+      if (r.exitCode === 0) return {killedMidPush};
+    } finally {
+      ctx.close();
+    }
+  }
+  throw new Error('push did not reach exit 0 after the crash');
+}
+
+/** Runs `count` trials spread over the workers; `check` asserts each trial's end state. */
+async function trials(count: number, mode: 'web_api' | 'webhook', seed: number, check: (w: Worker, ledger: string, t: number) => void): Promise<number> {
+  for (const w of workers) writeSinkFile(w.home, sinkFile(w.fake, mode));
+  let next = 0;
+  let midPush = 0;
+  await Promise.all(
+    workers.map(async (w, i) => {
+      const rand = seededRandom(seed + i);
+      for (let t = next++; t < count; t = next++) {
+        w.fake.reset();
+        const ledger = join(tempHome('hardstop-crash-'), 'deliveries.db');
+        if ((await trial(w, ledger, rand, 250)).killedMidPush) midPush++;
+        check(w, ledger, t);
+      }
+    }),
+  );
+  return midPush;
+}
+
+beforeAll(async () => {
+  const golden = goldenBundleHome();
+  bundle = golden.bundle;
+  alertIds = (JSON.parse(readFileSync(join(bundle, 'alerts.v2.json'), 'utf8')) as {alert_id: string}[]).map((a) => a.alert_id);
+  workers = await Promise.all(
+    Array.from({length: WORKERS}, async () => {
+      const fake = await FakeSlack.start();
+      fake.latencyMs = 2;
+      const home = join(tempHome('hardstop-crash-home-'), 'home');
+      cpSync(golden.home, home, {recursive: true});
+      return {fake, home};
+    }),
+  );
+}, 240_000);
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.fake.close()));
+});
+
+describe('crash trials', () => {
+  it(`web_api: ${TRIALS} SIGKILLed pushes leave exactly one message per alert version`, async () => {
+    const seed = Number(process.env.HARDSTOP_SINKS_CRASH_SEED ?? 20251229);
+    const midPush = await trials(TRIALS, 'web_api', seed, (w, ledger, t) => {
+      const posted = w.fake.topLevel().map((m) => String(m.metadata?.event_payload.alert_id)).sort();
+      expect(posted, `trial ${t} (seed ${seed})`).toEqual([...alertIds].sort());
+      expect(w.fake.topLevel('hardstop_digest'), `trial ${t} (seed ${seed})`).toHaveLength(1);
+      const l = DeliveryLedger.openReadOnly(ledger)!;
+      expect(l.rowsInStates(['pending', 'sending', 'failed']), `trial ${t}`).toEqual([]);
+      l.close();
+    });
+    expect(midPush).toBeGreaterThan(TRIALS / 2);
+  }, 900_000);
+
+  it(`webhook: ${WEBHOOK_TRIALS} SIGKILLed pushes leave at most one extra, marked message per in-doubt delivery`, async () => {
+    await trials(WEBHOOK_TRIALS, 'webhook', 7, (w, ledger, t) => {
+      const l = DeliveryLedger.openReadOnly(ledger)!;
+      const rows = l.all();
+      l.close();
+      const resent = rows.filter((r) => r.kind === 'alert' && r.resent === 1).length;
+      const alertPosts = w.fake.webhookPosts.filter((p) => !p.text.startsWith('Hardstop:'));
+      const marked = alertPosts.filter((p) => p.text.endsWith('(resent: earlier delivery not confirmed)'));
+      expect(alertPosts.length, `trial ${t}`).toBeGreaterThanOrEqual(alertIds.length);
+      expect(alertPosts.length - alertIds.length, `trial ${t}: extra messages`).toBeLessThanOrEqual(resent);
+      expect(alertPosts.length - marked.length, `trial ${t}: unmarked messages`).toBeLessThanOrEqual(alertIds.length);
+      expect(rows.filter((r) => r.kind === 'alert').every((r) => r.state === 'delivered'), `trial ${t}`).toBe(true);
+    });
+  }, 900_000);
+});
