@@ -241,8 +241,6 @@ export const DIAGNOSTIC_CODES = {
   BUNDLE_VERSION_UNSUPPORTED: {severity: 'error'},
 
   // Sinks (sinks/*.yaml, delivery)
-  SINK_BUNDLE_INVALID: {severity: 'error'},
-  SINK_BUNDLE_REFUSED: {severity: 'error'},
   SINK_DELIVERY_FAILED: {severity: 'error'},
   SINK_DELIVERY_PENDING: {severity: 'warning'},
   SINK_DELIVERY_RETRIED: {severity: 'warning'},
@@ -255,7 +253,6 @@ export const DIAGNOSTIC_CODES = {
   SINK_SECRET_MISSING: {severity: 'error'},
   SINK_STOPPED: {severity: 'error'},
   SINK_TEST_FAILED: {severity: 'error'},
-  SINK_TYPE_NOT_AVAILABLE: {severity: 'error'},
   SINK_UNKNOWN: {severity: 'error'},
   SINK_UNKNOWN_KEY: {severity: 'error'},
   SINK_URL_INVALID: {severity: 'error'},
