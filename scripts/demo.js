@@ -24,8 +24,12 @@ if (given) {
   }
 }
 
+// What a user types from this folder to do the same: `hardstop` is not on the PATH of a
+// source checkout, `npx hardstop` runs this package's own bin.
+const command = (args) => `npx hardstop ${[...args, '--home', home].join(' ')}`;
+
 function step(title, args, {allow = [0]} = {}) {
-  console.log(`\n$ hardstop ${args.join(' ')}`);
+  console.log(`\n$ ${command(args)}`);
   const r = spawnSync(process.execPath, [bin, ...args, '--home', home], {stdio: 'inherit', env: {...process.env, NO_COLOR: '1'}});
   if (!allow.includes(r.status)) {
     console.error(`demo: step "${title}" failed with exit ${r.status}`);
@@ -46,4 +50,5 @@ const bundle = join(home, 'out', 'bundle');
 step('export bundle', ['export', 'bundle', '--out', bundle, '--since', '7d', '--now', NOW]);
 // What the (disabled) example Slack sink would send for this bundle; plan sends nothing.
 step('sinks plan', ['sinks', 'plan', '--bundle', bundle, '--sink', 'ops-slack', '--now', NOW]);
-console.log(`\nDemo finished. Explore it with: hardstop doctor --home ${home}`);
+console.log(`\nDemo finished. Explore it from ${resolve(root)}:`);
+for (const args of [['doctor'], ['alerts', 'list'], ['sources', 'health']]) console.log(`  ${command([...args, '--now', NOW])}`);

@@ -1,4 +1,5 @@
 import {existsSync, readFileSync} from 'node:fs';
+import {resolve} from 'node:path';
 import {PinnedClock, pinWallClockNow, WallClock, type Clock} from '../kernel/clock.js';
 import {canonicalJson, sha256Hex} from '../kernel/canonical-json.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
@@ -90,6 +91,14 @@ export class AppContext {
       });
     }
     return this.loaded.config;
+  }
+
+  /**
+   * A path given on the command line: relative to the working directory, as every CLI
+   * resolves it (paths inside config files are relative to the home: `home.resolve`).
+   */
+  flagPath(path: string): string {
+    return resolve(process.cwd(), path);
   }
 
   get dbPath(): string {

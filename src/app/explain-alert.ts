@@ -8,6 +8,7 @@ import type {CommandOutcome} from '../present/command-outcome.js';
 import {ReplayRepo} from '../store/replay-repo.js';
 import type {AppContext} from './context.js';
 import {loadDecisionInputs} from './decision-inputs.js';
+import {requireAlert} from '../store/known-ids-repo.js';
 
 /**
  * `rules explain --alert ID`: rebuilds the rule context of the event behind one alert version
@@ -17,8 +18,7 @@ import {loadDecisionInputs} from './decision-inputs.js';
 export function explainAlert(ctx: AppContext, alertId: string, version: number | undefined): CommandOutcome {
   const store = ctx.openStoreForWrite();
   const repo = new ReplayRepo(store);
-  const versions = repo.versions(alertId);
-  if (versions.length === 0) throw new HardstopError('ALERT_NOT_FOUND', `no incident ${alertId}`, {hint: 'list incidents with `hardstop alerts list`'});
+  const versions = repo.versions(requireAlert(store, alertId, '--alert'));
   const v = version === undefined ? versions[versions.length - 1] : versions.find((x) => x.version === version);
   if (!v) throw new HardstopError('ALERT_VERSION_NOT_FOUND', `${alertId} has no version ${version} (it has 1..${versions.length})`);
   const eventRow = repo.event(v.event_id);

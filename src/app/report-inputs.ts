@@ -1,4 +1,3 @@
-import {resolve} from 'node:path';
 import {ConfigError} from '../kernel/errors.js';
 import type {ResolvedSource} from '../sources/config.js';
 import type {AppContext} from './context.js';
@@ -11,9 +10,4 @@ export function reportSources(ctx: AppContext): ResolvedSource[] {
     throw new ConfigError(first?.code ?? 'SOURCES_INVALID', first?.message ?? 'config/sources.yaml is invalid', {hint: first?.hint, diagnostics: loaded.diagnostics});
   }
   return loaded.sources;
-}
-
-/** A path given on the command line: relative to the working directory. */
-export function cliPath(path: string): string {
-  return resolve(process.cwd(), path);
 }

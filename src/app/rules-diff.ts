@@ -1,3 +1,4 @@
+import {requireSource} from '../store/known-ids-repo.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {UsageError} from '../kernel/errors.js';
 import type {RunRecord} from '../kernel/run-record.js';
@@ -124,6 +125,7 @@ export function buildRulesDiff(ctx: AppContext, opts: RulesDiffOptions): RulesDi
   const store = ctx.openStoreReadOnly();
   const inputs = loadDecisionInputs(ctx, store);
   const sources = inputs.sourcesConfig.sources;
+  if (opts.source !== undefined && opts.source !== null) requireSource(sources.map((s) => s.id), opts.source, '--source', store);
   const candidateSource = compileSourceRules(candidatePack, sources);
   if (candidateSource.diagnostics.some((d) => d.severity === 'error')) return {ok: false, diagnostics: candidateSource.diagnostics, sources: new Map()};
   const candidate: ResolvedRules = {pack: candidatePack, sourceRules: candidateSource.rules, origin: choice.kind === 'dir' ? 'dir' : 'current'};

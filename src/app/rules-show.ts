@@ -3,6 +3,7 @@ import {ExitCode} from '../kernel/exit-status.js';
 import type {RunRecord} from '../kernel/run-record.js';
 import {runRecordRowsOf} from '../store/run-records-repo.js';
 import {rulePackSnapshot} from '../store/rule-snapshots-repo.js';
+import {requireRunGroup} from '../store/known-ids-repo.js';
 import type {CommandOutcome} from '../present/command-outcome.js';
 import type {AppContext} from './context.js';
 
@@ -12,8 +13,9 @@ import type {AppContext} from './context.js';
  */
 export function showRunRules(ctx: AppContext, id: string): CommandOutcome {
   const store = ctx.openStoreReadOnly();
-  const rows = runRecordRowsOf(store, id);
-  if (rows.length === 0) throw new HardstopError('RUN_NOT_FOUND', `no RunRecord with run group or run id ${id}`, {hint: 'run groups are listed under run_records/; pass the full id'});
+  let rows = runRecordRowsOf(store, id);
+  // Not a run id nor a full run group id: a unique prefix of a run group, or exit 2 with a did-you-mean.
+  if (rows.length === 0) rows = runRecordRowsOf(store, requireRunGroup(store, id));
   const packHash = rows
     .map((r) => (JSON.parse(r.record_json) as RunRecord).input_refs.find((ref) => ref.kind === 'RulePack')?.hash)
     .find((h): h is string => h !== undefined);

@@ -98,6 +98,8 @@ export async function runHardstop(ctx: AppContext, opts: RunOptions): Promise<Ru
       ingestRows: log.crashed.includes('ingest') ? null : sourceRunsOfGroup(store, group.id, 'INGEST'),
       health,
       crashedSteps: log.crashed,
+      // Fetch failures are judged by the failure budget (W1/B4), not counted again here.
+      otherWarnings: log.diagnostics.filter((d) => d.severity === 'warning' && d.details?.fetch_failed !== true).length,
     });
 
   const brief = await publishBrief(ctx, store, group, opts, statusNow(), log);

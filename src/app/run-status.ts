@@ -15,6 +15,8 @@ export interface RunStatusInput {
   health: readonly SourceHealth[];
   /** A step that threw (fetch, ingest, brief): BROKEN. */
   crashedSteps: readonly string[];
+  /** Warnings the steps reported besides the ones above (feed, item, config): W7. */
+  otherWarnings: number;
 }
 
 export interface RunStatus {
@@ -24,13 +26,16 @@ export interface RunStatus {
 }
 
 /**
- * B1–B6 and W1–W6 of operations.md §7.4 with the TS contract: crashed steps and "no fetch
- * results" are BROKEN; strict promotes W1–W4 and W6; stale and pending sources are
- * reported but only enabled, configured sources gate.
+ * B1–B6 and W1–W6 of operations.md §7.4 with the TS contract and the exit-code matrix of
+ * docs/OPERATIONS.md: crashed steps and "no fetch results" are BROKEN; a source that fails,
+ * goes stale or is on WATCH is a warning until its failure budget is spent (then B4), in
+ * strict mode too — public feeds flap, and a cron job must not go red for one of many; strict
+ * promotes only the warnings that mean items were not decided (W3, W4). Any other warning
+ * (a feed's dropped or undated items, config) is W7: exit 1 in both modes.
  */
 export function evaluateRunStatus(input: RunStatusInput): RunStatus {
   const broken: string[] = [];
-  const warnings: string[] = [];
+  const warnings: {message: string; blocking: boolean}[] = [];
   const gate = healthGate(input.health.filter((h) => h.enabled && h.configured));
   if (input.enabledSources === 0) broken.push('No enabled sources configured');
   for (const step of input.crashedSteps) broken.push(`The ${step} step crashed`);
@@ -45,22 +50,31 @@ export function evaluateRunStatus(input: RunStatusInput): RunStatus {
   if (input.fetchRows && input.ingestRows && input.ingestRows.length === 0 && ok.some((r) => r.items_fetched > 0)) {
     broken.push('Ingest crashed before processing any source');
   }
-  if (failed.length && ok.length) warnings.push(`${failed.length} source(s) failed to fetch: ${failed.map((r) => r.source_id).join(', ')}`);
-  const stale = input.health.filter((h) => h.enabled && h.configured && h.is_stale && !h.never_fetched).map((h) => h.source_id);
-  if (stale.length) warnings.push(`${stale.length} source(s) stale: ${stale.join(', ')}`);
+  const blocked = new Set(gate.blocked);
+  const failedWithin = failed.filter((r) => !blocked.has(r.source_id));
+  if (failedWithin.length && ok.length) {
+    warnings.push({message: `${failedWithin.length} source(s) failed to fetch (within failure budget): ${failedWithin.map((r) => r.source_id).join(', ')}`, blocking: false});
+  }
+  const stale = input.health.filter((h) => h.enabled && h.configured && h.is_stale && !h.never_fetched && !blocked.has(h.source_id)).map((h) => h.source_id);
+  if (stale.length) warnings.push({message: `${stale.length} source(s) stale: ${stale.join(', ')}`, blocking: false});
   const ingestFailed = (input.ingestRows ?? []).filter((r) => r.status === 'FAILURE');
-  if (ingestFailed.length) warnings.push(`${ingestFailed.length} source(s) failed during ingest`);
+  if (ingestFailed.length) warnings.push({message: `${ingestFailed.length} source(s) failed during ingest`, blocking: true});
   const withErrors = (input.ingestRows ?? []).filter((r) => Number(r.diagnostics.errors ?? 0) > 0);
   if (withErrors.length) {
     const total = withErrors.reduce((a, r) => a + Number(r.diagnostics.errors ?? 0), 0);
-    warnings.push(`${withErrors.length} source(s) had ingest errors (${total} total)`);
+    warnings.push({message: `${withErrors.length} source(s) had ingest errors (${total} total)`, blocking: true});
   }
-  if (gate.watch.length) warnings.push(`${gate.watch.length} source(s) near failure budget: ${gate.watch.join(', ')}`);
+  if (gate.watch.length) warnings.push({message: `${gate.watch.length} source(s) near failure budget: ${gate.watch.join(', ')}`, blocking: false});
+  if (input.otherWarnings > 0) warnings.push({message: `${input.otherWarnings} warning(s) about feeds, items or configuration (listed above)`, blocking: false});
   const diagnostics: Diagnostic[] = [
     ...broken.map((m) => diag('RUN_STATUS::2', 'error', m)),
-    ...warnings.map((m) => diag('RUN_STATUS::1', 'warning', m, {details: {blocking: true}})),
+    ...warnings.map((w) => diag('RUN_STATUS::1', 'warning', w.message, {details: {blocking: w.blocking}})),
   ];
-  if (broken.length) return {exitCode: ExitCode.BROKEN, messages: broken.slice(0, 3), diagnostics};
-  if (warnings.length) return {exitCode: input.mode === 'strict' ? ExitCode.BROKEN : ExitCode.WARNING, messages: warnings.slice(0, 3), diagnostics};
+  const messages = [...broken, ...warnings.map((w) => w.message)].slice(0, 3);
+  if (broken.length) return {exitCode: ExitCode.BROKEN, messages, diagnostics};
+  if (warnings.length) {
+    const promoted = input.mode === 'strict' && warnings.some((w) => w.blocking);
+    return {exitCode: promoted ? ExitCode.BROKEN : ExitCode.WARNING, messages, diagnostics};
+  }
   return {exitCode: ExitCode.HEALTHY, messages: ['All systems healthy'], diagnostics};
 }

@@ -3,8 +3,9 @@ import {Command, Flags, type Interfaces} from '@oclif/core';
 import {AppContext} from '../app/context.js';
 import {formatDiagnostic, sortDiagnostics, type Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
-import {ExitCode, statusName} from '../kernel/exit-status.js';
+import {ExitCode} from '../kernel/exit-status.js';
 import type {CommandOutcome} from '../present/command-outcome.js';
+import {parseErrorDiagnostic, reportUsageError, statusJson, statusLine, type StatusFacts} from '../app/usage.js';
 
 export type {CommandOutcome} from '../present/command-outcome.js';
 
@@ -21,9 +22,9 @@ export type CommandArgs<C extends typeof Command> = Interfaces.InferredArgs<C['a
  */
 export abstract class HardstopCommand<C extends typeof Command> extends Command {
   static override baseFlags = {
-    home: Flags.string({description: 'Hardstop home folder (config/, rules/, hardstop.db, run_records/, output/)', helpGroup: 'GLOBAL', env: 'HARDSTOP_HOME'}),
+    home: Flags.string({description: 'Hardstop home folder (config/, rules/, hardstop.db, run_records/, output/); paths inside its config files are relative to it, paths given as flags to the working directory', helpGroup: 'GLOBAL', env: 'HARDSTOP_HOME'}),
     now: Flags.string({description: 'pin the run clock (RFC 3339, e.g. 2025-12-29T17:00:00Z)', helpGroup: 'GLOBAL'}),
-    strict: Flags.boolean({description: 'strict mode (default): pinned clock, derived ids, blocking warnings fail', helpGroup: 'GLOBAL', exclusive: ['best-effort']}),
+    strict: Flags.boolean({description: 'strict mode (default): pinned clock, derived ids; items that could not be decided exit 2 (docs/OPERATIONS.md)', helpGroup: 'GLOBAL', exclusive: ['best-effort']}),
     'best-effort': Flags.boolean({description: 'best-effort mode: wall clock and random ids allowed, declared in RunRecords', helpGroup: 'GLOBAL'}),
     json: Flags.boolean({description: 'print machine-readable JSON on stdout', helpGroup: 'GLOBAL'}),
     debug: Flags.boolean({description: 'print stack traces of unexpected errors', helpGroup: 'GLOBAL'}),
@@ -37,7 +38,13 @@ export abstract class HardstopCommand<C extends typeof Command> extends Command 
 
   async run(): Promise<void> {
     const ctor = this.constructor as typeof Command;
-    const parsed = await this.parse(ctor);
+    let parsed;
+    try {
+      parsed = await this.parse(ctor);
+    } catch (err) {
+      reportUsageError(parseErrorDiagnostic(err as Error, this.id ?? '', Object.keys({...ctor.baseFlags, ...ctor.flags}), this.config.bin), this.argv);
+      return;
+    }
     // oclif leaves an absent boolean flag undefined although its type says boolean.
     for (const [name, flag] of Object.entries({...ctor.baseFlags, ...ctor.flags})) {
       if (flag.type === 'boolean' && parsed.flags[name] === undefined) parsed.flags[name] = false;
@@ -97,13 +104,8 @@ export abstract class HardstopCommand<C extends typeof Command> extends Command 
     } catch {
       configHash = null;
     }
-    const status = {
-      status: statusName(outcome.exitCode),
-      exit_code: outcome.exitCode,
-      mode: ctx?.mode ?? 'strict',
-      run_group_id: group?.id ?? null,
-      config_hash: configHash,
-    };
+    const facts: StatusFacts = {exitCode: outcome.exitCode, mode: ctx?.mode ?? 'strict', runGroupId: group?.id ?? null, configHash};
+    const status = statusJson(facts);
     const documentOnStdout = outcome.payload !== undefined || outcome.streamedToStdout === true;
     if (json && !documentOnStdout) {
       process.stdout.write(`${JSON.stringify({...outcome.json, diagnostics, ...status}, null, 2)}\n`);
@@ -115,8 +117,6 @@ export abstract class HardstopCommand<C extends typeof Command> extends Command 
       const text = d.file ? this.sourceText(ctx, d.file, outcome.sources) : undefined;
       process.stderr.write(`${formatDiagnostic(d, text)}\n`);
     }
-    (documentOnStdout ? process.stderr : process.stdout).write(
-      `${status.status} (exit ${status.exit_code}) ${ctx?.mode ?? 'strict'} run ${status.run_group_id ? status.run_group_id.slice(0, 8) : '-'} config ${configHash ? configHash.slice(0, 12) : '-'}\n`,
-    );
+    (documentOnStdout ? process.stderr : process.stdout).write(`${statusLine(facts)}\n`);
   }
 }

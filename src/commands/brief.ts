@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
-import {cliPath, reportSources} from '../app/report-inputs.js';
+import {reportSources} from '../app/report-inputs.js';
 import {openStoreIfPresent} from '../app/report-store.js';
 import {HARDSTOP_VERSION} from '../config/version.js';
 import {ExitCode} from '../kernel/exit-status.js';
@@ -47,7 +47,7 @@ export default class Brief extends HardstopCommand<typeof Brief> {
       limit,
       hardstopVersion: HARDSTOP_VERSION,
       sources,
-      outputs: [{format, path: outFlag ? cliPath(outFlag) : null, display: outFlag}],
+      outputs: [{format, path: outFlag ? ctx.flagPath(outFlag) : null, display: outFlag}],
       color: format === 'text' && !outFlag && Boolean(process.stdout.isTTY) && !ctx.env.NO_COLOR,
     });
     const exitCode = r.diagnostics.some((d) => d.severity === 'warning') ? ExitCode.WARNING : ExitCode.HEALTHY;

@@ -4,6 +4,7 @@ import {prepareDecisions} from '../app/decision-inputs.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';
 import {parseSinceFlag} from '../kernel/time.js';
+import {requireSource} from '../store/known-ids-repo.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
 import {progressReporter} from '../app/progress.js';
 
@@ -20,7 +21,8 @@ export default class IngestExternal extends HardstopCommand<typeof IngestExterna
 
   protected async execute(ctx: AppContext, flags: CommandFlags<typeof IngestExternal>): Promise<CommandOutcome> {
     const since = parseSinceFlag(flags.since);
-    const {inputs, deps} = prepareDecisions(ctx, {noSuppress: flags['no-suppress']});
+    const {store, inputs, deps} = prepareDecisions(ctx, {noSuppress: flags['no-suppress']});
+    if (flags.source !== undefined) requireSource(inputs.sourcesConfig.sources.map((s) => s.id), flags.source, '--source', store);
     const group = ctx.runGroup('ingest-external', {source: flags.source ?? null, since: since?.text ?? null, limit: flags.limit ?? null});
     const summary = await runIngestOperator(
       deps,

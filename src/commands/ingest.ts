@@ -6,19 +6,19 @@ import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-co
 export default class Ingest extends HardstopCommand<typeof Ingest> {
   static override summary = 'Load the network (facilities, lanes, shipments) from CSV, replacing the stored network atomically.';
   static override description =
-    'Every problem in the three files is reported with file:line:col. Any error rejects the whole load (exit 2, database unchanged) unless --allow-partial, which loads the valid rows, reports every rejected row and exits 1.';
+    'Paths given as flags are relative to the working directory; the defaults from hardstop.config.yaml are relative to the home. Every problem in the three files is reported with file:line:col. Any error rejects the whole load (exit 2, database unchanged) unless --allow-partial, which loads the valid rows, reports every rejected row and exits 1.';
   static override examples = ['<%= config.bin %> ingest', '<%= config.bin %> ingest --facilities network/facilities.csv --lanes network/lanes.csv --shipments network/shipments.csv --json'];
   static override flags = {
-    facilities: Flags.string({description: 'facilities CSV (default: network.facilities_csv in hardstop.config.yaml)'}),
-    lanes: Flags.string({description: 'lanes CSV (default: network.lanes_csv)'}),
-    shipments: Flags.string({description: 'shipments CSV (default: network.shipments_csv)'}),
+    facilities: Flags.string({description: 'facilities CSV, relative to the working directory (default: network.facilities_csv of hardstop.config.yaml, relative to the home)'}),
+    lanes: Flags.string({description: 'lanes CSV, relative to the working directory (default: network.lanes_csv)'}),
+    shipments: Flags.string({description: 'shipments CSV, relative to the working directory (default: network.shipments_csv)'}),
     'allow-partial': Flags.boolean({description: 'load the valid rows and report each rejected one (exit 1)'}),
   };
 
   protected async execute(ctx: AppContext, flags: CommandFlags<typeof Ingest>): Promise<CommandOutcome> {
     const cfg = ctx.config;
     const pick = (flag: string | undefined, fallback: string) => {
-      const path = ctx.home.resolve(flag ?? fallback);
+      const path = flag !== undefined ? ctx.flagPath(flag) : ctx.home.resolve(fallback);
       return {path, display: ctx.home.rel(path)};
     };
     const files = {

@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../app/context.js';
-import {cliPath} from '../app/report-inputs.js';
 import {runHardstop, type RunReport} from '../app/run-operator.js';
 import {parseSinceFlag} from '../kernel/time.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
@@ -8,7 +7,7 @@ import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-co
 export default class Run extends HardstopCommand<typeof Run> {
   static override summary = 'The main job: fetch every enabled source, decide every new item, publish the brief, and report the run status.';
   static override description =
-    'Exit 0 healthy, 1 warnings (best-effort only), 2 broken: invalid config, all sources failed, a crashed step, an exhausted failure budget, or any warning in strict mode.';
+    'Exit codes (docs/OPERATIONS.md): 0 healthy; 1 warnings — a source that failed to fetch, is stale or on WATCH while its failure budget lasts, or a feed/item/config warning; 2 broken — invalid config, every source failed, a crashed step, an exhausted failure budget, or (strict mode) an item that could not be decided.';
   static override examples = ['<%= config.bin %> run', '<%= config.bin %> run --since 24h --json', '<%= config.bin %> run --best-effort'];
   static override flags = {
     since: Flags.string({description: 'fetch window on published time (<n>h or <n>d)', default: '24h'}),
@@ -25,7 +24,7 @@ export default class Run extends HardstopCommand<typeof Run> {
       noNetwork: flags['no-network'],
       noSuppress: flags['no-suppress'],
       progress: Boolean(process.stderr.isTTY) && !flags.json,
-      briefOut: flags['brief-out'] ? cliPath(flags['brief-out']) : null,
+      briefOut: flags['brief-out'] ? ctx.flagPath(flags['brief-out']) : null,
     });
     const {fetch, ingest, brief, status} = report;
     return {

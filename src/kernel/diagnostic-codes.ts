@@ -30,6 +30,7 @@ export const DIAGNOSTIC_CODES = {
   'RUN_STATUS::1': {severity: 'warning'},
   'RUN_STATUS::2': {severity: 'error'},
   USAGE_BAD_FAIL_ON: {severity: 'error'},
+  USAGE_BAD_FLAG: {severity: 'error'},
   USAGE_BAD_LOOKBACK: {severity: 'error'},
   USAGE_BAD_NOW: {severity: 'error'},
   USAGE_BAD_RULES: {severity: 'error'},
@@ -38,7 +39,11 @@ export const DIAGNOSTIC_CODES = {
   USAGE_BAD_STALE: {severity: 'error'},
   USAGE_BAD_WINDOW: {severity: 'error'},
   USAGE_CONFLICT: {severity: 'error'},
+  USAGE_MISSING_ARGUMENT: {severity: 'error'},
   USAGE_MISSING_FLAG: {severity: 'error'},
+  USAGE_UNEXPECTED_ARGUMENT: {severity: 'error'},
+  USAGE_UNKNOWN_COMMAND: {severity: 'error'},
+  USAGE_UNKNOWN_FLAG: {severity: 'error'},
 
   // Configuration (hardstop.config.yaml) and YAML files
   CONFIG_ENV_INVALID: {severity: 'error'},
@@ -103,6 +108,7 @@ export const DIAGNOSTIC_CODES = {
   SOURCE_BLOCKED: {severity: 'error'},
   SOURCE_DISABLED: {severity: 'error'},
   SOURCE_DUPLICATE_ID: {severity: 'error'},
+  SOURCE_FILE_OUTSIDE_HOME: {severity: 'error'},
   SOURCE_TIER_MISMATCH: {severity: 'error'},
   SOURCE_TRUST_INVALID: {severity: 'error'},
   SOURCE_UNKNOWN: {severity: 'error'},
@@ -141,6 +147,8 @@ export const DIAGNOSTIC_CODES = {
   FEED_TOO_LARGE: {severity: 'error'},
   FEED_TRUNCATED: {severity: 'info'},
   FSIS_TRANSLATION_SKIPPED: {severity: 'info'},
+  ITEM_AHEAD_OF_CLOCK: {severity: 'error'},
+  ITEM_FROM_FUTURE: {severity: 'error'},
   ITEM_INVALID: {severity: 'warning'},
   ITEM_NO_ID: {severity: 'info'},
   ITEM_TOO_LARGE: {severity: 'warning'},
@@ -239,6 +247,8 @@ export const DIAGNOSTIC_CODES = {
   BUNDLE_RUNRECORD_INVALID: {severity: 'error'},
   BUNDLE_UNEXPECTED_FILE: {severity: 'error'},
   BUNDLE_VERSION_UNSUPPORTED: {severity: 'error'},
+  EXPORT_DRAFT_ONLY: {severity: 'error'},
+  EXPORT_NOT_PUBLISHED: {severity: 'error'},
 
   // Sinks (sinks/*.yaml, delivery)
   SINK_DELIVERY_FAILED: {severity: 'error'},
@@ -258,6 +268,9 @@ export const DIAGNOSTIC_CODES = {
   SINK_URL_INVALID: {severity: 'error'},
   SINK_WRONG_TYPE: {severity: 'error'},
   SINK_YAML_SYNTAX: {severity: 'error'},
+
+  // Other
+  RUN_GROUP_NOT_FOUND: {severity: 'error'},
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

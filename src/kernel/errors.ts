@@ -36,3 +36,15 @@ export class ConfigError extends HardstopError {}
 
 /** The database cannot be opened, migrated, or is locked. */
 export class StoreError extends HardstopError {}
+
+/**
+ * Why a file operation failed, without the absolute path Node puts in its messages
+ * ("EACCES: permission denied, open '/tmp/…'" → "EACCES: permission denied"): artifacts name
+ * files home-relative, and the same failure in two homes must read the same.
+ */
+export function fsErrorReason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException | undefined;
+  const message = e?.message ?? String(err);
+  if (e?.code && e.syscall) return message.replace(/, \w+ '.*$/s, '');
+  return message;
+}

@@ -145,7 +145,7 @@ export function readCsvTable(path: string, file: string, required: readonly stri
     usable: false,
   });
   if (!existsSync(path)) {
-    return fail({code: 'FILE_MISSING', message: `file not found: ${path}`, hint: 'check the path given by the flag or by network.* in hardstop.config.yaml', line: 1, col: 1});
+    return fail({code: 'FILE_MISSING', message: `file not found: ${file}`, hint: 'check the path given by the flag or by network.* in hardstop.config.yaml', line: 1, col: 1});
   }
   let buf = readFileSync(path);
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);

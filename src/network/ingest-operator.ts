@@ -56,7 +56,7 @@ export async function ingestNetwork(store: Store, group: RunGroup, files: Networ
       snapshotHash: result.snapshotHash,
       rejectedRows: result.rejectedRows,
       diagnostics: result.diagnostics,
-      exitCode: result.rejectedRows > 0 || (warned && group.mode === 'strict') ? ExitCode.WARNING : ExitCode.HEALTHY,
+      exitCode: result.rejectedRows > 0 || warned ? ExitCode.WARNING : ExitCode.HEALTHY,
     };
   });
 }

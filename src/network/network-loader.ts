@@ -120,25 +120,43 @@ class RowCheck {
   }
 }
 
-/** Keeps the last row of each id; each earlier duplicate is a warning naming both lines. */
-function dedupe<T>(rows: {id: string; line: number; value: T}[], file: string, idColumn: string, col: number, diags: Diagnostic[]): Map<string, {line: number; value: T}> {
+/**
+ * Ids are unique: a repeated id is an error naming both lines (the load is rejected, never
+ * silently overwritten). With --allow-partial the first row is kept and each later one skipped.
+ */
+function uniqueById<T>(
+  rows: {id: string; line: number; value: T}[],
+  file: string,
+  idColumn: string,
+  col: number,
+  demote: (ds: Diagnostic[]) => Diagnostic[],
+  diags: Diagnostic[],
+): {byId: Map<string, {line: number; value: T}>; skipped: number} {
   const byId = new Map<string, {line: number; value: T}>();
+  let skipped = 0;
   for (const r of rows) {
     const prev = byId.get(r.id);
-    if (prev) {
-      diags.push({
-        code: 'CSV_DUPLICATE_ID',
-        severity: 'warning',
-        file,
-        line: r.line,
-        col,
-        message: `${idColumn} "${r.id}" also on line ${prev.line}; the row on line ${r.line} wins`,
-        hint: 'remove one of the two rows',
-      });
+    if (!prev) {
+      byId.set(r.id, {line: r.line, value: r.value});
+      continue;
     }
-    byId.set(r.id, {line: r.line, value: r.value});
+    skipped++;
+    diags.push(
+      ...demote([
+        {
+          code: 'CSV_DUPLICATE_ID',
+          severity: 'error',
+          file,
+          line: r.line,
+          col,
+          message: `${idColumn} "${r.id}" is also on line ${prev.line}: ids must be unique`,
+          hint: `keep one of lines ${prev.line} and ${r.line} (or give one a new id)`,
+          details: {first_line: prev.line},
+        },
+      ]),
+    );
   }
-  return byId;
+  return {byId, skipped};
 }
 
 function byId<T>(a: T, b: T, key: (x: T) => string): number {
@@ -203,7 +221,9 @@ export function loadNetworkFiles(files: NetworkFiles, opts: {allowPartial: boole
     if (c.ok) facilityRows.push({id: f.facility_id, line: rec.line, value: f});
     else rejectedRows++;
   }
-  const facilities = dedupe(facilityRows, fTable.file, 'facility_id', fTable.records[0]?.columns.facility_id ?? 1, diagnostics);
+  const facilityUnique = uniqueById(facilityRows, fTable.file, 'facility_id', fTable.records[0]?.columns.facility_id ?? 1, demote, diagnostics);
+  const facilities = facilityUnique.byId;
+  if (opts.allowPartial) rejectedRows += facilityUnique.skipped;
   const facilityIds = new Set(facilities.keys());
 
   const laneRows: {id: string; line: number; value: Lane}[] = [];
@@ -224,7 +244,9 @@ export function loadNetworkFiles(files: NetworkFiles, opts: {allowPartial: boole
     if (c.ok) laneRows.push({id: l.lane_id, line: rec.line, value: l});
     else rejectedRows++;
   }
-  const lanes = dedupe(laneRows, lTable.file, 'lane_id', lTable.records[0]?.columns.lane_id ?? 1, diagnostics);
+  const laneUnique = uniqueById(laneRows, lTable.file, 'lane_id', lTable.records[0]?.columns.lane_id ?? 1, demote, diagnostics);
+  const lanes = laneUnique.byId;
+  if (opts.allowPartial) rejectedRows += laneUnique.skipped;
   const laneIds = new Set(lanes.keys());
 
   const shipmentRows: {id: string; line: number; value: Shipment}[] = [];
@@ -252,7 +274,9 @@ export function loadNetworkFiles(files: NetworkFiles, opts: {allowPartial: boole
     if (c.ok) shipmentRows.push({id: s.shipment_id, line: rec.line, value: s});
     else rejectedRows++;
   }
-  const shipments = dedupe(shipmentRows, sTable.file, 'shipment_id', sTable.records[0]?.columns.shipment_id ?? 1, diagnostics);
+  const shipmentUnique = uniqueById(shipmentRows, sTable.file, 'shipment_id', sTable.records[0]?.columns.shipment_id ?? 1, demote, diagnostics);
+  const shipments = shipmentUnique.byId;
+  if (opts.allowPartial) rejectedRows += shipmentUnique.skipped;
 
   for (const [id, r] of facilities) lines.set(`facility:${id}`, r.line);
   for (const [id, r] of lanes) lines.set(`lane:${id}`, r.line);

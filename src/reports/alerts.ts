@@ -3,15 +3,14 @@
  * with its version history. Documents are served as stored in the alert version (R-17), never
  * rebuilt from the row; verification state is reported, never dropped.
  */
-import {UsageError} from '../kernel/errors.js';
 import {type EpochMicros, formatInstant} from '../kernel/time.js';
 import {instantMicros} from './brief-v2/build.js';
 import {verifyIncidentEvidence} from '../pipeline/evidence.js';
 import {table} from '../present/table.js';
 import type {Store} from '../store/db.js';
+import {requireAlert} from '../store/known-ids-repo.js';
 import {
   alertDetail,
-  alertIdsWithPrefix,
   alertRanks,
   AlertSummaries,
   type AlertSummaryRow,
@@ -241,14 +240,7 @@ function documentOf(json: string | null): Record<string, unknown> {
 
 /** §6.2 detail, or a usage error (exit 2) naming close ids when the alert does not exist. */
 export function getAlertDetail(store: Store, alertId: string): AlertDetail {
-  const row = alertDetail(store, alertId);
-  if (!row) {
-    let near: string[] = [];
-    for (let len = alertId.length - 1; len >= 3 && near.length === 0; len--) near = alertIdsWithPrefix(store, alertId.slice(0, len), 5);
-    throw new UsageError('ALERT_NOT_FOUND', `no alert with id "${alertId}"`, {
-      hint: near.length ? `did you mean: ${near.join(', ')}?` : 'list the stored alerts with `hardstop alerts list`',
-    });
-  }
+  const row = alertDetail(store, requireAlert(store, alertId, '<id>'))!;
   const history = alertVersionHistory(store, alertId);
   const versions: AlertVersionEntry[] = history.map((h) => {
     const ev = evidenceCheck(h.evidence_json, h.evidence_hash);

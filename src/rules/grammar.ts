@@ -1,13 +1,7 @@
 import {createSyntaxDiagramsCode, type ISerializedGast} from 'chevrotain';
+import {TOKEN_TEXT} from './lexer.js';
 import {exprParser} from './parser.js';
 
-/** Literal text of fixed tokens, so the EBNF shows `"or"` rather than `Or`. */
-const FIXED: Record<string, string> = {
-  Or: 'or', And: 'and', Not: 'not', In: 'in', IContains: 'icontains', Contains: 'contains', StartsWith: 'startswith',
-  EndsWith: 'endswith', Matches: 'matches', Any: 'any', All: 'all', If: 'if', Then: 'then', Else: 'else', True: 'true',
-  False: 'false', Null: 'null', Eq: '==', NotEq: '!=', Le: '<=', Ge: '>=', Lt: '<', Gt: '>', Coalesce: '??', Plus: '+',
-  Minus: '-', Star: '*', Slash: '/', LParen: '(', RParen: ')', LBracket: '[', RBracket: ']', Comma: ',', Dot: '.', Colon: ':',
-};
 
 const LEXICAL = `
 (* Lexical rules *)
@@ -26,7 +20,7 @@ function ebnfOf(d: ISerializedGast): string {
     case 'NonTerminal':
       return x.name!;
     case 'Terminal':
-      return FIXED[x.name!] !== undefined ? JSON.stringify(FIXED[x.name!]) : x.name!;
+      return TOKEN_TEXT[x.name!] !== undefined ? JSON.stringify(TOKEN_TEXT[x.name!]) : x.name!;
     case 'Alternation':
       return `( ${(x.definition ?? []).map(ebnfOf).join(' | ')} )`;
     case 'Alternative':

@@ -96,6 +96,14 @@ export const Comma = createToken({name: 'Comma', pattern: /,/});
 export const Dot = createToken({name: 'Dot', pattern: /\./});
 export const Colon = createToken({name: 'Colon', pattern: /:/});
 
+/** Literal text of fixed tokens, so the EBNF and parse errors show `"or"` or `")"` rather than `Or` or `RParen`. */
+export const TOKEN_TEXT: Record<string, string> = {
+  Or: 'or', And: 'and', Not: 'not', In: 'in', IContains: 'icontains', Contains: 'contains', StartsWith: 'startswith',
+  EndsWith: 'endswith', Matches: 'matches', Any: 'any', All: 'all', If: 'if', Then: 'then', Else: 'else', True: 'true',
+  False: 'false', Null: 'null', Eq: '==', NotEq: '!=', Le: '<=', Ge: '>=', Lt: '<', Gt: '>', Coalesce: '??', Plus: '+',
+  Minus: '-', Star: '*', Slash: '/', LParen: '(', RParen: ')', LBracket: '[', RBracket: ']', Comma: ',', Dot: '.', Colon: ':',
+};
+
 export const allTokens: TokenType[] = [
   WhiteSpace,
   Duration,

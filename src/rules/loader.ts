@@ -1,3 +1,4 @@
+import {fsErrorReason} from '../kernel/errors.js';
 import {ruleFilesIn} from '../config/rule-files.js';
 import {readFileSync, statSync} from 'node:fs';
 import {relative, resolve} from 'node:path';
@@ -170,7 +171,7 @@ export function loadRulePack(input: string[] | string, opts: LoadOptions = {}): 
     try {
       return {file: display, text: readFileSync(abs, 'utf8').replace(/^\uFEFF/, '')};
     } catch (e) {
-      diagnostics.push({code: 'RULE_FILE_MISSING', severity: 'error', message: `cannot read ${display}: ${(e as Error).message}`, file: display});
+      diagnostics.push({code: 'RULE_FILE_MISSING', severity: 'error', message: `cannot read ${display}: ${fsErrorReason(e)}`, file: display});
       return null;
     }
   };

@@ -1,6 +1,6 @@
 import type {CstNode, IToken} from 'chevrotain';
 import type {BinaryOp, Binding, Expr, Span} from './ast.js';
-import {ExprLexer} from './lexer.js';
+import {ExprLexer, TOKEN_TEXT} from './lexer.js';
 import {exprParser} from './parser.js';
 import {parseDuration} from '../kernel/time.js';
 
@@ -285,6 +285,38 @@ function describe(t: IToken): string {
   return JSON.stringify(t.image);
 }
 
+/** A token type as the user writes it: `")"` for RParen, `"then"` for Then, the name otherwise. */
+function tokenText(name: string): string {
+  return TOKEN_TEXT[name] !== undefined ? JSON.stringify(TOKEN_TEXT[name]) : name;
+}
+
+const CLOSER: Record<string, string> = {LParen: 'RParen', LBracket: 'RBracket'};
+
+/**
+ * A parse error caused by an unbalanced bracket, located where the user must look: a missing
+ * closer points at the opener left unclosed, a stray closer at itself. Null for other errors.
+ */
+function unbalancedDelimiter(tokens: IToken[], errorAt: number, expected: string | undefined): SyntaxProblem | null {
+  const open: IToken[] = [];
+  for (const tok of tokens.slice(0, errorAt)) {
+    const name = tok.tokenType.name;
+    if (CLOSER[name]) open.push(tok);
+    else if ((name === 'RParen' || name === 'RBracket') && open.length > 0 && CLOSER[open[open.length - 1].tokenType.name] === name) open.pop();
+  }
+  const top = open[open.length - 1];
+  if (top && expected === CLOSER[top.tokenType.name]) {
+    const closer = tokenText(expected);
+    return {message: `${JSON.stringify(top.image)} is never closed: missing ${closer}`, offset: top.startOffset, length: 1, hint: `add ${closer} where the group that starts here ends`};
+  }
+  const stray = tokens[errorAt];
+  const strayName = stray?.tokenType.name;
+  if ((strayName === 'RParen' || strayName === 'RBracket') && !open.some((o) => CLOSER[o.tokenType.name] === strayName)) {
+    const opener = strayName === 'RParen' ? '"("' : '"["';
+    return {message: `${JSON.stringify(stray.image)} has no matching ${opener}`, offset: stray.startOffset, length: 1, hint: `remove it or add the ${opener} it closes`};
+  }
+  return null;
+}
+
 /**
  * Parses one expression. Never throws on bad input: every problem is returned with its offset
  * (the caller maps offsets into the YAML scalar).
@@ -312,11 +344,13 @@ export function parseExpression(text: string): ParseResult {
     const t = e.token;
     const atEnd = t.tokenType.name === 'EOF' || Number.isNaN(t.startOffset);
     const offset = atEnd ? text.length : t.startOffset;
+    const expected = /Expecting (?:token of type --> (\w+) <--|: one of these possible Token sequences)/.exec(e.message)?.[1];
+    const unbalanced = unbalancedDelimiter(lexed.tokens, atEnd ? lexed.tokens.length : lexed.tokens.indexOf(t), expected);
+    if (unbalanced) return {ok: false, problems: [unbalanced]};
     let message: string;
     if (e.name === 'NotAllInputParsedException') message = `unexpected ${describe(t)} after a complete expression`;
     else message = `unexpected ${atEnd ? 'end of expression' : describe(t)}`;
-    const expected = /Expecting (?:token of type --> (\w+) <--|: one of these possible Token sequences)/.exec(e.message);
-    const hint = expected?.[1] ? `expected ${expected[1]}` : e.name === 'NotAllInputParsedException' ? 'join conditions with `and` / `or`' : undefined;
+    const hint = expected ? `expected ${tokenText(expected)}` : e.name === 'NotAllInputParsedException' ? 'join conditions with `and` / `or`' : undefined;
     return {ok: false, problems: [{message, offset, length: atEnd ? 1 : Math.max(1, t.image.length), hint}]};
   }
   try {

@@ -8,8 +8,10 @@ export interface RuleTestFailure {
   got: unknown;
   line: number;
   col: number;
-  /** Where the rule that decided the value is declared, when there is one. */
+  /** Where the rule that decided the value got is declared; absent when no rule decided it. */
   rule?: {id: string; file: string; line: number};
+  /** The rule the expectation names, when it is not the rule that decided: where it is and whether it matched at all. */
+  expected_rule?: {id: string; file: string; line: number; matched: boolean};
 }
 
 export interface RuleTestResult {
@@ -55,7 +57,7 @@ export function runRuleTests(pack: CompiledRulePack): RuleTestReport {
       switch (e.key) {
         case 'suppressed_by':
           got = verdict.primary?.rule_id ?? null;
-          rule = ruleAt(verdict.primary?.rule_id ?? (typeof e.value === 'string' ? e.value : null));
+          rule = ruleAt(verdict.primary?.rule_id);
           break;
         case 'not_suppressed':
           got = !verdict.suppressed;
@@ -99,6 +101,8 @@ export function runRuleTests(pack: CompiledRulePack): RuleTestReport {
       if (!valueEquals(got, e.value)) {
         const f: RuleTestFailure = {key: e.key, expected: e.value, got, line: e.line, col: e.col};
         if (rule) f.rule = rule;
+        const named = (e.key === 'suppressed_by' || e.key === 'cap_rule') && typeof e.value === 'string' ? ruleAt(e.value) : undefined;
+        if (named && named.id !== rule?.id) f.expected_rule = {...named, matched: verdict.matches.some((m) => m.rule_id === named.id) || quality.rule_id === named.id};
         failures.push(f);
       }
     }

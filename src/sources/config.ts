@@ -1,3 +1,4 @@
+import {fsErrorReason} from '../kernel/errors.js';
 import {existsSync, realpathSync} from 'node:fs';
 import {isAbsolute, relative, resolve, sep} from 'node:path';
 import {Ajv, type ErrorObject} from 'ajv';
@@ -229,24 +230,28 @@ function schemaDiagnostic(e: ErrorObject, src: YamlSource, file: string): Diagno
   };
 }
 
-/** Checks a source URL; returns a problem description or null. */
-export function checkSourceUrl(url: string, home: Home): string | null {
+/**
+ * Checks a source URL; returns a problem description or null. A `file://` URL that leaves the
+ * home is the source's own problem (its fetch fails with FILE_OUTSIDE_HOME), reported here as
+ * `outside` so that the other sources still run.
+ */
+export function checkSourceUrl(url: string, home: Home): {problem: string; outside: boolean} | null {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
   const scheme = m?.[1].toLowerCase();
   if (scheme === 'http' || scheme === 'https') {
     try {
       const u = new URL(url);
-      if (!u.hostname) return 'the URL has no host';
+      if (!u.hostname) return {problem: 'the URL has no host', outside: false};
       return null;
     } catch {
-      return 'the URL cannot be parsed';
+      return {problem: 'the URL cannot be parsed', outside: false};
     }
   }
   if (scheme === 'file') {
     const r = resolveFileUrl(url, home);
-    return 'error' in r ? r.error : null;
+    return 'error' in r ? {problem: r.error, outside: r.outside} : null;
   }
-  return scheme ? `scheme "${scheme}://" is not supported` : 'the URL has no scheme';
+  return {problem: scheme ? `scheme "${scheme}://" is not supported` : 'the URL has no scheme', outside: false};
 }
 
 /**
@@ -254,22 +259,22 @@ export function checkSourceUrl(url: string, home: Home): string | null {
  * `file:///abs/path` must still lie inside the home (symlinks resolved). Percent escapes are
  * decoded.
  */
-export function resolveFileUrl(url: string, home: Home): {path: string} | {error: string} {
+export function resolveFileUrl(url: string, home: Home): {path: string} | {error: string; outside: boolean} {
   const rest = url.replace(/^file:\/\//i, '');
   let decoded: string;
   try {
     decoded = decodeURIComponent(rest.split(/[?#]/)[0]);
   } catch {
-    return {error: 'the file URL has invalid percent escapes'};
+    return {error: 'the file URL has invalid percent escapes', outside: false};
   }
-  if (!decoded) return {error: 'the file URL names no file'};
+  if (!decoded) return {error: 'the file URL names no file', outside: false};
   const localhostStripped = decoded.startsWith('localhost/') ? decoded.slice('localhost'.length) : decoded;
   const path = isAbsolute(localhostStripped) ? resolve(localhostStripped) : resolve(home.root, localhostStripped);
   const inside = (p: string, root: string) => {
     const r = relative(root, p);
     return r === '' || (!r.startsWith(`..${sep}`) && r !== '..' && !isAbsolute(r));
   };
-  if (!inside(path, home.root)) return {error: `the file URL leaves the home folder (${path})`};
+  if (!inside(path, home.root)) return {error: 'the file URL leaves the home folder', outside: true};
   if (existsSync(path)) {
     let real: string;
     let realRoot: string;
@@ -279,7 +284,7 @@ export function resolveFileUrl(url: string, home: Home): {path: string} | {error
     } catch {
       return {path};
     }
-    if (!inside(real, realRoot)) return {error: `the file URL leaves the home folder through a symbolic link (${real})`};
+    if (!inside(real, realRoot)) return {error: 'the file URL leaves the home folder through a symbolic link', outside: true};
   }
   return {path};
 }
@@ -354,7 +359,7 @@ export function loadSourcesConfig(home: Home, opts: {runtime?: RuntimeConfig} = 
     src = readYamlFile(home.sourcesFile, file);
   } catch (err) {
     return emptyResult(
-      [{code: 'SOURCES_UNREADABLE', severity: 'error', message: `cannot read ${file}: ${(err as Error).message}`, hint: 'check the file permissions', file}],
+      [{code: 'SOURCES_UNREADABLE', severity: 'error', message: `cannot read ${file}: ${fsErrorReason(err)}`, hint: 'check the file permissions', file}],
       opts.runtime,
     );
   }
@@ -460,12 +465,21 @@ export function resolveSourcesDocument(src: YamlSource, home: Home, opts: {runti
         });
       }
       if (typeof entry.url === 'string') {
-        const problem = checkSourceUrl(entry.url, home);
-        if (problem) {
+        const check = checkSourceUrl(entry.url, home);
+        if (check?.outside) {
+          diagnostics.push({
+            code: 'SOURCE_FILE_OUTSIDE_HOME',
+            severity: 'warning',
+            message: `source "${id ?? index}": ${check.problem}: ${entry.url}; only this source fails`,
+            hint: 'file:// sources must stay inside the home folder; copy the file into the home or fix the URL',
+            file,
+            ...at(src, [...path, 'url']),
+          });
+        } else if (check) {
           diagnostics.push({
             code: 'SOURCE_BAD_URL',
             severity: 'error',
-            message: `source "${id ?? index}": ${problem}: ${entry.url}`,
+            message: `source "${id ?? index}": ${check.problem}: ${entry.url}`,
             hint: 'use an http://, https:// or file:// URL; file:// paths are relative to the home and must stay inside it',
             file,
             ...at(src, [...path, 'url']),

@@ -17,6 +17,7 @@ import {insertSourceRun, sourceRunDigest, sourceRunsOfGroup, type SourceRunStatu
 import {fetchOrder, type LoadedSourcesConfig, type ResolvedSource} from './config.js';
 import {defaultFetcherDeps, fetchSource, type FetcherDeps, type FetchRunSettings, type SourceFetchOutcome} from './fetcher.js';
 import {HostRateLimiter} from './rate-limit.js';
+import {requireSource} from '../store/known-ids-repo.js';
 import type {Tier} from '../model/raw-item.js';
 
 export const FETCH_OPERATOR_ID = 'hardstop.fetch@1.0.0';
@@ -48,6 +49,8 @@ export interface FetchSourcesOptions {
   maxItems?: number;
   /** `--source` ids; empty/undefined = every enabled source. */
   sourceIds?: string[];
+  /** How the user gave the source ids, for an unknown-id message (`--source`, `<id>`). */
+  sourceIdsGivenAs?: string;
   /** `--tier`: fetch only sources of this tier (others get SKIPPED rows). */
   tier?: Tier;
   /** `--include-disabled`: fetch disabled sources too. */
@@ -131,6 +134,7 @@ function sourceRunDiagnostics(o: SourceFetchOutcome, counts: {new: number; dupli
     parse_diagnostics: parseCounts,
   };
   if (o.final_url) diag.final_url = o.final_url;
+  if (o.future_dropped > 0) diag.future_dropped = o.future_dropped;
   if (purpose === 'test') diag.test = true;
   return diag;
 }
@@ -144,10 +148,11 @@ function outcomeDiagnostics(source: ResolvedSource, o: SourceFetchOutcome): Diag
       severity: 'warning',
       message: `source ${source.id}: ${o.error ?? 'fetch failed'}`,
       hint: o.error_hint ?? undefined,
-      details: {source_id: source.id, status_code: o.status_code, attempts: o.attempts.length},
+      details: {source_id: source.id, status_code: o.status_code, attempts: o.attempts.length, fetch_failed: true},
     });
   }
   const byCode = new Map<DiagnosticCode, {first: Diagnostic; n: number}>();
+  for (const d of o.clock_diagnostics) out.push({...d, message: `source ${source.id}: ${d.message}`, details: {...d.details, source_id: source.id}});
   for (const d of o.parse_diagnostics) {
     const e = byCode.get(d.code);
     if (e) e.n++;
@@ -263,10 +268,7 @@ function planFetch(loaded: LoadedSourcesConfig, opts: FetchSourcesOptions, purpo
   const byId = new Map(ordered.map((s) => [s.id, s]));
   const wanted = [...new Set(opts.sourceIds ?? [])];
   for (const id of wanted) {
-    const s = byId.get(id);
-    if (!s) {
-      throw new UsageError('SOURCE_UNKNOWN', `--source: no source "${id}" in config/sources.yaml`, {hint: `known sources: ${ordered.map((x) => x.id).join(', ') || '(none)'}`});
-    }
+    const s = byId.get(requireSource([...byId.keys()], id, opts.sourceIdsGivenAs ?? '--source'))!;
     if (!s.enabled && purpose === 'fetch' && !opts.includeDisabled) {
       throw new UsageError('SOURCE_DISABLED', `--source: source "${id}" is disabled`, {hint: `set enabled: true for it, or try it with \`hardstop sources test ${id}\``});
     }

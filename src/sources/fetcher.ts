@@ -2,9 +2,9 @@ import {readFileSync, statSync} from 'node:fs';
 import {extname} from 'node:path';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
-import {HardstopError} from '../kernel/errors.js';
+import {fsErrorReason, HardstopError} from '../kernel/errors.js';
 import {type AttemptOutcome, runWithRetry} from '../kernel/retry.js';
-import {type EpochMicros, parseIsoInstant} from '../kernel/time.js';
+import {type EpochMicros, formatInstant, parseIsoInstant} from '../kernel/time.js';
 import type {Home} from '../config/home.js';
 import type {FetchState} from '../store/fetch-state-repo.js';
 import {resolveFileUrl, type ResolvedSource} from './config.js';
@@ -66,6 +66,8 @@ export interface SourceFetchOutcome {
   items: RawItemCandidate[];
   items_in_feed: number;
   since_dropped: number;
+  /** Items dated more than FUTURE_TOLERANCE_MICROS after the run clock: skipped. */
+  future_dropped: number;
   max_items_dropped: number;
   bytes_downloaded: number;
   not_modified: boolean;
@@ -74,6 +76,8 @@ export interface SourceFetchOutcome {
   format: string | null;
   final_url: string | null;
   parse_diagnostics: Diagnostic[];
+  /** ITEM_FROM_FUTURE / ITEM_AHEAD_OF_CLOCK: judged against the run clock, not the document. */
+  clock_diagnostics: Diagnostic[];
   /** Validators to remember for the next conditional GET (http sources that sent them). */
   validators: {etag: string | null; last_modified: string | null} | null;
   duration_ms: number;
@@ -145,7 +149,7 @@ function readFileSource(source: ResolvedSource, home: Home): {body: Uint8Array; 
     // A view, not a copy: the body can be megabytes.
     return {body: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), contentType: contentTypeForFile(r.path)};
   } catch (err) {
-    throw new FetchFailure('FILE_UNREADABLE', `cannot read ${home.rel(r.path)}: ${(err as Error).message}`, {cause: err});
+    throw new FetchFailure('FILE_UNREADABLE', `cannot read ${home.rel(r.path)}: ${fsErrorReason(err)}`, {cause: err});
   }
 }
 
@@ -220,6 +224,7 @@ export async function fetchSource(
     items: [],
     items_in_feed: 0,
     since_dropped: 0,
+    future_dropped: 0,
     max_items_dropped: 0,
     bytes_downloaded: 0,
     not_modified: false,
@@ -228,6 +233,7 @@ export async function fetchSource(
     format: null,
     final_url: null,
     parse_diagnostics: [],
+    clock_diagnostics: [],
     validators: null,
     duration_ms: 0,
   };
@@ -309,13 +315,17 @@ export async function fetchSource(
   out.items_in_feed = parsed.items.length;
   const cutoff = settings.sinceMicros === null ? null : settings.now - settings.sinceMicros;
   const kept: RawItemCandidate[] = [];
+  let ahead = 0;
   for (const item of parsed.items) {
-    if (cutoff !== null && item.published_at) {
-      const p = parseIsoInstant(item.published_at);
-      if (p && p.micros < cutoff) {
-        out.since_dropped++;
-        continue;
-      }
+    const p = item.published_at ? parseIsoInstant(item.published_at) : null;
+    if (p && p.micros > settings.now + FUTURE_TOLERANCE_MICROS) {
+      out.future_dropped++;
+      continue;
+    }
+    if (p && p.micros > settings.now) ahead++;
+    if (cutoff !== null && p && p.micros < cutoff) {
+      out.since_dropped++;
+      continue;
     }
     if (kept.length >= maxItems) {
       out.max_items_dropped++;
@@ -331,5 +341,32 @@ export async function fetchSource(
     }
   }
   out.items = kept;
+  out.clock_diagnostics = futureDiagnostics(out.future_dropped, ahead, settings.now);
   return done(out);
+}
+
+/**
+ * Items from the future (docs/FEEDS.md): a feed cannot report what has not happened by the run
+ * clock, and a clock pinned in the past (`--now`) must not admit later items. Up to 24 hours
+ * ahead is kept (clock skew, a mislabelled time zone) and said as info; beyond, the item is
+ * skipped and counted.
+ */
+export const FUTURE_TOLERANCE_MICROS = 24 * 3_600_000_000;
+
+function futureDiagnostics(dropped: number, ahead: number, now: number): Diagnostic[] {
+  const clock = formatInstant(now);
+  const out: Diagnostic[] = [];
+  if (dropped > 0) {
+    out.push({
+      code: 'ITEM_FROM_FUTURE',
+      severity: 'warning',
+      message: `${dropped} item(s) dated more than 24 h after the run clock (${clock}) skipped`,
+      hint: 'check --now (a clock pinned in the past skips later items) or the feed\'s dates',
+      details: {count: dropped},
+    });
+  }
+  if (ahead > 0) {
+    out.push({code: 'ITEM_AHEAD_OF_CLOCK', severity: 'info', message: `${ahead} item(s) dated up to 24 h after the run clock (${clock}) kept`, details: {count: ahead}});
+  }
+  return out;
 }

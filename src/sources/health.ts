@@ -337,7 +337,6 @@ export interface SuppressionGroup {
 
 export interface SuppressionExplanation {
   source_id: string;
-  known: boolean;
   window_hours: number;
   groups: SuppressionGroup[];
 }
@@ -347,9 +346,9 @@ export interface SuppressionExplanation {
  * grouped by reason code (else primary rule id, else `unknown`), top 5 groups by count (ties:
  * first seen, newest first), each with distinct primary rule ids and up to 3 newest samples.
  */
-export function explainSuppression(store: Store | undefined, sourceId: string, known: boolean, opts: {now: EpochMicros; windowMicros: EpochMicros}): SuppressionExplanation {
-  const result: SuppressionExplanation = {source_id: sourceId, known, window_hours: opts.windowMicros / MICROS_PER_HOUR, groups: []};
-  if (!store || !known) return result;
+export function explainSuppression(store: Store | undefined, sourceId: string, opts: {now: EpochMicros; windowMicros: EpochMicros}): SuppressionExplanation {
+  const result: SuppressionExplanation = {source_id: sourceId, window_hours: opts.windowMicros / MICROS_PER_HOUR, groups: []};
+  if (!store) return result;
   const rows = suppressionAuditOfSource(store, sourceId);
   const cutoff = opts.now - opts.windowMicros;
   const recent = rows

@@ -26,7 +26,8 @@ import {isNgaJson, isNgaRoot, ngaJsonAdapter, ngaXmlAdapter} from './adapters/ng
 import {nwsAlertsAdapter} from './adapters/nws-alerts.js';
 import {capAdapter, detectCapFormat} from './adapters/nws-cap.js';
 import {detectRssFormat, rssAdapter} from './adapters/rss.js';
-import {parseXmlDocument, type XElement} from './adapters/xml-dom.js';
+import {isElement, parseXmlDocument, type XElement} from './adapters/xml-dom.js';
+import {checkXmlWellFormed, type XmlWellFormedness} from './adapters/xml-wellformed.js';
 
 export {FeedError, type FeedErrorCode} from './adapters/feed-error.js';
 export {DEFAULT_MAX_FEED_BYTES} from './decode.js';
@@ -120,6 +121,34 @@ function jsonAdapter(value: unknown, type: SourceType): AdapterResult {
   }
 }
 
+/**
+ * The elements a truncated document left open, found by their document-order index. When the
+ * parsed tree does not have one element per start tag the scan counted (the tolerant parser
+ * dropped or invented one), the indexes cannot be trusted and nothing is marked; the
+ * FEED_MALFORMED warning still reports the problem.
+ */
+function unclosedElements(root: XElement, wf: XmlWellFormedness): ReadonlySet<XElement> {
+  if (wf.unclosedAtEnd.length === 0) return new Set();
+  const order: XElement[] = [];
+  const walk = (el: XElement) => {
+    order.push(el);
+    for (const c of el.children) if (isElement(c)) walk(c);
+  };
+  walk(root);
+  if (order.length !== wf.elementCount) return new Set();
+  return new Set(wf.unclosedAtEnd.map((i) => order[i]));
+}
+
+/** ` at line L col C` from a JSON.parse message naming a position, else ''. */
+function jsonErrorPosition(text: string, err: Error): string {
+  const m = /position (\d+)/.exec(err.message);
+  const offset = m ? Number(m[1]) : /end of JSON input/.test(err.message) ? text.length : -1;
+  if (offset < 0) return '';
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return ` at line ${line} col ${offset - before.lastIndexOf('\n')}`;
+}
+
 function checkLimit(name: string, v: number | undefined): void {
   if (v !== undefined && !(Number.isInteger(v) && v >= 0)) {
     throw new FeedError('FEED_MALFORMED', `parseFeed option ${name} must be a non-negative integer, got ${String(v)}`);
@@ -141,15 +170,20 @@ function parseFeedInner(bytes: Uint8Array, opts: ParseFeedOptions): ParsedFeed {
   if (looksLikeHtml(text)) throw notAFeed(opts.type, 'an HTML page');
 
   let adapter: AdapterResult;
+  let wellFormedness: XmlWellFormedness | null = null;
+  let unclosed: ReadonlySet<XElement> = new Set();
   const first = text[0];
   if (first === '<') {
-    adapter = xmlAdapter(parseXmlDocument(text), opts.type, opts.baseUrl ?? null);
+    const root = parseXmlDocument(text);
+    wellFormedness = checkXmlWellFormed(text);
+    unclosed = unclosedElements(root, wellFormedness);
+    adapter = xmlAdapter(root, opts.type, opts.baseUrl ?? null);
   } else if (first === '{' || first === '[') {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
-      throw new FeedError('FEED_MALFORMED', `JSON cannot be read: ${(err as Error).message}`, {cause: err});
+      throw new FeedError('FEED_MALFORMED', `JSON cannot be read${jsonErrorPosition(text, err as Error)}: ${(err as Error).message}`, {cause: err});
     }
     adapter = jsonAdapter(value, opts.type);
   } else {
@@ -159,12 +193,19 @@ function parseFeedInner(bytes: Uint8Array, opts: ParseFeedOptions): ParsedFeed {
 
   const items: RawItemCandidate[] = [];
   let truncated = false;
+  let dropped = 0;
   for (let i = 0; i < adapter.items.length; i++) {
     if (opts.maxItems !== undefined && items.length >= opts.maxItems) {
       truncated = true;
       break;
     }
-    const built = adapter.items[i]();
+    const thunk = adapter.items[i];
+    // Never store an item the document cut off: its fields (its date too) may be missing.
+    if (thunk.element && unclosed.has(thunk.element)) {
+      dropped++;
+      continue;
+    }
+    const built = thunk();
     diagnostics.push(...built.diagnostics);
     if (built.candidate === null) continue;
     built.candidate.payload = toJsonSafe(built.candidate.payload) as Record<string, unknown>;
@@ -181,6 +222,15 @@ function parseFeedInner(bytes: Uint8Array, opts: ParseFeedOptions): ParsedFeed {
       }
     }
     items.push(built.candidate);
+  }
+  if (wellFormedness?.problem) {
+    const {line, col, message} = wellFormedness.problem;
+    diagnostics.push(
+      diag('FEED_MALFORMED', 'warning', `not well-formed XML at line ${line} col ${col}: ${message}; ${dropped} incomplete item(s) dropped, ${items.length} kept`, {
+        hint: 'only items whose element is complete are stored; the next fetch of a complete document brings the rest',
+        details: {line, col, dropped_items: dropped},
+      }),
+    );
   }
   if (truncated) {
     diagnostics.push(

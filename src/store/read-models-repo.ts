@@ -199,16 +199,6 @@ export function alertVersionHistory(store: Store, alertId: string): AlertVersion
     .all(alertId) as AlertVersionHistoryRow[];
 }
 
-/** Alert ids starting with a prefix (for "did you mean" hints), at most `limit`. */
-export function alertIdsWithPrefix(store: Store, prefix: string, limit: number): string[] {
-  const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
-  return (
-    store.db.prepare(`SELECT alert_id FROM incidents WHERE alert_id LIKE ? ESCAPE '\\' ORDER BY alert_id LIMIT ?`).all(`${escaped}%`, limit) as {
-      alert_id: string;
-    }[]
-  ).map((r) => r.alert_id);
-}
-
 /** Root events of an alert with their raw items' times and source tiers (provenance). */
 export interface RootEventRow {
   event_id: string;

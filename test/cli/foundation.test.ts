@@ -1,4 +1,4 @@
-import {copyFileSync, readFileSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join, relative} from 'node:path';
 import Database from 'better-sqlite3';
 import {describe, expect, it} from 'vitest';
@@ -98,16 +98,22 @@ describe('ingest', () => {
     expect(caretLine.indexOf('^') - caretLine.indexOf('|') - 1).toBe(Number(pos.split(':')[1]));
   });
 
-  it('CSV-2 strips a BOM; CSV-7 duplicate id is a warning and the last row wins', () => {
+  it('CSV-2 strips a BOM; CSV-7 a duplicate id is an error naming both lines and nothing is loaded (issue 20 finding 2)', () => {
     const home = initHome();
     const path = join(home, 'network/facilities.csv');
     const text = readFileSync(path, 'utf8');
+    const firstLine = text.split('\n').findIndex((l) => l.startsWith('WH-01,')) + 1;
     writeFileSync(path, `\uFEFF${text}WH-01,Columbus Cold Storage Annex,WAREHOUSE,Columbus,OH,USA,39.96,-82.99,4\n`);
     const r = runCli(['ingest', '--home', home, '--now', NOW, '--json']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     const out = parseJsonOutput(r);
-    expect(out.counts).toMatchObject({facilities: 10});
-    expect((out.diagnostics as {code: string; message: string}[]).some((d) => d.code === 'CSV_DUPLICATE_ID' && d.message.includes('line 11'))).toBe(true);
+    expect(out.diagnostics).toContainEqual(
+      expect.objectContaining({code: 'CSV_DUPLICATE_ID', severity: 'error', file: 'network/facilities.csv', line: 12, message: `facility_id "WH-01" is also on line ${firstLine}: ids must be unique`}),
+    );
+    expect(existsSync(join(home, 'hardstop.db')) ? tableHashes(join(home, 'hardstop.db')).facilities : '[]').toBe('[]');
+    const partial = runCli(['ingest', '--home', home, '--now', NOW, '--allow-partial', '--json']);
+    expect(partial.code).toBe(1);
+    expect(parseJsonOutput(partial)).toMatchObject({counts: {facilities: 10}, rejected_rows: 1});
   });
 
   it('CSV-11 missing file is FILE_MISSING exit 2', () => {

@@ -145,6 +145,6 @@ describe('incidents replay (pipeline.md §11.2)', () => {
     expect(text.stdout).not.toContain('# edited after the run');
     const unknown = runCli(['rules', 'show', '--run', 'nope', '--home', home]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('RUN_NOT_FOUND');
+    expect(unknown.stderr).toContain('RUN_GROUP_NOT_FOUND');
   });
 });

@@ -68,7 +68,8 @@ describe('report commands (built CLI)', () => {
       ['guid-ALERT-1-e2', false, 'ALERT-1'],
       ['urn:s', true, null],
     ]);
-    const out = runCli(['export', 'decisions', '--home', home, NOW, '--out', 'exports/p.jsonl', '--json']);
+    // --out is relative to the working directory (issue 20 finding 4).
+    const out = runCli(['export', 'decisions', '--home', home, NOW, '--out', 'exports/p.jsonl', '--json'], {cwd: home});
     expect(out.code).toBe(0);
     expect(readFileSync(join(home, 'exports', 'p.jsonl'), 'utf8')).toBe(r.stdout);
     const show = runCli(['alerts', 'show', 'ALERT-9', '--home', home]);

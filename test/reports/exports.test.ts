@@ -18,9 +18,9 @@ const T2 = '2025-12-29T17:00:01Z';
 const tmp = mkdtempSync(join(tmpdir(), 'hardstop-exports-'));
 afterAll(() => rmSync(tmp, {recursive: true, force: true}));
 
-function group(): {group: RunGroup; records: RunRecord[]} {
+function group(mode: 'strict' | 'best-effort' = 'strict'): {group: RunGroup; records: RunRecord[]} {
   const records: RunRecord[] = [];
-  const g = new RunGroup({command: 'test', args: {}, clock: new PinnedClock(NOW), mode: 'strict', configHash: 'c'.repeat(64), version: '0.1.0', sink: {write: (r) => void records.push(r)}});
+  const g = new RunGroup({command: 'test', args: {}, clock: new PinnedClock(NOW), mode, configHash: 'c'.repeat(64), version: '0.1.0', sink: {write: (r) => void records.push(r)}});
   return {group: g, records};
 }
 
@@ -150,5 +150,17 @@ describe('single-file exports (§4 with the TS changes of §8.3)', () => {
       ]);
     }
     expect(existsSync(join(tmp, 'missing', 'dir', 'alerts.manifest.json'))).toBe(false);
+  });
+
+  it('readiness gates exports (operations.md §7.6): BROKEN refuses in strict mode (record kept), warns in best-effort', async () => {
+    const readiness = {state: 'BROKEN' as const, reasons: ['1 source(s) exhausted failure budget: src-a']};
+    const base = {type: 'alerts' as const, filters: {}, outPath: null, display: (p: string) => p, exportedAt: T1, configSnapshot: {}, readiness, build: () => alertsExport(undefined, {now: NOW}, 'json', T1)};
+    const strict = group('strict');
+    await expect(runExportOperator(strict.group, base)).rejects.toMatchObject({code: 'EXPORT_NOT_PUBLISHED', exitCode: 2});
+    expect(strict.records[0].errors.map((e) => e.code)).toEqual(['EXPORT_NOT_PUBLISHED']);
+    const lax = group('best-effort');
+    const r = await runExportOperator(lax.group, base);
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['EXPORT_DRAFT_ONLY', 'warning']]);
+    expect(lax.records[0].warnings.map((w) => w.code)).toEqual(['EXPORT_DRAFT_ONLY']);
   });
 });

@@ -46,7 +46,21 @@ describe('rules commands (logic)', () => {
     expect(bad.text).toContain('FAIL hit  (rules/b.yaml:6)');
     expect(bad.text).toContain('expected: "a"');
     expect(bad.text).toContain('got:      null');
-    expect(bad.text).toContain('decided by a (rules/b.yaml:3)');
+    // Issue 20 finding 14: the rule that did not match is not called the deciding rule.
+    expect(bad.text).not.toContain('decided by');
+    expect(bad.text).toContain('a (rules/b.yaml:3) did not match');
+    expect(bad.json).toMatchObject({results: [{failures: [{got: null, expected_rule: {id: 'a', matched: false}}]}]});
+    const other = rulesTest({home: home({'rules/o.yaml': GOOD.replace('  - id: a\n', '  - id: z\n    when: event.title icontains "a"\n  - id: a\n')})});
+    expect(other.text).toContain('decided by z (rules/o.yaml:3)');
+    expect(other.text).toContain('a (rules/o.yaml:5) matched but did not decide');
+  });
+
+  it('check: an unbalanced parenthesis names ")" and points at the unclosed "(" (issue 20 finding 13)', () => {
+    const open = rulesCheck({home: home({'rules/p.yaml': 'version: 1\nsuppress:\n  - id: a\n    when: event.title == "x" and (event.url == "y" or event.title == "z"\n'})});
+    expect(open.exitCode).toBe(2);
+    expect(fullText(open)).toContain('rules/p.yaml:4:34: error RULE_PARSE: "(" is never closed: missing ")"\n  |\n4 |     when: event.title == "x" and (event.url == "y" or event.title == "z"\n  |                                  ^');
+    const stray = rulesCheck({home: home({'rules/s.yaml': 'version: 1\nsuppress:\n  - id: a\n    when: event.title == "x")\n'})});
+    expect(fullText(stray)).toContain('rules/s.yaml:4:29: error RULE_PARSE: ")" has no matching "("');
   });
 
   it('explain: full trace from an event file', () => {

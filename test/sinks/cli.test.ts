@@ -1,6 +1,7 @@
 import {cpSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {retryDelayMs} from '../../src/kernel/retry.js';
 import {tempHome} from '../helpers/cli.js';
 import {BOT_TOKEN, FakeSlack, WEBHOOK_PATH} from './fake-slack.js';
 import {changedBundle, goldenBundleHome, runCliAsync, writeSinkFile} from './cli-helpers.js';
@@ -132,6 +133,29 @@ describe('hardstop sinks (CLI, fake Slack on 127.0.0.1)', () => {
     for (const n of needles) for (const h of haystacks) expect(h.includes(n)).toBe(false);
     expect(outputs.join('\n')).toContain('invalid_auth');
     expect(outputs.join('\n')).toContain('channel_not_found');
+  }, 120_000);
+
+  it('records the retry schedule of a rate-limited delivery in the RunRecord, equal to the schedule of §5', async () => {
+    writeSinkFile(home, webApiSink());
+    const schedules: number[][] = [];
+    for (let run = 0; run < 2; run++) {
+      fake.reset();
+      fake.enqueue('chat.postMessage', {status: 429, body: '', headers: {'retry-after': '1'}});
+      const r = await runCliAsync(['sinks', 'push', '--bundle', bundle, '--home', home, '--ledger', join(tempHome(), 'l.db'), '--json'], secrets());
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as {run_group_id: string; sinks: {deliveries: {deliveryKey: string; attempts: {waited_ms: number | null}[]}[]}[]};
+      const retried = out.sinks[0].deliveries.find((d) => d.attempts.length > 1)!;
+      expect(retried.attempts[0].waited_ms).toBeGreaterThanOrEqual(1000);
+      const dir = join(home, 'run_records', out.run_group_id);
+      const record = JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => f.includes('sinks.push'))!), 'utf8')) as {operator_id: string; warnings: {code: string; details: {delivery_key: string; planned_schedule_ms: number[]; attempts: unknown[]}}[]};
+      expect(record.operator_id).toBe('hardstop.sinks.push@1.0.0');
+      const w = record.warnings.find((x) => x.code === 'SINK_DELIVERY_RETRIED')!;
+      expect(w.details.delivery_key).toBe(retried.deliveryKey);
+      const policy = {maxAttempts: 6, baseMs: 10, factor: 2, maxDelayMs: 60000, jitter: 0.5};
+      expect(w.details.planned_schedule_ms).toEqual([1, 2, 3, 4, 5].map((a) => retryDelayMs(policy, 'cli-test', retried.deliveryKey, a)));
+      schedules.push(w.details.planned_schedule_ms);
+    }
+    expect(schedules[1]).toEqual(schedules[0]);
   }, 120_000);
 
   it('a missing secret fails that sink (exit 2, SINK_SECRET_MISSING, names the variable only)', async () => {

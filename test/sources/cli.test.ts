@@ -107,8 +107,10 @@ describe('hardstop fetch / sources (built CLI)', {timeout: 240_000}, () => {
     expect(r.code).toBe(1); // remote failed once: BLOCKED score, gating WATCH (sample 1)
     expect(r.stderr).toMatch(/SOURCES_WATCH/);
     expect(runCli(['sources', 'health', '--home', home, '--stale', 'soon']).code).toBe(2);
-    const unknown = runCli(['sources', 'health', '--home', home, '--explain-suppress', 'nope']);
-    expect(unknown.stderr).toMatch(/Unknown source id 'nope'/);
+    const unknown = runCli(['sources', 'health', '--home', home, '--explain-suppress', 'prot']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/SOURCE_UNKNOWN: --explain-suppress: no source "prot" in config\/sources.yaml\n {2}hint: did you mean port\?/);
+    expect(unknown.stdout).toMatch(/^BROKEN \(exit 2\)/m);
   });
 
   it('sources test: success stores nothing; failure writes a FAILURE row and a RunRecord and exits 2', () => {

@@ -52,13 +52,6 @@ describe('sources.yaml validation: every problem with code and file:line:col', (
       line: 6,
       col: 12,
     },
-    {
-      name: 'file URL escaping the home',
-      yaml: 'version: 1\ntiers:\n  global:\n    - id: a\n      type: rss\n      url: "file://../outside.xml"\n',
-      code: 'SOURCE_BAD_URL',
-      line: 6,
-      col: 12,
-    },
     {name: 'missing url', yaml: 'version: 1\ntiers:\n  global:\n    - id: a\n      type: rss\n', code: 'SOURCES_MISSING_KEY', line: 4, col: 7},
     {name: 'missing tiers', yaml: 'version: 1\n', code: 'SOURCES_MISSING_KEY', line: 1, col: 1},
     {name: 'wrong version', yaml: 'version: 2\ntiers: {}\n', code: 'SOURCES_BAD_VERSION', line: 1, col: 10},
@@ -101,19 +94,23 @@ describe('sources.yaml validation: every problem with code and file:line:col', (
     expect(r.diagnostics[0].code).toBe('SOURCES_MISSING');
   });
 
-  it('a file:// URL through a symlink leaving the home is rejected', () => {
+  it('a file:// URL leaving the home (through .. or a symlink) is a problem of that source only (issue 20 finding 7)', () => {
     const home = makeHome('version: 1\ntiers:\n  local:\n    - {id: a, type: rss, url: "file://feeds/x.xml"}\n');
     const outside = makeHome('version: 1\ntiers: {}\n');
     writeFileSync(join(outside, 'x.xml'), '<rss/>');
     mkdirSync(join(home, 'feeds'));
     symlinkSync(join(outside, 'x.xml'), join(home, 'feeds', 'x.xml'));
-    expect(errors(readBack(home)).map((e) => e.code)).toContain('SOURCE_BAD_URL');
+    const yaml = 'version: 1\ntiers:\n  local:\n    - {id: a, type: rss, url: "file://feeds/x.xml"}\n    - {id: b, type: rss, url: "file://../b.xml"}\n    - {id: c, type: rss, url: "file://feeds/c.xml"}\n';
+    writeFileSync(join(home, 'config', 'sources.yaml'), yaml);
+    const r = loadSourcesConfig(new Home(home));
+    expect(r.ok).toBe(true);
+    expect(r.sources.map((s) => s.id)).toEqual(['a', 'b', 'c']);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.line, d.col, d.message])).toEqual([
+      ['SOURCE_FILE_OUTSIDE_HOME', 'warning', 4, 31, 'source "a": the file URL leaves the home folder through a symbolic link: file://feeds/x.xml; only this source fails'],
+      ['SOURCE_FILE_OUTSIDE_HOME', 'warning', 5, 31, 'source "b": the file URL leaves the home folder: file://../b.xml; only this source fails'],
+    ]);
   });
 });
-
-function readBack(home: string): string {
-  return `version: 1\ntiers:\n  local:\n    - {id: a, type: rss, url: "file://${home}/feeds/x.xml"}\n`;
-}
 
 describe('resolution: source → tier_defaults.<tier> → defaults → built-in', () => {
   const yaml = `version: 1

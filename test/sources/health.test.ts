@@ -216,12 +216,12 @@ tiers:
     const gone = rows[0];
     expect(gone).toMatchObject({configured: false, gating_state: 'IGNORED'});
     expect(rows[2].display_state).toBe('HEALTHY');
-    const x = explainSuppression(store, 'port', true, {now: NOW, windowMicros: 72 * 3_600_000_000});
+    const x = explainSuppression(store, 'port', {now: NOW, windowMicros: 72 * 3_600_000_000});
     expect(x.groups).toEqual([
       {reason: 'TEST_ALERT', count: 1, rule_ids: ['global_test_alerts'], samples: [{raw_id: 'RAW-2', title: 'Test alert', suppressed_at: hour(11)}]},
       {reason: 'weekly_digest', count: 1, rule_ids: ['weekly_digest'], samples: [{raw_id: 'RAW-1', title: 'Weekly summary 1', suppressed_at: hour(10)}]},
     ]);
-    const narrow = explainSuppression(store, 'port', true, {now: NOW, windowMicros: 6.5 * 3_600_000_000});
+    const narrow = explainSuppression(store, 'port', {now: NOW, windowMicros: 6.5 * 3_600_000_000});
     expect(narrow.groups.map((g) => g.reason)).toEqual(['TEST_ALERT']);
     store.close();
   });

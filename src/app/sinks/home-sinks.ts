@@ -1,8 +1,7 @@
 import {join} from 'node:path';
 import type {Diagnostic} from '../../kernel/diagnostic.js';
 import {hasErrors} from '../../kernel/diagnostic.js';
-import {UsageError} from '../../kernel/errors.js';
-import {didYouMean} from '../../kernel/text.js';
+import {resolveKnownId} from '../../kernel/id-lookup.js';
 import {loadSinkFiles, sinkFilesIn, type LoadedSinks} from '../../sinks/config/load-sinks.js';
 import {secretEnvNames, type SinkConfig} from '../../sinks/config/model.js';
 import type {AppContext} from '../context.js';
@@ -30,14 +29,16 @@ export function loadHomeSinks(ctx: AppContext): LoadedSinks {
 }
 
 /** `--sink ID`: the one sink, or every enabled sink. */
-export function selectSinks(all: SinkConfig[], id: string | undefined): SinkConfig[] {
+export function selectSinks(all: SinkConfig[], id: string | undefined, givenAs = '--sink'): SinkConfig[] {
   if (id === undefined) return all.filter((s) => s.enabled);
-  const sink = all.find((s) => s.id === id);
-  if (!sink) {
-    const s = didYouMean(id, all.map((x) => x.id));
-    throw new UsageError('SINK_UNKNOWN', `no sink with id ${id}`, {hint: s ? `did you mean ${s}?` : `sinks: ${all.map((x) => x.id).join(', ') || 'none (add sinks/*.yaml)'}`});
-  }
-  return [sink];
+  const known = resolveKnownId(id, all.map((x) => x.id), {
+    code: 'SINK_UNKNOWN',
+    what: 'sink',
+    given_as: givenAs,
+    where: 'in sinks/*.yaml',
+    list_hint: all.length ? `sinks: ${all.map((x) => x.id).join(', ')}` : 'add sinks/*.yaml',
+  });
+  return all.filter((s) => s.id === known);
 }
 
 /** Warnings for secret variables that are not set (names only, never values). */

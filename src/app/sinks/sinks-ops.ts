@@ -1,4 +1,3 @@
-import {resolve} from 'node:path';
 import {artifactHash, sha256Hex} from '../../kernel/canonical-json.js';
 import type {Diagnostic} from '../../kernel/diagnostic.js';
 import {ExitCode, worst} from '../../kernel/exit-status.js';
@@ -34,7 +33,7 @@ export interface SinkRuntime {
 }
 
 export function ledgerPath(ctx: AppContext, flag: string | undefined): string {
-  return flag ? resolve(flag) : ctx.home.resolve(DEFAULT_LEDGER);
+  return flag ? ctx.flagPath(flag) : ctx.home.resolve(DEFAULT_LEDGER);
 }
 
 function windowMicros(text: string | undefined): number {
@@ -101,7 +100,7 @@ function makePlans(ctx: AppContext, sinks: SinkConfig[], bundle: BundleView, led
 export function sinksPlan(ctx: AppContext, bundleDir: string, opts: SinkOpOptions): PlanReport {
   const cfg = configuredSinks(ctx, opts);
   if (!cfg.ok) return {exitCode: ExitCode.BROKEN, bundle: null, sinks: [], diagnostics: cfg.diagnostics};
-  const bundle = openBundle(resolve(bundleDir), bundleDir);
+  const bundle = openBundle(ctx.flagPath(bundleDir), bundleDir);
   const ledger = DeliveryLedger.openReadOnly(ledgerPath(ctx, opts.ledger));
   try {
     const plans = makePlans(ctx, cfg.sinks, bundle, ledger, opts);
@@ -194,7 +193,7 @@ export async function sinksPush(ctx: AppContext, bundleDir: string, opts: PushOp
   const cfg = configuredSinks(ctx, opts);
   const empty = (exitCode: ExitCode, diagnostics: Diagnostic[], bundle: PushReport['bundle'] = null): PushReport => ({exitCode, bundle, dry_run: opts.dryRun, network: !opts.noNetwork, sinks: [], plan: [], diagnostics});
   if (!cfg.ok) return empty(ExitCode.BROKEN, cfg.diagnostics);
-  const bundle = openBundle(resolve(bundleDir), bundleDir);
+  const bundle = openBundle(ctx.flagPath(bundleDir), bundleDir);
   const bundleInfo = {dir: bundleDir, manifest_hash: bundle.manifestHash, alert_versions: bundle.alerts.length};
   if (opts.dryRun || opts.noNetwork) {
     const ledger = DeliveryLedger.openReadOnly(ledgerPath(ctx, opts.ledger));
@@ -248,6 +247,8 @@ export interface StatusReport {
 
 /** `sinks status`: ledger counts per sink and state; pending, failed, in-doubt and unconfirmed rows. */
 export function sinksStatus(ctx: AppContext, opts: SinkOpOptions): StatusReport {
+  // A --sink that names nothing is exit 2, never an empty (healthy) status.
+  if (opts.sink !== undefined) selectSinks(loadHomeSinks(ctx).sinks, opts.sink);
   const path = ledgerPath(ctx, opts.ledger);
   const ledger = DeliveryLedger.openReadOnly(path);
   if (!ledger) return {exitCode: ExitCode.HEALTHY, ledger: ctx.home.rel(path), counts: [], attention: []};
@@ -276,7 +277,7 @@ export interface TestReport {
 export async function sinksTest(ctx: AppContext, id: string, opts: {noNetwork: boolean}, rt: SinkRuntime): Promise<TestReport> {
   const loaded = loadHomeSinks(ctx);
   if (loaded.diagnostics.some((d) => d.severity === 'error')) return {exitCode: ExitCode.BROKEN, sink: id, sent: false, outcome: 'config error', error: null, diagnostics: loaded.diagnostics};
-  const [sink] = selectSinks(loaded.sinks, id);
+  const [sink] = selectSinks(loaded.sinks, id, '<id>');
   if (opts.noNetwork) {
     return {exitCode: ExitCode.WARNING, sink: id, sent: false, outcome: 'network disabled', error: null, diagnostics: [{code: 'NETWORK_DISABLED', severity: 'warning', message: 'network disabled: no test message sent'}]};
   }

@@ -4,6 +4,7 @@ import {ExitCode} from '../../kernel/exit-status.js';
 import {alertListTable, DEFAULT_ALERTS_LIMIT, listAlerts, listedDocuments} from '../../reports/alerts.js';
 import {openStoreReadOnlyChecked} from '../../app/report-store.js';
 import {parseSinceFlag} from '../../kernel/time.js';
+import {requireSource} from '../../store/known-ids-repo.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
 export default class AlertsList extends HardstopCommand<typeof AlertsList> {
@@ -25,6 +26,10 @@ export default class AlertsList extends HardstopCommand<typeof AlertsList> {
   protected async execute(ctx: AppContext, flags: CommandFlags<typeof AlertsList>): Promise<CommandOutcome> {
     const since = parseSinceFlag(flags.since);
     const store = openStoreReadOnlyChecked(ctx);
+    if (flags.source !== undefined) {
+      const configured = ctx.sourcesConfig.ok ? ctx.sourcesConfig.sources.map((s) => s.id) : [];
+      requireSource(configured, flags.source as string, '--source', store);
+    }
     const list = listAlerts(store, {
       now: ctx.clock.now(),
       sinceMicros: since?.micros ?? null,

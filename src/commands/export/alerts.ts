@@ -1,11 +1,12 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {exportOutcome} from '../../app/export-command.js';
-import {cliPath} from '../../app/report-inputs.js';
+import {reportSources} from '../../app/report-inputs.js';
 import {openStoreIfPresent} from '../../app/report-store.js';
 import {parseSinceFlag} from '../../kernel/time.js';
 import {DEFAULT_ALERTS_LIMIT} from '../../reports/alerts.js';
 import {alertsExport} from '../../reports/exports/content.js';
+import {sourceGating} from '../../reports/brief-v2/build.js';
 import {runExportOperator} from '../../reports/exports/operator.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
@@ -29,7 +30,7 @@ export default class ExportAlerts extends HardstopCommand<typeof ExportAlerts> {
     const store = openStoreIfPresent(ctx);
     const filters = {since: since?.text ?? null, classification: flags.classification ?? null, tier: flags.tier ?? null, source_id: flags['source-id'] ?? null, limit: flags.limit, format: flags.format};
     const group = ctx.runGroup('export-alerts', filters);
-    const outPath = flags.out ? cliPath(flags.out) : null;
+    const outPath = flags.out ? ctx.flagPath(flags.out) : null;
     const exportedAt = ctx.clock.nowText();
     const r = await runExportOperator(group, {
       type: 'alerts',
@@ -38,6 +39,7 @@ export default class ExportAlerts extends HardstopCommand<typeof ExportAlerts> {
       display: (p) => ctx.home.rel(p),
       exportedAt,
       configSnapshot: ctx.snapshot.snapshot,
+      readiness: sourceGating(store, reportSources(ctx), ctx.clock.now()).readiness,
       build: () =>
         alertsExport(
           store,

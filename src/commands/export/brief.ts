@@ -1,11 +1,12 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {exportOutcome} from '../../app/export-command.js';
-import {cliPath} from '../../app/report-inputs.js';
+import {reportSources} from '../../app/report-inputs.js';
 import {openStoreIfPresent} from '../../app/report-store.js';
 import {parseSinceFlag} from '../../kernel/time.js';
 import {BRIEF_DEFAULT_LIMIT} from '../../reports/brief-v2/model.js';
 import {briefExport} from '../../reports/exports/content.js';
+import {sourceGating} from '../../reports/brief-v2/build.js';
 import {runExportOperator} from '../../reports/exports/operator.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
@@ -31,10 +32,11 @@ export default class ExportBrief extends HardstopCommand<typeof ExportBrief> {
     const r = await runExportOperator(group, {
       type: 'brief',
       filters,
-      outPath: flags.out ? cliPath(flags.out) : null,
+      outPath: flags.out ? ctx.flagPath(flags.out) : null,
       display: (p) => ctx.home.rel(p),
       exportedAt,
       configSnapshot: ctx.snapshot.snapshot,
+      readiness: sourceGating(store, reportSources(ctx), ctx.clock.now()).readiness,
       build: () => briefExport(store, {now: ctx.clock.now(), sinceMicros: since.micros, includeClass0: flags['include-class0'], limit: flags.limit}, exportedAt),
     });
     return exportOutcome(r, flags.out ?? null, 'listed alert(s)');

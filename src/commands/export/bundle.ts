@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
-import {cliPath, reportSources} from '../../app/report-inputs.js';
+import {reportSources} from '../../app/report-inputs.js';
 import {openStoreIfPresent} from '../../app/report-store.js';
 import {HARDSTOP_VERSION} from '../../config/version.js';
 import {ExitCode} from '../../kernel/exit-status.js';
@@ -24,7 +24,7 @@ export default class ExportBundle extends HardstopCommand<typeof ExportBundle> {
 
   protected async execute(ctx: AppContext, flags: CommandFlags<typeof ExportBundle>): Promise<CommandOutcome> {
     const since = parseSinceFlag(flags.since)!;
-    const dir = cliPath(flags.out);
+    const dir = ctx.flagPath(flags.out);
     const store = openStoreIfPresent(ctx);
     const sources = reportSources(ctx);
     const {limit} = flags;

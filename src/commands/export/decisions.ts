@@ -3,6 +3,7 @@ import type {AppContext} from '../../app/context.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {runExportDecisionsOperator} from '../../reports/decisions.js';
 import {openStoreForReport} from '../../app/report-store.js';
+import {requireRunGroup} from '../../store/known-ids-repo.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
 export default class ExportDecisions extends HardstopCommand<typeof ExportDecisions> {
@@ -15,14 +16,14 @@ export default class ExportDecisions extends HardstopCommand<typeof ExportDecisi
     '<%= config.bin %> export decisions --run 0f5d2c1e-…',
   ];
   static override flags = {
-    out: Flags.string({description: 'write the JSONL to this file (atomically; folders are created) instead of stdout'}),
+    out: Flags.string({description: 'write the JSONL to this file (relative to the working directory; atomically; folders are created) instead of stdout'}),
     run: Flags.string({description: 'only items decided in this run group (run_group_id)'}),
   };
 
   protected async execute(ctx: AppContext, flags: CommandFlags<typeof ExportDecisions>): Promise<CommandOutcome> {
     const store = openStoreForReport(ctx);
-    const outPath = flags.out ? ctx.home.resolve(flags.out) : null;
-    const runGroupId = flags.run ?? null;
+    const outPath = flags.out ? ctx.flagPath(flags.out) : null;
+    const runGroupId = flags.run === undefined ? null : requireRunGroup(store, flags.run);
     const group = ctx.runGroup('export-decisions', {out: outPath ? ctx.home.rel(outPath) : null, run: runGroupId});
     const result = await runExportDecisionsOperator(store, group, {runGroupId, outPath});
     const summary = `Exported ${result.lines} decision(s): ${result.suppressed} suppressed, ${result.linked} linked to facilities (${result.bytes} bytes, sha256 ${result.hash.slice(0, 12)})`;

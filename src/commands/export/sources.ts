@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs';
 import {Flags} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
 import {exportOutcome} from '../../app/export-command.js';
-import {cliPath, reportSources} from '../../app/report-inputs.js';
+import {reportSources} from '../../app/report-inputs.js';
 import {openStoreIfPresent} from '../../app/report-store.js';
 import {parseSinceWindow} from '../../kernel/time.js';
 import {UsageError} from '../../kernel/errors.js';
@@ -36,7 +36,7 @@ export default class ExportSources extends HardstopCommand<typeof ExportSources>
     const r = await runExportOperator(group, {
       type: 'sources',
       filters,
-      outPath: flags.out ? cliPath(flags.out) : null,
+      outPath: flags.out ? ctx.flagPath(flags.out) : null,
       display: (p) => ctx.home.rel(p),
       exportedAt,
       configSnapshot: ctx.snapshot.snapshot,

@@ -1,6 +1,5 @@
 import {Args} from '@oclif/core';
 import type {AppContext} from '../../app/context.js';
-import {cliPath} from '../../app/report-inputs.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {verifyBundle} from '../../reports/bundle/verify.js';
 import {type CommandArgs, type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
@@ -14,8 +13,8 @@ export default class ExportVerify extends HardstopCommand<typeof ExportVerify> {
 
   protected override requiresConfig = false;
 
-  protected async execute(_ctx: AppContext, _flags: CommandFlags<typeof ExportVerify>, args: CommandArgs<typeof ExportVerify>): Promise<CommandOutcome> {
-    const r = verifyBundle(cliPath(args.dir));
+  protected async execute(ctx: AppContext, _flags: CommandFlags<typeof ExportVerify>, args: CommandArgs<typeof ExportVerify>): Promise<CommandOutcome> {
+    const r = verifyBundle(ctx.flagPath(args.dir));
     const lines = r.ok
       ? [`OK ${r.files_checked} files verified (bundle ${(r.manifest_hash ?? '').slice(0, 12)})`]
       : r.problems.map((p) => `FAIL ${p.path}: ${p.code} ${p.message}`);

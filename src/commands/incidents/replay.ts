@@ -6,6 +6,7 @@ import {runtimeSnapshot} from '../../config/runtime.js';
 import {artifactHash} from '../../kernel/canonical-json.js';
 import type {Diagnostic} from '../../kernel/diagnostic.js';
 import {HardstopError} from '../../kernel/errors.js';
+import {requireAlert, requireRunGroup} from '../../store/known-ids-repo.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {valueRef} from '../../kernel/run-record.js';
 import {NetworkIndex} from '../../network/network-index.js';
@@ -45,10 +46,8 @@ export default class IncidentsReplay extends HardstopCommand<typeof IncidentsRep
       dirPack = {pack: loaded.pack, sourceRules: compileSourceRules(loaded.pack, inputs.sourcesConfig.sources).rules};
     }
     const repo = new ReplayRepo(store);
-    const alertIds = args.alert_id ? [args.alert_id] : repo.alertIdsOfRun(flags.run ?? null);
-    if (args.alert_id && repo.versions(args.alert_id).length === 0) {
-      throw new HardstopError('ALERT_NOT_FOUND', `no incident ${args.alert_id}`, {hint: 'list incidents with `hardstop alerts list`'});
-    }
+    const run = flags.run === undefined ? null : requireRunGroup(store, flags.run);
+    const alertIds = args.alert_id ? [requireAlert(store, args.alert_id, '<alert_id>')] : repo.alertIdsOfRun(run);
     const current = {
       config: ctx.config,
       configHash: ctx.configHash,
@@ -60,7 +59,7 @@ export default class IncidentsReplay extends HardstopCommand<typeof IncidentsRep
       networkHash: currentNetworkHash(store),
       outputDir: ctx.home.outputDir,
     };
-    const group = ctx.runGroup('incidents-replay', {alert_id: args.alert_id ?? null, run: flags.run ?? null, rules: flags.rules ?? null});
+    const group = ctx.runGroup('incidents-replay', {alert_id: args.alert_id ?? null, run, rules: flags.rules ?? null});
     const results = await group.run(REPLAY_OPERATOR, (trace) => {
       const all: VersionReplay[] = [];
       for (const id of alertIds) all.push(...replayIncident(store, id, current, strict));

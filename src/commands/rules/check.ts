@@ -10,8 +10,8 @@ export default class RulesCheck extends HardstopCommand<typeof RulesCheck> {
   static override strict = false;
   static override args = {files: Args.string({description: 'rule files or directories'})};
   static override flags = {
-    suppression: Flags.string({description: 'also check a config/suppression.yaml compatibility file'}),
-    keywords: Flags.string({description: 'also check a config/keywords.yaml compatibility file'}),
+    suppression: Flags.string({description: 'also check a config/suppression.yaml compatibility file (relative to the working directory)'}),
+    keywords: Flags.string({description: 'also check a config/keywords.yaml compatibility file (relative to the working directory)'}),
   };
   protected override requiresConfig = false;
 

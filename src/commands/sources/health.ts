@@ -5,6 +5,7 @@ import {StoreError, UsageError} from '../../kernel/errors.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {parseSinceWindow} from '../../kernel/time.js';
 import type {Store} from '../../store/db.js';
+import {requireSource} from '../../store/known-ids-repo.js';
 import {healthTable, suppressionText} from '../../sources/cli-format.js';
 import {computeSourceHealth, DEFAULT_STALE_HOURS, explainSuppression, healthGate, parseLookback, sortForDisplay} from '../../sources/health.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
@@ -39,6 +40,7 @@ export default class SourcesHealth extends HardstopCommand<typeof SourcesHealth>
     const win = windowFlag(flags.window, '--window');
     const loaded = ctx.sourcesConfig;
     if (!loaded.ok) return {exitCode: ExitCode.BROKEN, diagnostics: loaded.diagnostics};
+    if (explainId !== undefined) requireSource(loaded.sources.map((s) => s.id), explainId, '--explain-suppress');
     let store: Store | undefined;
     try {
       store = ctx.openStoreReadOnly();
@@ -68,13 +70,8 @@ export default class SourcesHealth extends HardstopCommand<typeof SourcesHealth>
     }
     let explanation = null;
     if (explainId !== undefined) {
-      const known = loaded.sources.some((s) => s.id === explainId);
-      explanation = explainSuppression(store, explainId, known, {now, windowMicros: win.micros});
-      if (!known) {
-        diagnostics.push({code: 'SOURCE_UNKNOWN', severity: 'warning', message: `Unknown source id '${explainId}' for suppression explanation.`, hint: 'see `hardstop sources list`'});
-      } else {
-        lines.push('', suppressionText(explanation));
-      }
+      explanation = explainSuppression(store, explainId, {now, windowMicros: win.micros});
+      lines.push('', suppressionText(explanation));
     }
     const exitCode = diagnostics.some((d) => d.severity === 'warning') ? ExitCode.WARNING : ExitCode.HEALTHY;
     return {

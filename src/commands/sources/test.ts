@@ -29,6 +29,7 @@ export default class SourcesTest extends HardstopCommand<typeof SourcesTest> {
     const summary = await fetchSources(ctx.fetchDeps(), group, {
       purpose: 'test',
       sourceIds: [id],
+      sourceIdsGivenAs: '<id>',
       since: since?.text ?? null,
       maxItems,
       noNetwork: flags['no-network'],

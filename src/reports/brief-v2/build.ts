@@ -181,6 +181,18 @@ export function gatingReadiness(enabled: number, blocked: readonly string[], wat
   return {state: 'READY', reasons: []};
 }
 
+/** Health of the enabled sources, their gating lists and the readiness they imply (also gates exports). */
+export function sourceGating(
+  store: Store | undefined,
+  configured: readonly ResolvedSource[],
+  now: EpochMicros,
+): {health: SourceHealth[]; sources: {blocked: string[]; watch: string[]; pending: string[]}; readiness: Readiness} {
+  const health = computeSourceHealth(store, configured, {now}).filter((h) => h.enabled);
+  const gate = (s: string) => health.filter((h) => h.gating_state === s).map((h) => h.source_id).sort(byText);
+  const sources = {blocked: gate('BLOCKED'), watch: gate('WATCH'), pending: gate('PENDING')};
+  return {health, sources, readiness: gatingReadiness(health.length, sources.blocked, sources.watch)};
+}
+
 function publicationOf(readiness: Readiness, unverified: readonly string[]): BriefPublicationV2 {
   const reasons = [...readiness.reasons];
   if (unverified.length) reasons.push(`incident evidence failed verification: ${unverified.join(', ')}`);
@@ -273,10 +285,8 @@ function readBrief(store: Store | undefined, opts: BriefV2Options): BriefV2Read 
     suppressedInRuns += r.items_suppressed;
   }
 
-  const health = computeSourceHealth(store, opts.sources, {now: end}).filter((h) => h.enabled);
-  const gate = (s: string) => health.filter((h) => h.gating_state === s).map((h) => h.source_id).sort(byText);
-  const sources = {blocked: gate('BLOCKED'), watch: gate('WATCH'), pending: gate('PENDING')};
-  const readiness = opts.readiness ?? gatingReadiness(health.length, sources.blocked, sources.watch);
+  const {health, sources, readiness: gated} = sourceGating(store, opts.sources, end);
+  const readiness = opts.readiness ?? gated;
 
   const model: BriefModelV2 = {
     read_model_version: BRIEF_V2_READ_MODEL_VERSION,

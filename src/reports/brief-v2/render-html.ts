@@ -32,14 +32,15 @@ h1{font-size:24px;margin:0 0 12px}
 h2{font-size:19px;margin:28px 0 10px;border-bottom:1px solid var(--line);padding-bottom:4px}
 h3{font-size:16px;margin:0 0 6px}
 table{border-collapse:collapse;width:100%;background:var(--card);font-size:14px}
-th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top;word-break:break-word}
+th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+li{overflow-wrap:anywhere}
 th{background:#eef1f5}
 .banner{background:#fdecea;border:1px solid var(--red);color:var(--red);padding:8px 12px;border-radius:6px;margin:12px 0}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:14px}
-.alert-card{background:var(--card);border:1px solid var(--line);border-left:6px solid var(--muted);border-radius:8px;padding:12px 14px}
+.alert-card{background:var(--card);border:1px solid var(--line);border-left:6px solid var(--muted);border-radius:8px;padding:12px 14px;min-width:0;overflow-wrap:anywhere}
 .alert-card.class-2{border-left-color:var(--red)}
 .alert-card.class-1{border-left-color:#d08b00}
-.alert-card ul{margin:6px 0 0;padding-left:18px;font-size:13.5px}
+.alert-card ul{margin:6px 0 0;padding-left:18px;font-size:13px;color:#333a47}
 .badge{display:inline-block;font-size:12px;font-weight:600;padding:1px 8px;border-radius:10px;background:#eef1f5;margin-right:6px}
 .tone-class2,.tone-blocked{color:var(--red)}
 .tone-class1,.tone-watch{color:var(--amber)}

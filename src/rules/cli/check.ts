@@ -1,10 +1,13 @@
+import {relative, resolve} from 'node:path';
 import {loadRulePack} from '../loader.js';
 import {countBy, resolveRuleFiles, type RulesOutcome, type RulesCommandOptions} from './common.js';
 
 /** `hardstop rules check`: exit 0 clean, 1 warnings, 2 errors. */
 export function rulesCheck(opts: RulesCommandOptions & {suppressionCompat?: string; keywordsCompat?: string} = {}): RulesOutcome {
   const {cwd, files} = resolveRuleFiles(opts);
-  const r = loadRulePack(files, {cwd, suppressionCompat: opts.suppressionCompat, keywordsCompat: opts.keywordsCompat});
+  // The compat files are flags: relative to the working directory, shown against the rules' base.
+  const flagFile = (p: string | undefined) => (p === undefined ? undefined : relative(cwd, resolve(p)) || p);
+  const r = loadRulePack(files, {cwd, suppressionCompat: flagFile(opts.suppressionCompat), keywordsCompat: flagFile(opts.keywordsCompat)});
   const {errors, warnings} = countBy(r.diagnostics);
   const exitCode = errors > 0 ? 2 : warnings > 0 ? 1 : 0;
   const summary = r.pack

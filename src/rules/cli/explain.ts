@@ -1,3 +1,4 @@
+import {fsErrorReason} from '../../kernel/errors.js';
 import {readFileSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {diag} from '../../kernel/diagnostic.js';
@@ -21,7 +22,7 @@ export function rulesExplain(opts: RulesCommandOptions & {event: string}): Rules
   try {
     text = readFileSync(resolve(eventCwd, opts.event), 'utf8');
   } catch (e) {
-    const d = diag('RULE_FILE_MISSING', 'error', `cannot read ${opts.event}: ${(e as Error).message}`, {file: opts.event});
+    const d = diag('RULE_FILE_MISSING', 'error', `cannot read ${opts.event}: ${fsErrorReason(e)}`, {file: opts.event});
     return {exitCode: 2, text: 'no event to explain', json: {ok: false}, diagnostics: [d], sources: new Map()};
   }
   const {ctx, diagnostics} = contextFromYaml(parseYamlText(text, opts.event));

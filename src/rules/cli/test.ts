@@ -22,6 +22,8 @@ export function rulesTest(opts: RulesCommandOptions = {}): RulesOutcome {
       lines.push(`       expected: ${show(f.expected)}`);
       lines.push(`       got:      ${show(f.got)}`);
       if (f.rule) lines.push(`       decided by ${f.rule.id} (${f.rule.file}:${f.rule.line})`);
+      const x = f.expected_rule;
+      if (x) lines.push(`       ${x.id} (${x.file}:${x.line}) ${x.matched ? 'matched but did not decide' : 'did not match'}`);
     }
   }
   const {warnings} = countBy(r.diagnostics);

@@ -4,6 +4,7 @@ import {isPlainJson} from '../../kernel/plain-json.js';
 import {parseFeedDate} from '../feed-date.js';
 import {type RawItemCandidate} from '../../model/raw-item.js';
 import type {DiagnosticCode} from '../../kernel/diagnostic-codes.js';
+import type {XElement} from './xml-dom.js';
 
 /** One item as built by an adapter: the candidate (null when the entry must be skipped) and its diagnostics. */
 export interface ItemBuild {
@@ -15,9 +16,20 @@ export interface ItemBuild {
  * What an adapter hands back: the detected format, one lazy builder per item in document order
  * (so `maxItems` stops work early), and feed-level diagnostics.
  */
+/**
+ * Builds one item. XML adapters name the element the item comes from, so that an item whose
+ * element a truncated document never closed is dropped instead of stored half-read.
+ */
+export type ItemThunk = (() => ItemBuild) & {element?: XElement};
+
+/** An item thunk tied to its source element. */
+export function fromElement(element: XElement, build: () => ItemBuild): ItemThunk {
+  return Object.assign(build, {element});
+}
+
 export interface AdapterResult {
   format: string;
-  items: Array<() => ItemBuild>;
+  items: ItemThunk[];
   diagnostics: Diagnostic[];
 }
 

@@ -13,7 +13,7 @@
 import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {parseFeedDate} from '../feed-date.js';
 import {type RawItemCandidate} from '../../model/raw-item.js';
-import {type AdapterResult, type ItemBuild, isPlainObject, itemDiag, str} from './common.js';
+import {type AdapterResult, fromElement, type ItemBuild, isPlainObject, itemDiag, str} from './common.js';
 import {isElement, textContent, type XElement} from './xml-dom.js';
 
 const AREA_NAMES: Record<string, string> = {
@@ -79,13 +79,15 @@ export function ngaXmlAdapter(root: XElement): AdapterResult {
   const records = root.children.filter(isElement);
   return {
     format: 'nga-msi',
-    items: records.map((el, i) => () => {
-      const rec = Object.create(null) as Record<string, unknown>;
-      for (const c of el.children) {
-        if (isElement(c) && !Object.hasOwn(rec, c.local)) rec[c.local] = textContent(c);
-      }
-      return buildItem(rec, el.local, i);
-    }),
+    items: records.map((el, i) =>
+      fromElement(el, () => {
+        const rec = Object.create(null) as Record<string, unknown>;
+        for (const c of el.children) {
+          if (isElement(c) && !Object.hasOwn(rec, c.local)) rec[c.local] = textContent(c);
+        }
+        return buildItem(rec, el.local, i);
+      }),
+    ),
     diagnostics: [],
   };
 }

@@ -13,7 +13,7 @@
 import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {collapseWhitespace} from '../html-text.js';
 import {type RawItemCandidate} from '../../model/raw-item.js';
-import {type AdapterResult, type ItemBuild, addNwsInstants, itemDiag, str, uniq} from './common.js';
+import {type AdapterResult, fromElement, type ItemBuild, addNwsInstants, itemDiag, str, uniq} from './common.js';
 import {atomEntries, atomEntryFields} from './rss.js';
 import {NS, childElements, firstChild, isElement, textContent, type XElement} from './xml-dom.js';
 
@@ -209,6 +209,6 @@ function alertItem(alert: XElement, index: number): ItemBuild {
 }
 
 export function capAdapter(root: XElement, format: CapFormat, baseUrl: string | null = null): AdapterResult {
-  if (format === 'cap') return {format, items: [() => alertItem(root, 0)], diagnostics: []};
-  return {format, items: atomEntries(root).map((e, i) => () => indexEntry(e, i, baseUrl)), diagnostics: []};
+  if (format === 'cap') return {format, items: [fromElement(root, () => alertItem(root, 0))], diagnostics: []};
+  return {format, items: atomEntries(root).map((e, i) => fromElement(e, () => indexEntry(e, i, baseUrl))), diagnostics: []};
 }

@@ -16,7 +16,7 @@ import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {parseFeedDate} from '../feed-date.js';
 import {collapseWhitespace, htmlToText} from '../html-text.js';
 import {type RawItemCandidate} from '../../model/raw-item.js';
-import {type AdapterResult, type ItemBuild, str, uniq} from './common.js';
+import {type AdapterResult, fromElement, type ItemBuild, str, uniq} from './common.js';
 import {
   NS,
   attrLocal,
@@ -287,10 +287,10 @@ export function rssAdapter(root: XElement, format: RssFormat, baseUrl: string | 
   const base = fallbackBase(root, baseUrl);
   if (format === 'atom') {
     const feedAuthors = atomAuthors(root);
-    return {format, items: atomEntries(root).map((e, i) => () => atomItem(e, i, feedAuthors, base)), diagnostics: []};
+    return {format, items: atomEntries(root).map((e, i) => fromElement(e, () => atomItem(e, i, feedAuthors, base))), diagnostics: []};
   }
   const core = [...RSS_CORE, ...USERLAND];
   if (format === 'rss2' && !core.includes(root.ns)) core.push(root.ns);
   const items = descendants(root, 'item', core);
-  return {format, items: items.map((it, i) => () => rssItem(it, i, format, base, core)), diagnostics: []};
+  return {format, items: items.map((it, i) => fromElement(it, () => rssItem(it, i, format, base, core))), diagnostics: []};
 }

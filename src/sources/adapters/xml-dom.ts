@@ -78,14 +78,14 @@ const MAX_DEPTH = 1000;
 // ---------------------------------------------------------------------------------------------
 // Pre-scan: entity declarations, DOCTYPE removal, stray '<'.
 
-function isNameStartChar(code: number): boolean {
+export function isNameStartChar(code: number): boolean {
   return (
     (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 58 || code >= 0xc0
   );
 }
 
 /** End index (exclusive) of a DOCTYPE starting at `start`, honouring quotes and `[ … ]`. */
-function doctypeEnd(text: string, start: number): {end: number; subset: string} {
+export function doctypeEnd(text: string, start: number): {end: number; subset: string} {
   let i = start + 9;
   let quote = 0;
   let subsetStart = -1;
@@ -365,15 +365,16 @@ function fastCloseTag(xml: string, lt: number, qname: string): number {
   return xml.charCodeAt(i) === 62 ? i + 1 : -1;
 }
 
-/** Index just past the `?>` of a processing instruction (quotes skipped), or -1. */
-function piEnd(xml: string, lt: number): number {
+/** Index just past `terminator` (`>` of a tag, `?>` of a processing instruction) after `lt`, quoted values skipped, or -1. */
+export function markupEnd(xml: string, lt: number, terminator: '>' | '?>'): number {
+  const first = terminator.charCodeAt(0);
   for (let i = lt + 1; i < xml.length; i++) {
     const c = xml.charCodeAt(i);
     if (c === 34 || c === 39) {
       i = xml.indexOf(c === 34 ? '"' : "'", i + 1);
       if (i < 0) return -1;
-    } else if (c === 63 && xml.charCodeAt(i + 1) === 62) {
-      return i + 2;
+    } else if (c === first && xml.startsWith(terminator, i)) {
+      return i + terminator.length;
     }
   }
   return -1;
@@ -415,7 +416,7 @@ function fastTree(clean: string): XNode[] | null {
       top = stack[stack.length - 1];
       i = end;
     } else if (c === 63) {
-      const end = piEnd(xml, lt);
+      const end = markupEnd(xml, lt, '?>');
       if (end < 0 || GUARDED_IN_PI.test(xml.slice(lt, end))) return null;
       flush();
       i = end;

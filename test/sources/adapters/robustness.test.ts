@@ -90,9 +90,17 @@ describe('malformed', () => {
     expect(feedErrorOf(() => parseText('<rss><channel><!-- oops', {type: 'rss'})).code).toBe('FEED_MALFORMED');
   });
 
-  it('truncated XML is tolerated: the items read so far are returned', () => {
+  it('truncated XML keeps the complete items only and says how many it dropped (issue 20 finding 1)', () => {
     const r = parseText('<rss><channel><item><guid>a</guid></item><item><guid>b</guid><title>cut', {type: 'rss'});
-    expect(r.items.map((i) => i.canonical_id)).toEqual(['a', 'b']);
+    expect(r.items.map((i) => i.canonical_id)).toEqual(['a']);
+    expect(r.diagnostics.filter((d) => d.code === 'FEED_MALFORMED')).toEqual([
+      expect.objectContaining({severity: 'warning', details: {line: 1, col: 72, dropped_items: 1}}),
+    ]);
+  });
+
+  it('a mismatched closing tag is tolerated and reported with its position', () => {
+    const r = parseText('<rss><channel>\n<item><guid>a</guid></itme>\n<item><guid>b</guid></item></channel></rss>', {type: 'rss'});
+    expect(r.diagnostics.find((d) => d.code === 'FEED_MALFORMED')?.message).toMatch(/^not well-formed XML at line 2 col 21: <\/itme> closes no open element; 0 incomplete item\(s\) dropped/);
   });
 
   it('bad limits are rejected', () => {
