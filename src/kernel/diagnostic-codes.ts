@@ -69,7 +69,7 @@ export const DIAGNOSTIC_CODES = {
 
   // The network (CSV files, docs/NETWORK.md)
   CSV_DATE: {severity: 'error'},
-  CSV_DUPLICATE_ID: {severity: 'warning'},
+  CSV_DUPLICATE_ID: {severity: 'error'},
   CSV_EMPTY: {severity: 'error'},
   CSV_ENCODING: {severity: 'error'},
   CSV_FIELD_COUNT: {severity: 'error'},
@@ -228,7 +228,6 @@ export const DIAGNOSTIC_CODES = {
   BRIEF_NOT_PUBLISHED: {severity: 'warning', strictSeverity: 'error'},
   BRIEF_SKIPPED: {severity: 'info'},
   RUN_DECIDED_NOTHING: {severity: 'error'},
-  RUN_NOT_FOUND: {severity: 'error'},
 
   // Exports and bundles
   BUNDLE_ALERTS_INVALID: {severity: 'error'},
