@@ -5,6 +5,8 @@
 //   npm run bench                        # 2,000 / 10,000 and 20,000 / 100,000
 //   npm run bench -- --small             # 2,000 / 10,000 only
 //   npm run bench -- --sizes 200x1000,2000x10000 [--seed 7] [--batches 10] [--keep] [--verbose]
+//   npm run bench -- --quality-only [--quality-seeds 11,29]   # decision quality only (issue 18)
+//   npm run bench -- --no-quality        # skip the decision-quality runs
 //   npm run bench -- --only rules-diff   # the 10,000-item set and `rules diff` over it, nothing else
 //
 // One JSON document on stdout; progress on stderr. docs/BENCHMARK.md explains every figure.
@@ -20,6 +22,7 @@ import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSy
 import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {decisionQuality} from './decision-quality.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = (s) => process.stderr.write(`bench: ${s}\n`);
@@ -152,7 +155,7 @@ async function worker(dataDir, home, outFile, verbose, rulesDiff) {
 // ---------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = {sizes: null, small: false, seed: 7, batches: 10, keep: false, verbose: false, workDir: null, only: null};
+  const o = {sizes: null, small: false, seed: 7, batches: 10, keep: false, verbose: false, workDir: null, only: null, qualitySeeds: [11, 29], quality: true, qualityOnly: false};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--small') o.small = true;
@@ -162,11 +165,18 @@ function parseArgs(argv) {
     else if (a === '--keep') o.keep = true;
     else if (a === '--verbose') o.verbose = true;
     else if (a === '--dir') o.workDir = resolve(argv[++i]);
+    else if (a === '--quality-seeds') o.qualitySeeds = argv[++i].split(',').map(Number);
+    else if (a === '--no-quality') o.quality = false;
+    else if (a === '--quality-only') o.qualityOnly = true;
     else if (a === '--only' && argv[i + 1] === 'rules-diff') o.only = argv[++i];
     else {
       log(`unknown argument ${a}`);
       process.exit(2);
     }
+  }
+  if (o.qualitySeeds.some((x) => !Number.isInteger(x))) {
+    log('--quality-seeds expects integers, e.g. 11,29');
+    process.exit(2);
   }
   const spec = o.sizes ?? (o.small || o.only ? '2000x10000' : '2000x10000,20000x100000');
   o.sizeList = spec.split(',').map((s) => {
@@ -331,6 +341,55 @@ function extraScores(truthPath, predPath, expiredRule = 'nws_expired') {
   };
 }
 
+/** Generates one workload (unless already there) with gen_feeds.py; not timed. */
+function generate(sharedBench, corpus, dataDir, {facilities, items, seed, batches}) {
+  if (existsSync(join(dataDir, 'manifest.json'))) return;
+  log(`generating ${facilities} facilities / ${items} items, seed ${seed}, ${batches} batch(es)…`);
+  const g = spawnSync(
+    'python3',
+    [join(sharedBench, 'gen_feeds.py'), '--facilities', String(facilities), '--items', String(items), '--seed', String(seed), '--batches', String(batches), '--out', dataDir, '--corpus', corpus],
+    {encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe']},
+  );
+  if (g.status !== 0) throw new Error(`gen_feeds.py failed: ${g.stderr}`);
+}
+
+/** The issue-18 targets: 500 facilities, 5,000 items, one batch, on seeds the tests do not use. */
+export const QUALITY_SIZE = {facilities: 500, items: 5000, batches: 1};
+
+/**
+ * Decision quality on one seed: score.py's suppression, link and incident figures plus type
+ * accuracy, the type confusion matrix and incident pairs per truth kind (decision-quality.js).
+ */
+function qualityRun(sharedBench, corpus, work, seed, opts) {
+  const tag = `quality-seed${seed}`;
+  const dataDir = join(work, `data-${tag}`);
+  const home = join(work, `home-${tag}`);
+  rmSync(home, {recursive: true, force: true});
+  generate(sharedBench, corpus, dataDir, {...QUALITY_SIZE, seed});
+  log(`decision quality, seed ${seed}: running the pipeline in ${home}…`);
+  const outFile = join(work, `worker-${tag}.json`);
+  const w = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--worker', dataDir, home, outFile, ...(opts.verbose ? ['--verbose'] : [])], {stdio: ['ignore', 'ignore', 'inherit']});
+  if (w.status !== 0) return {seed, error: `pipeline worker failed (exit ${w.status})`};
+  const truth = join(dataDir, 'truth.jsonl');
+  const pred = join(home, 'predictions.jsonl');
+  const score = scorePredictions(sharedBench, truth, pred);
+  const extra = extraScores(truth, pred);
+  const quality = decisionQuality(truth, pred);
+  if (!opts.keep) rmSync(home, {recursive: true, force: true});
+  return {
+    seed,
+    ...QUALITY_SIZE,
+    suppression_without_nws_expired: extra.suppression_without_nws_expired,
+    facility_link: {score_py: {precision: score.facility_link?.precision, recall: score.facility_link?.recall, f1: score.facility_link?.f1}, without_nws_expired: quality.facility_link},
+    event_type: quality.event_type,
+    incidents: {
+      score_py: {pairwise_precision: score.incidents?.pairwise_precision, pairwise_recall: score.incidents?.pairwise_recall, truth_pairs_touching_nws_expired_items: extra.truth_pairs_touching_nws_expired_items},
+      ...quality.incidents.all,
+      by_truth_kind: quality.incidents.by_truth_kind,
+    },
+  };
+}
+
 async function parent(opts) {
   const sharedBench = findSharedBench();
   if (!sharedBench) {
@@ -351,27 +410,22 @@ async function parent(opts) {
     sizes: [],
   };
 
-  if (!opts.only) {
+  if (opts.quality && !opts.only) {
+    result.decision_quality = opts.qualitySeeds.map((seed) => qualityRun(sharedBench, corpus, work, seed, opts));
+  }
+  if (!opts.only && !opts.qualityOnly) {
     log('rule evaluations (shipped pack)…');
     result.rule_evaluations = await ruleBench();
     log('feed parser: billion laughs and a 100 MB body…');
     result.feed_parser = parserBench();
   }
 
-  for (const size of opts.sizeList) {
+  for (const size of opts.qualityOnly ? [] : opts.sizeList) {
     const tag = `${size.facilities}x${size.items}`;
     const dataDir = join(work, `data-${tag}`);
     const home = join(work, `home-${tag}`);
     rmSync(home, {recursive: true, force: true});
-    if (!existsSync(join(dataDir, 'manifest.json'))) {
-      log(`generating ${size.facilities} facilities / ${size.items} items…`);
-      const g = spawnSync(
-        'python3',
-        [join(sharedBench, 'gen_feeds.py'), '--facilities', String(size.facilities), '--items', String(size.items), '--seed', String(opts.seed), '--batches', String(opts.batches), '--out', dataDir, '--corpus', corpus],
-        {encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe']},
-      );
-      if (g.status !== 0) throw new Error(`gen_feeds.py failed: ${g.stderr}`);
-    }
+    generate(sharedBench, corpus, dataDir, {facilities: size.facilities, items: size.items, seed: opts.seed, batches: opts.batches});
     log(`running the pipeline on ${tag} in ${home}…`);
     const outFile = join(work, `worker-${tag}.json`);
     // `rules diff` is measured on sets of up to 10,000 items (its target is for 10,000).
@@ -463,6 +517,16 @@ async function parent(opts) {
     if (!opts.keep) rmSync(home, {recursive: true, force: true});
   }
 
+  if (result.decision_quality) {
+    const dq = result.decision_quality.filter((x) => !x.error);
+    result.decision_quality_targets = {
+      event_type_accuracy_at_least: 0.95,
+      incident_pairwise_precision_at_least: 0.99,
+      incident_pairwise_recall_at_least: 0.95,
+      link_f1: 1,
+      met_on_every_seed: dq.length === result.decision_quality.length && dq.every((x) => x.event_type.accuracy >= 0.95 && x.incidents.pairwise_precision >= 0.99 && x.incidents.pairwise_recall >= 0.95),
+    };
+  }
   const ok = result.sizes.filter((x) => !x.error);
   if (ok.length >= 2) {
     const a = ok[0];

@@ -5,7 +5,15 @@ import {type ExitCode, ExitCode as Exit} from '../kernel/exit-status.js';
 import {networkCounts, networkIntegrityProblems} from '../store/network-repo.js';
 import type {AppContext} from './context.js';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'info';
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'info' | 'skip';
+
+/** Whether checks that read the database can run: it opened, it does not exist, or it cannot be read. */
+export type DatabaseState = 'readable' | 'missing' | 'unreadable';
+
+/** The line of a check that could not run because what it reads is not there. */
+export function skippedCheck(id: string, title: string, db: Exclude<DatabaseState, 'readable'>): CheckResult {
+  return {id, title, status: 'skip', message: db === 'unreadable' ? '(database unreadable)' : '(no database)', diagnostics: []};
+}
 
 /** One readiness check: shared by doctor and run status so they never disagree. */
 export interface CheckResult {
@@ -18,8 +26,8 @@ export interface CheckResult {
   data?: Record<string, unknown>;
 }
 
-/** A check contributed by a layer (sources, rules) beside the built-in ones. */
-export type ExtraCheck = (ctx: AppContext) => CheckResult | CheckResult[];
+/** A check contributed by a layer (sources, rules) beside the built-in ones; one reading the database skips unless `db` is readable. */
+export type ExtraCheck = (ctx: AppContext, db: DatabaseState) => CheckResult | CheckResult[];
 
 const MIN_NODE = [20, 19];
 
@@ -71,11 +79,24 @@ function storeChecks(ctx: AppContext): CheckResult[] {
     store = ctx.openStoreReadOnly();
   } catch (err) {
     const d = err instanceof HardstopError ? err.diagnostics : [diag('DB_OPEN_FAILED', 'error', String(err))];
-    return [{id: 'database', title: 'Database', status: 'fail', message: d[0].message, diagnostics: d}];
+    return [{id: 'database', title: 'Database', status: 'fail', message: d[0].message, diagnostics: d}, skippedCheck('network', 'Network', 'unreadable')];
   }
   const results: CheckResult[] = [];
-  const pending = store.pendingMigrations();
-  const version = store.schemaVersion();
+  let pending: number;
+  let version: number;
+  let counts: ReturnType<typeof networkCounts> = {facilities: 0, lanes: 0, shipments: 0};
+  let problems: string[] = [];
+  try {
+    pending = store.pendingMigrations();
+    version = store.schemaVersion();
+    if (version > 0) {
+      counts = networkCounts(store);
+      problems = networkIntegrityProblems(store);
+    }
+  } catch (err) {
+    const d = err instanceof HardstopError ? err.diagnostics : [diag('DB_UNREADABLE', 'error', `${ctx.home.rel(ctx.dbPath)}: ${(err as Error).message}`, {hint: 'restore the database from a backup, or move it aside and re-run `hardstop ingest`'})];
+    return [{id: 'database', title: 'Database', status: 'fail', message: d[0].message, hint: d[0].hint, diagnostics: d}, skippedCheck('network', 'Network', 'unreadable')];
+  }
   results.push({
     id: 'database',
     title: 'Database',
@@ -85,8 +106,6 @@ function storeChecks(ctx: AppContext): CheckResult[] {
     diagnostics: pending ? [{code: 'DB_MIGRATIONS_PENDING', severity: 'warning', message: `${pending} migration(s) pending`, hint: 'run `hardstop migrate`'}] : [],
   });
   if (version === 0) return results;
-  const counts = networkCounts(store);
-  const problems = networkIntegrityProblems(store);
   const empty = counts.facilities === 0;
   results.push({
     id: 'network',
@@ -106,9 +125,11 @@ function storeChecks(ctx: AppContext): CheckResult[] {
 /** Built-in checks plus layer checks, in a stable order. Never writes anything. */
 export function runChecks(ctx: AppContext, extra: readonly ExtraCheck[] = []): CheckResult[] {
   const results = [nodeCheck(), configCheck(ctx), ...storeChecks(ctx)];
+  const database = results.find((r) => r.id === 'database');
+  const db: DatabaseState = database?.status !== 'fail' ? 'readable' : ctx.loaded.config && existsSync(ctx.dbPath) ? 'unreadable' : 'missing';
   for (const check of extra) {
     try {
-      const r = check(ctx);
+      const r = check(ctx, db);
       results.push(...(Array.isArray(r) ? r : [r]));
     } catch (err) {
       const d = err instanceof HardstopError ? err.diagnostics : [diag('CHECK_FAILED', 'error', (err as Error).message)];

@@ -1,12 +1,12 @@
 import {existsSync} from 'node:fs';
 import {diag} from '../kernel/diagnostic.js';
 import {computeSourceHealth, healthGate} from '../sources/health.js';
-import type {CheckResult, ExtraCheck} from './checks.js';
+import {type CheckResult, type ExtraCheck, skippedCheck} from './checks.js';
 import {compileSourceRules, loadHomeRulePack} from './decision-inputs.js';
 import {runRecordCoverageCheck} from './run-record-coverage.js';
 import {sinksDoctorCheck} from './sinks/sinks-checks.js';
 
-const sourcesCheck: ExtraCheck = (ctx) => {
+const sourcesCheck: ExtraCheck = (ctx, db) => {
   if (!ctx.loaded.config) return [];
   const loaded = ctx.sourcesConfig;
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
@@ -27,6 +27,10 @@ const sourcesCheck: ExtraCheck = (ctx) => {
       ...(enabled.length === 0 ? [diag('NO_ENABLED_SOURCES', 'warning', 'no source is enabled')] : []),
     ],
   });
+  if (db === 'unreadable') {
+    results.push(skippedCheck('source-health', 'Source health', db));
+    return results;
+  }
   // Health only reads an existing store; a missing database is reported by the database check.
   const store = existsSync(ctx.dbPath) && ctx.store ? ctx.store : undefined;
   const health = computeSourceHealth(store, loaded.sources, {now: ctx.clock.now()});

@@ -73,6 +73,7 @@ function decisionOrder(items: DecidedItemRow[]): DecidedItemRow[] {
 /** What each rule did to a decision, by `section:rule id`: only rules that did something. */
 function ruleEffects(d: ItemDecision): Map<string, string> {
   const m = new Map<string, string>();
+  if (d.type.rule_id) m.set(`types:${d.type.rule_id}`, d.type.type);
   for (const x of d.verdict?.matches ?? []) m.set(`suppress:${x.rule_id}`, 'matched');
   if (d.kind !== 'alert') return m;
   for (const c of d.score.contributions) m.set(`score:${c.rule_id}`, `${c.add}|${c.text}`);
@@ -174,8 +175,8 @@ export function buildRulesDiff(ctx: AppContext, opts: RulesDiffOptions): RulesDi
     }
     compared++;
     const eventTime = instantOf(bd.event.event_time) ?? instantOf(row.decided_at)!;
-    if (bd.kind === 'alert') recordedGroups.push({id: row.event_id, key: bd.correlation.key, eventTime, windowMicros: bd.correlation.window_micros});
-    if (cd.kind === 'alert') candidateGroups.push({id: row.event_id, key: cd.correlation.key, eventTime, windowMicros: cd.correlation.window_micros});
+    if (bd.kind === 'alert') recordedGroups.push({id: row.event_id, key: bd.correlation.key, eventTime, windowMicros: bd.correlation.window_micros, follow: bd.correlation.follow});
+    if (cd.kind === 'alert') candidateGroups.push({id: row.event_id, key: cd.correlation.key, eventTime, windowMicros: cd.correlation.window_micros, follow: cd.correlation.follow});
     if (bd === cd) continue;
     const changes = compareFacts(decisionFacts(bd), decisionFacts(cd), policy);
     if (changes.length === 0) continue;

@@ -2,7 +2,7 @@ import {INGEST_EXTERNAL_OPERATOR} from '../pipeline/ingest-external.js';
 import {FETCH_OPERATOR_ID} from '../sources/fetch-operator.js';
 import type {Store} from '../store/db.js';
 import {allRunRecordRows, runGroupsWithWork} from '../store/run-records-repo.js';
-import type {CheckResult, ExtraCheck} from './checks.js';
+import {type CheckResult, type ExtraCheck, skippedCheck} from './checks.js';
 
 /** Above this share of gaps, coverage fails (the seed's P0 exit criterion: gaps ≤ 5 %). */
 export const COVERAGE_FAIL_SHARE = 0.05;
@@ -84,7 +84,8 @@ export function runRecordCoverage(store: Store): RunRecordCoverage {
 }
 
 /** Doctor: WARN on any gap, FAIL above 5 % of executions, listing the gaps. */
-export const runRecordCoverageCheck: ExtraCheck = (ctx) => {
+export const runRecordCoverageCheck: ExtraCheck = (ctx, db) => {
+  if (db === 'unreadable') return skippedCheck('run-record-coverage', 'RunRecord coverage', db);
   const store = ctx.store;
   if (!store || store.schemaVersion() === 0) return [];
   const c = runRecordCoverage(store);

@@ -4,7 +4,7 @@ import {DOCTOR_EXTRA_CHECKS} from '../app/layer-checks.js';
 import {runbookRef} from '../app/runbook.js';
 import {HardstopCommand, type CommandOutcome} from './base-command.js';
 
-const MARK = {ok: 'ok  ', warn: 'WARN', fail: 'FAIL', info: 'info'} as const;
+const MARK = {ok: 'ok  ', warn: 'WARN', fail: 'FAIL', info: 'info', skip: 'SKIP'} as const;
 
 export default class Doctor extends HardstopCommand<typeof Doctor> {
   static override summary = 'Check the home: Node, configuration, database, network, sources and rules. Read-only.';

@@ -62,6 +62,7 @@ export const DIAGNOSTIC_CODES = {
   DB_NEEDS_MIGRATION: {severity: 'error', hint: 'run `hardstop migrate` first'},
   DB_OPEN_FAILED: {severity: 'error'},
   DB_TOO_NEW: {severity: 'error'},
+  DB_UNREADABLE: {severity: 'error'},
   LEDGER_LOCKED: {severity: 'error'},
   LEDGER_OPEN_FAILED: {severity: 'error'},
   LEDGER_OUTDATED: {severity: 'error'},

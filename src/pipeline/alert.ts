@@ -34,7 +34,8 @@ export interface AlertDocument {
   root_event_id: string;
   root_event_ids: string[];
   latest_event_id: string;
-  correlation: {key: string; rule_id: string; action: 'CREATED' | 'UPDATED'};
+  /** `follow_up`: the item joined the incident through a follow key of its correlate rule (absent otherwise). */
+  correlation: {key: string; rule_id: string; action: 'CREATED' | 'UPDATED'; follow_up?: true};
   first_seen: string;
   last_seen: string;
   last_event_time: string | null;
@@ -77,6 +78,8 @@ export interface AlertBuildInput {
   quality: QualityResult;
   correlation: CorrelationResult;
   existing: IncidentRow | null;
+  /** The item joins `existing` through a follow key: the incident keeps its own key. */
+  followUp?: boolean;
   /** The run clock (canonical text). */
   decidedAt: string;
   runGroupId: string;
@@ -101,7 +104,8 @@ function dedupeKeepFirst(lines: readonly string[]): string[] {
  * The caller stores `incident` and `version` in one transaction and writes the evidence file
  * after commit.
  */
-export function buildAlertVersion(input: AlertBuildInput): AlertBuild {
+export function buildAlertVersion(given: AlertBuildInput): AlertBuild {
+  const input = underIncidentKey(given);
   const merged = mergeIntoIncident(input);
   const evidence = buildIncidentEvidence(input, merged);
   const document = alertDocument(input, merged, evidence);
@@ -197,7 +201,9 @@ function alertDocument(input: AlertBuildInput, merged: MergedIncident, evidence:
     capReasons: input.quality.cap_reasons,
     floorReason: input.quality.floor_reason,
   });
-  const correlationNote = existing ? `Correlated to existing alert_id=${merged.alertId} via key=${correlation.key}` : `Created new correlated alert via key=${correlation.key}`;
+  const correlationNote = input.followUp
+    ? `Follow-up joined existing alert_id=${merged.alertId} (key=${correlation.key}; own key=${(input as {ownKey?: string}).ownKey})`
+    : existing ? `Correlated to existing alert_id=${merged.alertId} via key=${correlation.key}` : `Created new correlated alert via key=${correlation.key}`;
   const conf = confidenceScore(link.link_confidence);
   // Keys in code-unit order at every level: canonicalJson then writes the document without
   // building a sorted copy (AlertDocument lists the fields by meaning).
@@ -205,7 +211,9 @@ function alertDocument(input: AlertBuildInput, merged: MergedIncident, evidence:
     alert_id: merged.alertId,
     classification: merged.classification,
     confidence_score_bp: conf.confidence_score_bp,
-    correlation: {action: merged.action, key: correlation.key, rule_id: correlation.rule_id},
+    correlation: input.followUp
+      ? {action: merged.action, follow_up: true, key: correlation.key, rule_id: correlation.rule_id}
+      : {action: merged.action, key: correlation.key, rule_id: correlation.rule_id},
     decided_at: input.decidedAt,
     evidence: {
       diagnostics: decisionDiagnostics(input, merged.scope),
@@ -235,6 +243,16 @@ function alertDocument(input: AlertBuildInput, merged: MergedIncident, evidence:
     update_count: existing ? existing.update_count + 1 : 0,
     version: merged.version,
   };
+}
+
+/**
+ * A follow-up joins its incident under the incident's key (the key every later item of the
+ * story uses); its own key is kept for the linking note. Anything else is built as given.
+ */
+function underIncidentKey(input: AlertBuildInput): AlertBuildInput & {ownKey?: string} {
+  const key = input.existing?.correlation_key;
+  if (!input.followUp || !key) return {...input, followUp: false};
+  return {...input, correlation: {...input.correlation, key}, ownKey: input.correlation.key};
 }
 
 /** How the decision was reached: link confidence, the score with each contributing rule, the quality check. */

@@ -1,4 +1,5 @@
 import type {EpochMicros} from '../kernel/time.js';
+import type {CorrelationResult} from '../rules/model.js';
 import type {IncidentRow} from '../store/decisions-repo.js';
 import {instantOf} from './rule-context.js';
 
@@ -21,6 +22,28 @@ export function findExistingIncident(candidates: readonly IncidentRow[], eventTi
     const last = instantOf(c.last_event_time) ?? instantOf(c.last_seen);
     if (last === null) continue;
     if (Math.abs(eventTime - last) <= windowMicros) return c;
+  }
+  return null;
+}
+
+/** The incident an item joins, and whether it joined as a follow-up (through a `follow` key). */
+export interface IncidentMatch {
+  incident: IncidentRow;
+  followUp: boolean;
+}
+
+/**
+ * Where an item goes: the open incident with its own key in the window; else the open incident
+ * of the first follow key that has one (the pack lists follow keys in order of preference);
+ * else none (it opens an incident). `lookup` gives the candidates of a key in candidate order:
+ * the store's during ingest, the previous version during replay.
+ */
+export function resolveIncident(lookup: (key: string) => readonly IncidentRow[], correlation: Pick<CorrelationResult, 'key' | 'follow' | 'window_micros'>, eventTime: EpochMicros): IncidentMatch | null {
+  const own = findExistingIncident(lookup(correlation.key), eventTime, correlation.window_micros);
+  if (own) return {incident: own, followUp: false};
+  for (const key of correlation.follow) {
+    const c = findExistingIncident(lookup(key), eventTime, correlation.window_micros);
+    if (c) return {incident: c, followUp: true};
   }
   return null;
 }

@@ -1,12 +1,12 @@
 import {MICROS_PER_HOUR} from '../kernel/time.js';
 import {ringFromCapPolygon, ringsFromGeoJson} from '../network/geo/polygon.js';
-import type {ClassifyResult, CorrelationResult, ScoreResult, SuppressionVerdict, SuppressRule} from '../rules/model.js';
+import type {ClassifyResult, CorrelationResult, ScoreResult, SuppressionVerdict, SuppressRule, TypeResult} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
 import type {RuleContext} from '../rules/schema.js';
 import type {ResolvedSource} from '../sources/config.js';
 import type {RawItemCandidate} from '../model/raw-item.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
-import type {CanonicalEvent} from './event.js';
+import type {CanonicalEvent, UntypedEvent} from './event.js';
 import {linkEvent, type LinkResult} from './link.js';
 import {normalizeItem} from './normalize.js';
 import {applyQuality, detectHighImpactKeywords, highImpactText, type QualityResult} from './quality.js';
@@ -33,6 +33,8 @@ export interface DecisionItem {
 
 interface Common {
   event: CanonicalEvent;
+  /** The types row that gave `event.type` (explain and the decision record name it). */
+  type: TypeResult;
   link: LinkResult;
   /** The rule context the decision was evaluated on (explain re-traces it). */
   ctx: RuleContext;
@@ -44,7 +46,7 @@ export type ItemDecision =
   | (Common & {kind: 'alert'; verdict: SuppressionVerdict | null; score: ScoreResult; classify: ClassifyResult; quality: QualityResult; correlation: CorrelationResult});
 
 /** The NWS part of the link input: codes, zones, sender and the alert polygons. */
-function nwsLinkInput(event: CanonicalEvent) {
+function nwsLinkInput(event: UntypedEvent) {
   const nws = event.nws!;
   const capPolygons = Array.isArray(event.payload.polygon) ? event.payload.polygon : [];
   const polygons = [
@@ -67,9 +69,12 @@ export function candidateOf(item: DecisionItem): RawItemCandidate {
   };
 }
 
-/** The pack-independent part of a decision: the normalized event, its links and rule context. */
+/**
+ * The pack-independent part of a decision: the normalized event (not yet typed: the pack's
+ * `types:` table types it), its links and rule context.
+ */
 export interface PreparedItem {
-  event: CanonicalEvent;
+  event: UntypedEvent;
   link: LinkResult;
   ctx: RuleContext;
   diagnostics: Diagnostic[];
@@ -113,13 +118,17 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
 
 /**
  * The rule-pack part of decideItem, on a prepared item: `rules diff` prepares an item once and
- * decides it under two packs (the rules never change the prepared event, links or context).
+ * decides it under two packs. The pack types the event first (its `types:` table sees the event
+ * without a type; everything after it sees the type); the prepared item is never changed.
  */
 export function decidePrepared(prepared: PreparedItem, source: ResolvedSource, env: DecisionEnv): ItemDecision {
   const {config} = env.tables;
-  const {event, link, ctx, diagnostics} = prepared;
+  const {link, diagnostics} = prepared;
+  const type = env.pack.eventType(prepared.ctx);
+  const event: CanonicalEvent = {...prepared.event, type: type.type};
+  const ctx: RuleContext = {...prepared.ctx, event: {...prepared.ctx.event, type: type.type}};
   const verdict = env.noSuppress ? null : env.pack.suppress(ctx, {sourceRules: env.sourceRules.get(source.id) ?? [], pass: 'all'});
-  if (verdict?.suppressed && verdict.primary) return {kind: 'suppressed', event, link, ctx, diagnostics, verdict};
+  if (verdict?.suppressed && verdict.primary) return {kind: 'suppressed', event, type, link, ctx, diagnostics, verdict};
   const score = env.pack.score(ctx);
   const classify = env.pack.classify(score.score, ctx);
   const highImpact = detectHighImpactKeywords(highImpactText(event.title, event.raw_text));
@@ -151,8 +160,9 @@ export function decidePrepared(prepared: PreparedItem, source: ResolvedSource, e
     rule_id: 'builtin:event',
     key: `EVENT|${event.event_id}`,
     parts: [event.event_id],
+    follow: [],
     window_micros: config.correlation.window_hours * MICROS_PER_HOUR,
     max_candidates: config.correlation.max_candidates,
   };
-  return {kind: 'alert', event, link, ctx, diagnostics, verdict, score, classify, quality, correlation};
+  return {kind: 'alert', event, type, link, ctx, diagnostics, verdict, score, classify, quality, correlation};
 }

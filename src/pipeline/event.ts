@@ -13,7 +13,7 @@
 import {canonicalJson, type JsonValue} from '../kernel/canonical-json.js';
 import type {SourceType, Tier} from '../model/raw-item.js';
 
-/** Event types, in the category order of pipeline.md §1.4. */
+/** The reference's event types (`type_ref`), in the category order of pipeline.md §1.4. */
 export const EVENT_TYPES = ['WEATHER', 'SPILL', 'STRIKE', 'CLOSURE', 'REG', 'RECALL', 'OTHER'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -76,8 +76,8 @@ export interface CanonicalEvent {
   summary: string;
   url: string | null;
   // --- classification -------------------------------------------------------------------
-  /** TS whole-word type (pipeline.md §1.4); NWS sources are always WEATHER. */
-  type: EventType;
+  /** The type the rule pack's `types:` table gave (decide.ts); `OTHER` when no row matched. */
+  type: string;
   /** Reference substring type (`event_type` of the reference), for parity and the scoring rule. */
   type_ref: EventType;
   /** Always 1 for external events. */
@@ -110,6 +110,9 @@ export interface CanonicalEvent {
   lanes: string[];
   shipments: string[];
 }
+
+/** An event as normalized, before the rule pack types it (decide.ts). */
+export type UntypedEvent = Omit<CanonicalEvent, 'type'> & {type: null};
 
 /** The stored event document: the canonical JSON of the event without its payload. */
 export type StoredEvent = Omit<CanonicalEvent, 'payload'>;

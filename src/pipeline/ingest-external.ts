@@ -18,7 +18,7 @@ import {DecisionsRepo, type PendingRawItem, pendingRawItems} from '../store/deci
 import {setRawItemStatus} from '../store/raw-items-repo.js';
 import {insertSourceRun} from '../store/source-runs-repo.js';
 import {buildAlertVersion} from './alert.js';
-import {CandidateIncidents, findExistingIncident} from './correlate.js';
+import {CandidateIncidents, resolveIncident} from './correlate.js';
 import {type CanonicalEvent, storedEventJson} from './event.js';
 import {instantOf} from './rule-context.js';
 import {decideItem, type DecisionEnv, type ItemDecision} from './decide.js';
@@ -268,6 +268,7 @@ class IngestRun {
     for (const d of decisions) {
       if (d instanceof Error || d.kind !== 'alert') continue;
       keys.add(d.correlation.key);
+      for (const k of d.correlation.follow) keys.add(k);
       limit = Math.max(limit, d.correlation.max_candidates);
     }
     return new CandidateIncidents(this.repo.correlationCandidates([...keys], limit));
@@ -326,8 +327,10 @@ class IngestRun {
   private commitAlert(item: PendingRawItem, d: Extract<ItemDecision, {kind: 'alert'}>, incidents: CandidateIncidents, sc: SourceTally): {name: string; content: string} {
     const {event, link, score, classify, quality, correlation} = d;
     const eventTime = instantOf(event.event_time) ?? this.now;
-    const existing = findExistingIncident(incidents.candidates(correlation.key, correlation.max_candidates), eventTime, correlation.window_micros);
+    const match = resolveIncident((key) => incidents.candidates(key, correlation.max_candidates), correlation, eventTime);
+    const existing = match?.incident ?? null;
     const build = buildAlertVersion({
+      followUp: match?.followUp ?? false,
       event,
       link,
       rawItem: {raw_id: item.raw_id, fetched_at: item.fetched_at, published_at: item.published_at, url: item.url},

@@ -1,5 +1,6 @@
 /**
- * Normalization: raw-item candidate → CanonicalEvent (pipeline.md §1, domain.md §6.4).
+ * Normalization: raw-item candidate → UntypedEvent (pipeline.md §1, domain.md §6.4); the rule
+ * pack types it in decide.ts.
  *
  * Pure: no clock, no randomness, no I/O. Problems with individual values (an unparseable
  * date, a payload value JSON cannot hold) become diagnostics, never failures; invalid trust
@@ -17,8 +18,8 @@ import {HardstopError} from '../kernel/errors.js';
 import {formatInstant, parseIsoInstant} from '../kernel/time.js';
 import {isPlainJson} from '../kernel/plain-json.js';
 import type {RawItemCandidate, SourceType, Tier} from '../model/raw-item.js';
-import type {CanonicalEvent, NwsFields} from './event.js';
-import {eventType, eventTypeRef, isNwsSource} from './event-type.js';
+import type {NwsFields, UntypedEvent} from './event.js';
+import {eventTypeRef, isNwsSource} from './event-type.js';
 import {eventId} from './ids.js';
 import {PY_B_END, PY_B_START, PY_WS, pyTruthy} from './pytext.js';
 
@@ -49,7 +50,7 @@ export interface NormalizeInput {
 }
 
 export interface NormalizeResult {
-  event: CanonicalEvent;
+  event: UntypedEvent;
   diagnostics: Diagnostic[];
 }
 
@@ -406,7 +407,7 @@ export function normalizeItem(input: NormalizeInput): NormalizeResult {
   const onset_at = payloadInstant('onset');
   const expires_at = payloadInstant('expires');
   const ends_at = payloadInstant('ends');
-  const event: CanonicalEvent = {
+  const event: UntypedEvent = {
     canonical_id,
     classification_floor,
     content_hash: hash,
@@ -438,7 +439,7 @@ export function normalizeItem(input: NormalizeInput): NormalizeResult {
     tier,
     title,
     trust_tier,
-    type: eventType(title, raw_text, sourceType),
+    type: null,
     type_ref: eventTypeRef(title, raw_text),
     url: pyTruthy(candidate.url) ? String(candidate.url) : null,
     weighting_bias,

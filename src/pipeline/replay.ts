@@ -16,7 +16,7 @@ import type {AlertVersionRow, IncidentRow} from '../store/decisions-repo.js';
 import {contentHashOf} from '../store/raw-items-repo.js';
 import {ReplayRepo} from '../store/replay-repo.js';
 import {type AlertDocument, buildAlertVersion} from './alert.js';
-import {findExistingIncident} from './correlate.js';
+import {resolveIncident} from './correlate.js';
 import {candidateOf, decideItem} from './decide.js';
 import {type StoredEvent, storedEventJson} from './event.js';
 import {verifyIncidentEvidence} from './evidence.js';
@@ -245,13 +245,18 @@ export function replayIncident(store: Store, alertId: string, current: ReplayCur
       previous = storedDoc;
       continue;
     }
-    const existing = previous ? incidentFromDocument(previous) : null;
+    const previousIncident = previous ? incidentFromDocument(previous) : null;
     const eventTime = instantOf(decision.event.event_time) ?? now;
-    if (existing && !findExistingIncident([existing], eventTime, decision.correlation.window_micros)) {
+    // The incident state at this version is the previous version: the item joins it through its
+    // own key or one of its follow keys, exactly as ingest resolved it against the store.
+    const match = previousIncident ? resolveIncident((key) => (key === previousIncident.correlation_key ? [previousIncident] : []), decision.correlation, eventTime) : null;
+    if (previousIncident && !match) {
       result.differences.push({field: 'correlation.action', stored: 'UPDATED', recomputed: 'CREATED'});
     }
+    const existing = match?.incident ?? null;
     const storedEvidence = JSON.parse(v.evidence_json) as {determinism_mode?: string};
     const build = buildAlertVersion({
+      followUp: match?.followUp ?? false,
       event: decision.event,
       link: decision.link,
       rawItem: {raw_id: raw.raw_id, fetched_at: raw.fetched_at, published_at: raw.published_at, url: raw.url},

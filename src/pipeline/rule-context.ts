@@ -3,7 +3,7 @@ import {parseIsoInstant, type EpochMicros} from '../kernel/time.js';
 import type {NetworkIndex} from '../network/network-index.js';
 import type {Shipment} from '../model/network.js';
 import type {RuleContext} from '../rules/schema.js';
-import type {CanonicalEvent} from './event.js';
+import type {CanonicalEvent, UntypedEvent} from './event.js';
 import type {LinkResult} from './link.js';
 
 export function instantOf(text: string | null): EpochMicros | null {
@@ -27,7 +27,7 @@ function sortedUnique(values: Iterable<string>): string[] {
  * The rule context of one item: the event, its source, and the network entities it linked
  * to (each list sorted by id, as the pack expects).
  */
-export function buildRuleContext(event: CanonicalEvent, link: LinkResult | null, tables: ContextTables, source: {type: string; tags: readonly string[]}): RuleContext {
+export function buildRuleContext(event: CanonicalEvent | UntypedEvent, link: LinkResult | null, tables: ContextTables, source: {type: string; tags: readonly string[]}): RuleContext {
   const facilities = (link?.facilities ?? [])
     .map((id) => tables.index.facility(id))
     .filter((f): f is NonNullable<typeof f> => f !== undefined)

@@ -1,6 +1,6 @@
 import {type EpochMicros, formatInstant} from '../kernel/time.js';
 import type {IncidentRow} from '../store/decisions-repo.js';
-import {findExistingIncident} from './correlate.js';
+import {resolveIncident} from './correlate.js';
 import {type RuleTrace, showTraceValue, type TraceNode} from '../rules/explain.js';
 import type {ItemDecision} from './decide.js';
 import {instantOf} from './rule-context.js';
@@ -11,8 +11,9 @@ export const CHANGE_KINDS: readonly ChangeKind[] = ['suppress', 'class', 'score'
 
 /** The facts of one decision that `rules diff` compares. */
 export interface DecisionFacts {
-  /** The normalized event type (rule packs that classify types can change it). */
+  /** The event type the pack's `types:` table gave, and the row that gave it. */
   event_type: string;
+  type_rule_id: string | null;
   suppressed: boolean;
   /** Every suppress rule that matched (the primary first). */
   suppress_rule_ids: string[];
@@ -33,12 +34,14 @@ export function decisionFacts(d: ItemDecision): DecisionFacts {
   if (d.kind === 'suppressed') {
     return {
       event_type: d.event.type,
+      type_rule_id: d.type.rule_id,
       suppressed: true, suppress_rule_ids: suppressIds, classification: null, classify_rule_id: null, quality_rule_id: null, score: null,
       contributions: [], correlation_key: null, correlation_rule_id: null, window_micros: null, facilities: d.link.facilities,
     };
   }
   return {
     event_type: d.event.type,
+    type_rule_id: d.type.rule_id,
     suppressed: false,
     suppress_rule_ids: suppressIds,
     classification: d.quality.classification,
@@ -108,7 +111,7 @@ export function compareFacts(base: DecisionFacts, cand: DecisionFacts, policy: D
   if (base.facilities.join('\n') !== cand.facilities.join('\n')) {
     push({kind: 'link', from: base.facilities, to: cand.facilities, rule_ids: []});
   }
-  if (base.event_type !== cand.event_type) push({kind: 'type', from: base.event_type, to: cand.event_type, rule_ids: []});
+  if (base.event_type !== cand.event_type) push({kind: 'type', from: base.event_type, to: cand.event_type, rule_ids: uniq([base.type_rule_id, cand.type_rule_id])});
   return out;
 }
 
@@ -118,23 +121,27 @@ export interface CorrelatedItem {
   key: string;
   eventTime: EpochMicros;
   windowMicros: number;
+  /** Follow keys of the item's correlation (a follow-up joins an open story through them). */
+  follow?: readonly string[];
 }
 
 /**
  * Groups items into incidents as ingest would, in the given (processing) order: an item joins
- * the most recent incident with its key whose latest event time is within its window
- * (findExistingIncident, the pipeline's own rule), else opens one. Returns item id → incident.
+ * the most recent open incident with its key, else the first of its follow keys with one
+ * (resolveIncident, the pipeline's own rule), else opens one. Returns item id → incident.
  */
 export function groupIntoIncidents(items: readonly CorrelatedItem[]): Map<string, string> {
   const byKey = new Map<string, IncidentRow[]>();
   const out = new Map<string, string>();
   for (const it of items) {
-    const open = byKey.get(it.key) ?? [];
-    byKey.set(it.key, open);
-    const hit = findExistingIncident(open, it.eventTime, it.windowMicros);
+    const match = resolveIncident((k) => byKey.get(k) ?? [], {key: it.key, follow: [...(it.follow ?? [])], window_micros: it.windowMicros}, it.eventTime);
+    const hit = match?.incident ?? null;
+    const key = hit?.correlation_key ?? it.key;
+    const open = byKey.get(key) ?? [];
+    byKey.set(key, open);
     const when = formatInstant(it.eventTime);
     // Only the fields the window test reads: the rest of an incident row plays no part here.
-    const row = hit ?? ({alert_id: `${it.key}#${it.id}`, last_event_time: when, last_seen: when} as unknown as IncidentRow);
+    const row = hit ?? ({alert_id: `${key}#${it.id}`, correlation_key: key, last_event_time: when, last_seen: when} as unknown as IncidentRow);
     if (hit && it.eventTime > (instantOf(hit.last_event_time) ?? it.eventTime)) row.last_event_time = when;
     // Candidate order: the latest event time first.
     if (hit) open.splice(open.indexOf(hit), 1);

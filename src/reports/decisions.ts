@@ -19,6 +19,11 @@ export interface DecisionLine {
   facility_ids: string[];
   link_paths: Record<string, string>;
   incident_id: string | null;
+  /**
+   * The item's event type: its own (the pack's types table), or the incident's when it joined
+   * an incident as a follow-up (its own type then says nothing: "UPDATE: …").
+   */
+  event_type: string | null;
 }
 
 function parseStringList(json: string | null): string[] {
@@ -79,6 +84,7 @@ export function decisionLineOf(row: DecisionRow): DecisionLine {
     facility_ids: [...new Set(parseStringList(row.facilities_json))].sort(),
     link_paths: parsePaths(row.paths_json),
     incident_id: row.incident_id,
+    event_type: row.follow_type ?? row.event_type,
   };
 }
 
@@ -94,6 +100,7 @@ export function serializeDecisionLine(line: DecisionLine): string {
     facility_ids: line.facility_ids,
     link_paths: line.link_paths,
     incident_id: line.incident_id,
+    event_type: line.event_type,
   })}\n`;
 }
 

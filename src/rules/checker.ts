@@ -208,6 +208,9 @@ export class Checker {
         if (ot.t === 'any' || ot.t === 'null') return this.set(e, {type: ANY, isConst});
         if (ot.t === 'object') {
           const ft = ot.fields[e.name];
+          if (f.kind === 'types' && ot.name === 'event' && e.name === 'type') {
+            return this.set(e, {type: this.error(f, e.nameSpan, 'RULE_UNKNOWN_FIELD', 'event.type is what the types section decides: a type rule cannot read it', 'test the text, the NWS event code or event.type_ref instead'), isConst});
+          }
           if (!ft) {
             const s = didYouMean(e.name, Object.keys(ot.fields));
             const path = this.pathText(e.obj);

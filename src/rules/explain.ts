@@ -4,6 +4,7 @@ import type {Tracer} from './env.js';
 import type {CompiledExpr, RuleMeta, SuppressRule, Template} from './model.js';
 import type {CompiledRulePack} from './pack.js';
 import type {RuleContext} from './schema.js';
+import {typedContext} from './testing.js';
 import {valueToText} from './values.js';
 
 /** Values kept per node; quantifier bodies can run many times. */
@@ -25,7 +26,7 @@ export interface TraceNode {
 }
 
 export interface RuleTrace {
-  section: 'suppress' | 'score' | 'classify' | 'quality' | 'correlate';
+  section: 'types' | 'suppress' | 'score' | 'classify' | 'quality' | 'correlate';
   rule_id: string;
   file: string;
   line: number;
@@ -37,6 +38,7 @@ export interface RuleTrace {
 }
 
 export interface ExplainResult {
+  type: ReturnType<CompiledRulePack['eventType']>;
   suppression: ReturnType<CompiledRulePack['suppress']>;
   score: ReturnType<CompiledRulePack['score']>;
   classification: ReturnType<CompiledRulePack['classify']>;
@@ -97,10 +99,13 @@ function children(e: Expr): Expr[] {
  */
 export function explain(
   pack: CompiledRulePack,
-  ctx: RuleContext,
+  input: RuleContext,
   opts: {sourceRules?: readonly SuppressRule[]; only?: (section: RuleTrace['section'], ruleId: string) => boolean} = {},
 ): ExplainResult {
   const t = new RecordingTracer();
+  const typed = typedContext(pack, input, t);
+  const type = typed.type;
+  const ctx = typed.ctx;
   const suppression = pack.suppress(ctx, {sourceRules: opts.sourceRules, pass: 'all'}, t);
   const score = pack.score(ctx, t);
   const classification = pack.classify(score.score, ctx, t);
@@ -114,12 +119,18 @@ export function explain(
     const id = compiler.idOf(e);
     const vals = id === undefined ? null : rec.get(id) ?? [];
     const n: TraceNode = {expr: site.text.slice(e.span.start, e.span.end), line: pos.line, col: pos.col, evaluations: vals === null ? 1 : vals.length, children: []};
+    const ref = checker.info.get(e)?.ref;
     if (vals === null) n.value = e.k === 'lit' ? e.value : e.k === 'dur' ? e.micros : `/${e.k === 'regex' ? e.source : ''}/`;
+    // A context root (`event`, `facilities`…) is the input itself: repeating it at every use
+    // would make the trace of a long item megabytes; its fields are traced where they are read.
+    else if (ref?.k === 'root') n.value = `(${e.k === 'ident' ? e.name : 'context'})`;
     else if (vals.length > 0) {
       n.value = vals[vals.length - 1];
       if (vals.length > 1) n.values = vals.slice(0, MAX_VALUES);
     }
-    const ref = checker.info.get(e)?.ref;
+    // A node that never ran (short-circuit, or a rule after the deciding one) has no values
+    // below it: its line says so, and its subtree and macros are not expanded.
+    if (vals !== null && vals.length === 0) return n;
     if (ref?.k === 'macro' && ref.def.ast && depth < 8) {
       n.macro = ref.def.name;
       n.children.push(tree(ref.def.site, ref.def.ast, rec, depth + 1));
@@ -138,6 +149,7 @@ export function explain(
       expressions: all.filter((x): x is CompiledExpr => x !== null).map((x) => ({field: x.field, tree: tree(x.site, x.ast, rec ?? new Map(), 0)})),
     });
   };
+  for (const r of pack.typeRules) add('types', r, [r.when], [], type.rule_id === r.id ? {type: r.type} : null);
   for (const r of [...pack.suppressRules, ...(opts.sourceRules ?? [])]) {
     const m = suppression.matches.find((x) => x.rule_id === r.id);
     add('suppress', r, [r.when], [], r.enabled ? (m ? {matched: true, ...m} : {matched: false}) : {matched: false, disabled: true});
@@ -148,8 +160,8 @@ export function explain(
   }
   for (const r of pack.classifyRules) add('classify', r, [r.when], [], classification.rule_id === r.id ? {classification: r.classification} : null);
   for (const r of pack.qualityRules) add('quality', r, [r.when], [r.reason], quality.rule_id === r.id ? {cap: r.cap, reason: quality.reason} : null);
-  for (const r of pack.correlateRules) add('correlate', r, [r.when, ...r.key], [], correlation?.rule_id === r.id ? {key: correlation.key} : null);
-  return {suppression, score, classification, quality, correlation, rules};
+  for (const r of pack.correlateRules) add('correlate', r, [r.when, ...r.key, r.follow], [], correlation?.rule_id === r.id ? {key: correlation.key, follow: correlation.follow} : null);
+  return {type, suppression, score, classification, quality, correlation, rules};
 }
 
 /** A traced value as one short text (long lists and objects abbreviated). */
@@ -193,6 +205,7 @@ export function formatExplain(x: ExplainResult): string {
     lines.push(...formatRuleTrace(r));
   }
   lines.push('', '== result ==');
+  lines.push(`event type: ${x.type.type}${x.type.rule_id ? ` (${x.type.rule_id} ${x.type.file}:${x.type.line})` : ' (no type rule matched)'}`);
   const p = x.suppression.primary;
   lines.push(`suppressed: ${x.suppression.suppressed ? `yes, by ${p!.rule_id} (${p!.reason_code})` : 'no'}`);
   lines.push(`score: ${x.score.score} (base ${x.score.base})`);
@@ -201,5 +214,6 @@ export function formatExplain(x: ExplainResult): string {
   lines.push(`classification: ${x.classification.classification} (row ${x.classification.rule_id} ${x.classification.file}:${x.classification.line})`);
   lines.push(`quality cap: ${x.quality.cap}${x.quality.rule_id ? ` (${x.quality.rule_id}: ${x.quality.reason ?? ''})` : ''}`);
   lines.push(`correlation key: ${x.correlation ? `${x.correlation.key} (${x.correlation.rule_id})` : 'none'}`);
+  if (x.correlation && x.correlation.follow.length > 0) lines.push(`follows an open incident keyed: ${x.correlation.follow.join(', ')}`);
   return lines.join('\n').replace(/^\n/, '');
 }

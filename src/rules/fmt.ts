@@ -1,9 +1,10 @@
 import {isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap} from 'yaml';
 import {RuleParseError} from './errors.js';
-import {CLASSIFY_KEYS, CORRELATE_KEYS, QUALITY_KEYS, SCORE_KEYS, SUPPRESS_KEYS, TOP_KEYS} from './file-keys.js';
+import {CLASSIFY_KEYS, CORRELATE_KEYS, QUALITY_KEYS, SCORE_KEYS, SUPPRESS_KEYS, TOP_KEYS, TYPE_KEYS} from './file-keys.js';
 import {EXPECT_KEYS, TEST_KEYS} from './test-input.js';
 
 const ITEM_ORDER: Record<string, readonly string[]> = {
+  types: TYPE_KEYS,
   suppress: [...SUPPRESS_KEYS, 'kind', 'field', 'pattern', 'case_sensitive'],
   score: SCORE_KEYS,
   classify: CLASSIFY_KEYS,

@@ -1,4 +1,4 @@
-import {CLASSIFY_KEYS, CORRELATE_KEYS, QUALITY_KEYS, SCORE_KEYS, SUPPRESS_KEYS} from './file-keys.js';
+import {CLASSIFY_KEYS, CORRELATE_KEYS, QUALITY_KEYS, SCORE_KEYS, SUPPRESS_KEYS, TYPE_KEYS} from './file-keys.js';
 import {EXPECT_KEYS} from './test-input.js';
 
 const expr = {type: ['string', 'number', 'boolean'], description: 'An expression of the rule language (docs/RULES.md).'};
@@ -29,14 +29,16 @@ export function rulesJsonSchema(): Record<string, unknown> {
     rationale: {type: 'string', description: 'Text with ${expression} placeholders.'}, line: text,
     data: {type: 'object', additionalProperties: expr},
   }, ['id', 'add', 'rationale'], SCORE_KEYS);
+  const types = obj({id, type: {type: 'string', pattern: '^[A-Z][A-Z0-9_]*$'}, when: expr}, ['id', 'type'], TYPE_KEYS);
   const classify = obj({id, when: expr, class: {enum: [0, 1, 2]}}, ['id', 'class'], CLASSIFY_KEYS);
   const quality = obj({id, when: expr, cap: {enum: [0, 1, 2]}, reason: text}, ['id', 'cap'], QUALITY_KEYS);
   const correlate = obj({
-    id, when: expr, key: {type: 'array', minItems: 1, items: expr}, window: {type: 'string', pattern: '^[0-9]+(s|m|h|d|w)$'},
+    id, when: expr, key: {type: 'array', minItems: 1, items: expr}, follow: expr, window: {type: 'string', pattern: '^[0-9]+(s|m|h|d|w)$'},
     max_candidates: {type: 'integer', minimum: 1},
   }, ['id', 'key'], CORRELATE_KEYS);
   const anyObj = {type: 'object'};
   const expectProps: Record<string, unknown> = {
+    type: {type: 'string'}, type_rule: {type: ['string', 'null']}, correlation_follow: {type: 'array', items: text},
     suppressed_by: id, not_suppressed: {const: true}, matched: {type: 'array', items: id}, matched_field: text,
     breakdown: {type: 'array', items: text}, base: {type: 'number'}, score: {type: 'number'}, classification: {enum: [0, 1, 2]},
     flags: {type: 'array', items: text}, cap: {enum: [0, 1, 2]}, cap_rule: id, correlation_key: {type: ['string', 'null']},
@@ -59,6 +61,7 @@ export function rulesJsonSchema(): Record<string, unknown> {
       version: {const: 1},
       lists: {type: 'object', additionalProperties: {type: 'array', items: {anyOf: [scalar, {type: 'object', additionalProperties: scalar}]}}},
       macros: {type: 'object', additionalProperties: expr},
+      types: {type: 'array', items: types},
       suppress: {type: 'array', items: {anyOf: [suppress, compatSuppress]}},
       score_bounds: obj({min: {type: 'number'}, max: {type: 'number'}}),
       score: {type: 'array', items: score},

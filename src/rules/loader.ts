@@ -91,6 +91,7 @@ export function buildRulePack(files: RuleSourceText[], opts: BuildOptions = {}):
 
   for (const {fd, top} of parsed) {
     const g = (k: string) => top.get(k);
+    if (g('types')) b.readTypes(fd, g('types')!.value);
     if (g('suppress')) b.suppress.push(...b.readSuppress(fd, g('suppress')!.value));
     if (g('score_bounds')) b.readBounds(fd, g('score_bounds')!.value, g('score_bounds')!.keyNode);
     if (g('score')) b.readScore(fd, g('score')!.value);
@@ -129,6 +130,11 @@ export function buildRulePack(files: RuleSourceText[], opts: BuildOptions = {}):
       const d = defaults[0];
       b.diagnostics.push({code: 'RULE_SHADOWED', severity: 'warning', message: `classify row ${d.id} has no when: and hides every row after it`, hint: 'move the default row to the end', file: d.file, line: d.line, col: d.col});
     }
+  }
+  const typeDefault = b.types.findIndex((t) => t.when === null);
+  if (typeDefault >= 0 && typeDefault < b.types.length - 1) {
+    const d = b.types[typeDefault];
+    b.diagnostics.push({code: 'RULE_SHADOWED', severity: 'warning', message: `type rule ${d.id} has no when: and hides every type rule after it`, hint: 'move the default row to the end', file: d.file, line: d.line, col: d.col});
   }
   b.diagnostics.push(...findShadowed(b.suppress, b.checker));
 

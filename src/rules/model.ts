@@ -25,6 +25,12 @@ export interface Template {
   parts: (string | CompiledExpr)[];
 }
 
+/** A row of the `types:` table: the first row whose `when` holds (or that has none) types the event. */
+export interface TypeRule extends RuleMeta {
+  when: CompiledExpr | null;
+  type: string;
+}
+
 export interface SuppressRule extends RuleMeta {
   reason_code: string;
   note: string | null;
@@ -63,6 +69,8 @@ export interface QualityRule extends RuleMeta {
 export interface CorrelateRule extends RuleMeta {
   when: CompiledExpr | null;
   key: CompiledExpr[];
+  /** Keys of open incidents this item joins, when one is open in the window (a list of text). */
+  follow: CompiledExpr | null;
   window_micros: number;
   max_candidates: number;
 }
@@ -142,10 +150,20 @@ export interface QualityResult {
   line?: number;
 }
 
+/** The event type the `types:` table gave, and the row that gave it (null: no row matched). */
+export interface TypeResult {
+  type: string;
+  rule_id: string | null;
+  file?: string;
+  line?: number;
+}
+
 export interface CorrelationResult {
   rule_id: string;
   key: string;
   parts: (string | null)[];
+  /** Keys of open incidents to join before opening one with `key`, in order (duplicates and `key` removed). */
+  follow: string[];
   window_micros: number;
   max_candidates: number;
 }

@@ -5,10 +5,10 @@ import type {Expr} from './ast.js';
 import {Checker, type ExprSite, type ListDef, type MacroDef} from './checker.js';
 import {compileCompatSuppressEntry} from './compat.js';
 import {Compiler} from './compiler.js';
-import {CLASSIFY_KEYS, CORRELATE_KEYS, QUALITY_KEYS, SCORE_KEYS, SUPPRESS_KEYS} from './file-keys.js';
+import {CLASSIFY_KEYS, CORRELATE_KEYS, QUALITY_KEYS, SCORE_KEYS, SUPPRESS_KEYS, TYPE_KEYS} from './file-keys.js';
 import {KEYWORDS} from './lexer.js';
 import type {
-  ClassifyRule, CompiledExpr, CorrelateRule, QualityRule, RuleMeta, RuleTestCase, ScoreRule, SuppressRule, Template,
+  ClassifyRule, CompiledExpr, CorrelateRule, QualityRule, RuleMeta, RuleTestCase, ScoreRule, SuppressRule, Template, TypeRule,
 } from './model.js';
 import {parseExpression} from './parse.js';
 import {ROOTS, type RuleKind} from './schema.js';
@@ -38,6 +38,7 @@ export class PackBuilder {
   readonly ids = new Map<string, RuleMeta>();
   private pending: Pending[] = [];
 
+  types: TypeRule[] = [];
   suppress: SuppressRule[] = [];
   score: ScoreRule[] = [];
   classify: ClassifyRule[] = [];
@@ -312,6 +313,27 @@ export class PackBuilder {
     }
   }
 
+  readTypes(fd: FileDiags, node: Node | null): void {
+    for (const item of seqItems(fd, node, 'types') ?? []) {
+      const list = entries(fd, item, 'a type rule');
+      if (!list) continue;
+      const m = keyed(fd, list, TYPE_KEYS, 'a type rule');
+      const id = m.has('id') ? str(fd, m.get('id')!.value, 'id', {required: true}) : null;
+      if (!m.has('id')) fd.error(item, 'RULE_SCHEMA', 'a type rule needs an id');
+      if (!id) continue;
+      const meta = this.claimId(fd, m.get('id')!.value, id, 'type rule');
+      const when = m.has('when') ? this.expr(fd, m.get('when')!.value, 'when', 'types', BOOL, true) : null;
+      if (!m.has('type')) fd.error(item, 'RULE_SCHEMA', `type rule ${id} needs type: NAME`, 'an upper-case name such as FIRE or PORT_CONGESTION');
+      const type = m.has('type') ? str(fd, m.get('type')!.value, 'type', {required: true}) : null;
+      if (type !== null && !/^[A-Z][A-Z0-9_]*$/.test(type)) {
+        fd.error(m.get('type')!.value, 'RULE_SCHEMA', `event type ${JSON.stringify(type)} is not an upper-case name`, 'write letters, digits and _, starting with a letter: FIRE, PORT_CONGESTION');
+        continue;
+      }
+      if (type === null || (m.has('when') && !when)) continue;
+      this.types.push({...meta, when, type});
+    }
+  }
+
   readQuality(fd: FileDiags, node: Node | null): void {
     for (const item of seqItems(fd, node, 'quality') ?? []) {
       const list = entries(fd, item, 'a quality cap');
@@ -358,8 +380,9 @@ export class PackBuilder {
         if (window === null) fd.error(wn, 'RULE_BAD_DURATION', `malformed duration ${JSON.stringify(w)}`);
       }
       const maxc = m.has('max_candidates') ? num(fd, m.get('max_candidates')!.value, 'max_candidates', {int: true, min: 1}) : 20;
-      if (!keyOk || window === null || maxc === null || (m.has('when') && !when)) continue;
-      this.correlate.push({...meta, when, key, window_micros: window, max_candidates: maxc});
+      const follow = m.has('follow') ? this.expr(fd, m.get('follow')!.value, 'follow', 'correlate', listOf(STRING)) : null;
+      if (!keyOk || window === null || maxc === null || (m.has('when') && !when) || (m.has('follow') && !follow)) continue;
+      this.correlate.push({...meta, when, key, follow, window_micros: window, max_candidates: maxc});
     }
   }
 

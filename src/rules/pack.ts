@@ -8,12 +8,15 @@ import {RuleEvalError} from './errors.js';
 import type {PackBuilder} from './pack-builder.js';
 import type {
   ClassifyResult, ClassifyRule, CompiledExpr, CorrelateRule, CorrelationResult, QualityResult, QualityRule, RuleTestCase,
-  ScoreContribution, ScoreResult, ScoreRule, SuppressionMatch, SuppressionVerdict, SuppressRule, Template,
+  ScoreContribution, ScoreResult, ScoreRule, SuppressionMatch, SuppressionVerdict, SuppressRule, Template, TypeResult, TypeRule,
 } from './model.js';
 import type {RuleContext} from './schema.js';
 import {exprText} from './shadow.js';
 import {valueToText} from './values.js';
 import {FileDiags, seqItems} from './yaml-walk.js';
+
+/** The type of an event no row of the `types:` table matches. */
+export const DEFAULT_EVENT_TYPE = 'OTHER';
 
 export interface SuppressOptions {
   /** Per-source rules (compileSourceSuppressRules), evaluated after the global ones. */
@@ -40,11 +43,20 @@ function guard<T>(what: string, meta: {file: string; line: number; col: number},
   }
 }
 
+/** The follow keys of a correlation: non-empty texts in order, without repeats or the item's own key. */
+function followKeys(value: unknown, key: string): string[] {
+  if (!Array.isArray(value)) return [];
+  const out: string[] = [];
+  for (const v of value) if (typeof v === 'string' && v !== '' && v !== key && !out.includes(v)) out.push(v);
+  return out;
+}
+
 /**
  * A checked and compiled rule pack: what the decision pipeline evaluates. Pure: the same
  * context always gives the same results.
  */
 export class CompiledRulePack {
+  readonly typeRules: readonly TypeRule[];
   readonly suppressRules: readonly SuppressRule[];
   readonly scoreRules: readonly ScoreRule[];
   readonly classifyRules: readonly ClassifyRule[];
@@ -60,6 +72,7 @@ export class CompiledRulePack {
     private readonly builder: PackBuilder,
     files: {path: string; sha256: string}[],
   ) {
+    this.typeRules = builder.types;
     this.suppressRules = builder.suppress;
     this.scoreRules = builder.score;
     this.classifyRules = builder.classify;
@@ -78,12 +91,13 @@ export class CompiledRulePack {
     return {
       lists: [...this.builder.lists.values()].map((l) => ({name: l.name, values: l.values})),
       macros: [...this.builder.macros.values()].map((m) => ({name: m.name, expr: m.ast ? exprText(m.ast) : null})),
+      types: this.typeRules.map((r) => ({id: r.id, when: x(r.when), type: r.type})),
       suppress: this.suppressRules.map((r) => ({id: r.id, scope: r.scope, pass: r.pass, enabled: r.enabled, sources: r.sources, reason_code: r.reason_code, note: r.note, when: x(r.when)})),
       score: this.scoreRules.map((r) => ({id: r.id, enabled: r.enabled, phase: r.phase, when: x(r.when), add: x(r.add), cap: r.cap, flag: r.flag, rationale: tpl(r.rationale), line: tpl(r.line_template), data: r.data.map(([k, e]) => [k, x(e)])})),
       bounds: this.bounds,
       classify: this.classifyRules.map((r) => ({id: r.id, when: x(r.when), class: r.classification})),
       quality: this.qualityRules.map((r) => ({id: r.id, when: x(r.when), cap: r.cap, reason: tpl(r.reason)})),
-      correlate: this.correlateRules.map((r) => ({id: r.id, when: x(r.when), key: r.key.map(x), window_micros: r.window_micros, max_candidates: r.max_candidates})),
+      correlate: this.correlateRules.map((r) => ({id: r.id, when: x(r.when), key: r.key.map(x), follow: x(r.follow), window_micros: r.window_micros, max_candidates: r.max_candidates})),
     };
   }
 
@@ -122,6 +136,21 @@ export class CompiledRulePack {
     if (hasErrors(diagnostics)) return {rules: [], diagnostics: sortDiagnostics(diagnostics)};
     b.compileBatch(batch);
     return {rules, diagnostics: sortDiagnostics(diagnostics)};
+  }
+
+  /**
+   * The event type: the first `types:` row whose condition holds (a row without `when` always
+   * does). The rows never see `event.type` (it is null while they run); no row: OTHER.
+   */
+  eventType(ctx: RuleContext, tracer: Tracer | null = null): TypeResult {
+    const env = newEnv({...ctx, event: {...ctx.event, type: null}}, tracer);
+    for (const r of this.typeRules) {
+      tracer?.rule?.('types', r.id);
+      if (r.when === null || guard(`type rule ${r.id}`, r, () => r.when!.fn(env)) === true) {
+        return {type: r.type, rule_id: r.id, file: r.file, line: r.line};
+      }
+    }
+    return {type: DEFAULT_EVENT_TYPE, rule_id: null};
   }
 
   /** Evaluates every applicable rule; all matches are collected, the first is primary. */
@@ -232,7 +261,8 @@ export class CompiledRulePack {
           const v = k.fn(env);
           return typeof v === 'string' && v !== '' ? v : null;
         });
-        return {rule_id: r.id, key: parts.filter((p) => p !== null).join('|'), parts, window_micros: r.window_micros, max_candidates: r.max_candidates};
+        const key = parts.filter((p) => p !== null).join('|');
+        return {rule_id: r.id, key, parts, follow: r.follow ? followKeys(r.follow.fn(env), key) : [], window_micros: r.window_micros, max_candidates: r.max_candidates};
       });
       if (res) return res;
     }

@@ -34,7 +34,7 @@ export interface EventContext {
   /** Title and body joined (reference parity). */
   raw_text: string | null;
   url: string | null;
-  /** Whole-word event type (pipeline.md §1.4 TS contract). */
+  /** The event type the pack's `types:` section gave (null while that section runs). */
   type: string | null;
   /** The reference's substring event type (used by the scoring pack for parity). */
   type_ref: string | null;
@@ -188,12 +188,13 @@ export const ROOTS: Record<string, Type> = {
 };
 
 /** The places an expression can appear; each sees a subset of the roots. */
-export type RuleKind = 'suppress' | 'suppress_post_link' | 'score' | 'classify' | 'quality' | 'correlate' | 'route' | 'macro';
+export type RuleKind = 'types' | 'suppress' | 'suppress_post_link' | 'score' | 'classify' | 'quality' | 'correlate' | 'route' | 'macro';
 
 const BASE = ['now', 'event', 'source', 'config'];
 const NETWORK = ['facilities', 'lanes', 'shipments', 'link'];
 
 export const ROOTS_BY_KIND: Record<RuleKind, readonly string[]> = {
+  types: BASE,
   suppress: BASE,
   suppress_post_link: [...BASE, ...NETWORK],
   score: [...BASE, ...NETWORK, 'score', 'fired'],
@@ -206,6 +207,9 @@ export const ROOTS_BY_KIND: Record<RuleKind, readonly string[]> = {
 
 /** Why a root is missing from a kind, for the hint of RULE_UNKNOWN_FIELD. */
 export function rootUnavailableHint(root: string, kind: RuleKind): string {
+  if (kind === 'types' && NETWORK.includes(root)) {
+    return 'an event type depends on the event and its source only, never on what it links to';
+  }
   if (kind === 'suppress' && NETWORK.includes(root)) {
     return 'suppression runs before linking; set `pass: post_link` on this rule to see link results';
   }

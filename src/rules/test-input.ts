@@ -9,8 +9,8 @@ import {entries, FileDiags, keyed, scalarValue, seqItems, str} from './yaml-walk
 
 export const TEST_KEYS = ['name', 'now', 'event', 'source', 'facilities', 'lanes', 'shipments', 'link', 'config', 'quality', 'source_rules', 'expect'] as const;
 export const EXPECT_KEYS = [
-  'suppressed_by', 'not_suppressed', 'matched', 'matched_field', 'breakdown', 'base', 'score', 'classification', 'flags',
-  'cap', 'cap_rule', 'correlation_key',
+  'type', 'type_rule', 'suppressed_by', 'not_suppressed', 'matched', 'matched_field', 'breakdown', 'base', 'score', 'classification', 'flags',
+  'cap', 'cap_rule', 'correlation_key', 'correlation_follow',
 ] as const;
 
 /** Converts a YAML test input to a context value of the given schema type; null on error. */

@@ -1,5 +1,7 @@
+import type {Tracer} from './env.js';
+import type {RuleTestCase, TypeResult} from './model.js';
+import type {RuleContext} from './schema.js';
 import {valueEquals} from './values.js';
-import type {RuleTestCase} from './model.js';
 import type {CompiledRulePack} from './pack.js';
 
 export interface RuleTestFailure {
@@ -31,23 +33,35 @@ export interface RuleTestReport {
 
 /** Everything a test case can look at, computed once per case. */
 export function evaluateCase(pack: CompiledRulePack, tc: RuleTestCase) {
-  const verdict = pack.suppress(tc.ctx, {sourceRules: tc.source_rules, pass: 'all'});
-  const score = pack.score(tc.ctx);
-  const cls = pack.classify(score.score, tc.ctx);
-  const quality = pack.quality({...tc.ctx, score: score.score, classification: cls.classification, flags: score.flags, quality: tc.ctx.quality ?? {high_impact_keywords: []}});
-  const corr = pack.correlate(tc.ctx);
-  return {verdict, score, cls, quality, corr};
+  const typed = typedContext(pack, tc.ctx);
+  const ctx = typed.ctx;
+  const verdict = pack.suppress(ctx, {sourceRules: tc.source_rules, pass: 'all'});
+  const score = pack.score(ctx);
+  const cls = pack.classify(score.score, ctx);
+  const quality = pack.quality({...ctx, score: score.score, classification: cls.classification, flags: score.flags, quality: ctx.quality ?? {high_impact_keywords: []}});
+  const corr = pack.correlate(ctx);
+  return {type: typed.type, verdict, score, cls, quality, corr};
+}
+
+/**
+ * The `types:` table's result, and the context the other sections see: the given
+ * `event.type` when the test (or event file) sets one, else the type the table gave — as the
+ * pipeline does, which types every event before suppression.
+ */
+export function typedContext(pack: CompiledRulePack, ctx: RuleContext, tracer: Tracer | null = null): {type: TypeResult; ctx: RuleContext} {
+  const type = pack.eventType(ctx, tracer);
+  return {type, ctx: ctx.event.type === null ? {...ctx, event: {...ctx.event, type: type.type}} : ctx};
 }
 
 /** Runs every `tests:` case of the pack and compares each expectation. */
 export function runRuleTests(pack: CompiledRulePack): RuleTestReport {
   const results: RuleTestResult[] = [];
   for (const tc of pack.tests) {
-    const {verdict, score, cls, quality, corr} = evaluateCase(pack, tc);
+    const {type, verdict, score, cls, quality, corr} = evaluateCase(pack, tc);
     const failures: RuleTestFailure[] = [];
     const ruleAt = (id: string | null | undefined) => {
       if (!id) return undefined;
-      const all = [...pack.suppressRules, ...tc.source_rules, ...pack.scoreRules, ...pack.classifyRules, ...pack.qualityRules, ...pack.correlateRules];
+      const all = [...pack.typeRules, ...pack.suppressRules, ...tc.source_rules, ...pack.scoreRules, ...pack.classifyRules, ...pack.qualityRules, ...pack.correlateRules];
       const r = all.find((x) => x.id === id);
       return r ? {id: r.id, file: r.file, line: r.line} : undefined;
     };
@@ -55,6 +69,18 @@ export function runRuleTests(pack: CompiledRulePack): RuleTestReport {
       let got: unknown;
       let rule: RuleTestFailure['rule'];
       switch (e.key) {
+        case 'type':
+          got = type.type;
+          rule = ruleAt(type.rule_id);
+          break;
+        case 'type_rule':
+          got = type.rule_id;
+          rule = ruleAt(type.rule_id);
+          break;
+        case 'correlation_follow':
+          got = corr?.follow ?? [];
+          rule = ruleAt(corr?.rule_id);
+          break;
         case 'suppressed_by':
           got = verdict.primary?.rule_id ?? null;
           rule = ruleAt(verdict.primary?.rule_id);

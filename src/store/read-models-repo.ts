@@ -269,6 +269,10 @@ export interface DecisionRow {
   facilities_json: string | null;
   paths_json: string | null;
   incident_id: string | null;
+  /** The item's own type (the pack's types table). */
+  event_type: string | null;
+  /** The incident's type when the item joined it as a follow-up, else null. */
+  follow_type: string | null;
 }
 
 export function iterateDecisionRows(store: Store, opts: {runGroupId?: string | null} = {}): IterableIterator<DecisionRow> {
@@ -282,7 +286,10 @@ export function iterateDecisionRows(store: Store, opts: {runGroupId?: string | n
             a.primary_rule_id, a.primary_reason_code, a.matches_json,
             json_extract(e.link_json, '$.facilities') AS facilities_json,
             json_extract(e.link_json, '$.facility_paths') AS paths_json,
-            (SELECT v.alert_id FROM alert_versions v WHERE v.event_id = e.event_id ORDER BY v.version LIMIT 1) AS incident_id
+            (SELECT v.alert_id FROM alert_versions v WHERE v.event_id = e.event_id ORDER BY v.version LIMIT 1) AS incident_id,
+            e.event_type,
+            (SELECT CASE WHEN json_extract(v.alert_json, '$.correlation.follow_up') THEN json_extract(v.alert_json, '$.risk_type') END
+               FROM alert_versions v WHERE v.event_id = e.event_id ORDER BY v.version LIMIT 1) AS follow_type
      FROM events e NOT INDEXED
      LEFT JOIN raw_items r ON r.raw_id = e.raw_id
      LEFT JOIN suppression_audit a ON a.event_id = e.event_id

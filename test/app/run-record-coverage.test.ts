@@ -53,7 +53,7 @@ describe('RunRecord coverage (doctor)', () => {
     const store = storeWith([...records], [...fetchGroups]);
     const c = runRecordCoverage(store);
     expect(c.gaps.length).toBe(gaps);
-    const check = runRecordCoverageCheck({store} as unknown as AppContext);
+    const check = runRecordCoverageCheck({store} as unknown as AppContext, 'readable');
     const result = Array.isArray(check) ? check[0] : check;
     expect(result.status).toBe(status);
     if (gaps > 0) {

@@ -128,7 +128,7 @@ function buildInput(p: {existing: IncidentRow | null; link: AlertScope; score: n
         floor_reason_code: null,
       },
     } as unknown as AlertBuildInput['quality'],
-    correlation: {rule_id: 'supply_chain_key', key: 'SPILL|PLANT-01|LANE-001', parts: [], window_micros: WEEK, max_candidates: 20},
+    correlation: {rule_id: 'supply_chain_key', key: 'SPILL|PLANT-01|LANE-001', parts: [], follow: [], window_micros: WEEK, max_candidates: 20},
     existing: p.existing,
     decidedAt: '2025-12-29T17:00:00Z',
     runGroupId: 'rg',

@@ -387,3 +387,30 @@ describe('INGEST SourceRuns and failures', () => {
     expect(s.diagnostics.map((d) => d.code)).toContain('INGEST_SOURCE_NOT_ENABLED');
   });
 });
+
+describe('noise control (issue 18): a general newspaper feed does not crowd the brief', () => {
+  // Real headlines of the Guardian US and TPM feeds (../shared/corpus/news_feeds), as a news source.
+  const NOISE = [
+    'Trump State of the Union address promised unity but emphasized discord',
+    'Stormy Daniels on Jimmy Kimmel: porn actor casts doubt on denial of Trump affair – video',
+    'Facebook bans cryptocurrency adverts because so many are scams',
+    'Lorde takes out newspaper advert in wake of Grammys snub to women',
+    "Doc: O'Reilly Contract Barred Fox From Firing Him Unless Claims Proven In Court",
+    'Super blue blood moon - in pictures',
+  ];
+
+  it('unlinked items without a supply-chain type are class 0 with CAP_NOISE; an unlinked accident keeps CAP_NO_LINKS', async () => {
+    const e = env();
+    e.insert([
+      ...NOISE.map((title, i) => ({source: 'news_feed' as const, guid: `n${i}`, title, published: `2025-12-29T0${i}:00:00Z`})),
+      {source: 'news_feed', guid: 'acc', title: 'Train carrying dozens of GOP lawmakers hits truck in Virginia', published: '2025-12-29T09:00:00Z'},
+    ]);
+    const s = await e.run();
+    expect(s.counts).toMatchObject({processed: NOISE.length + 1, alerts_created: NOISE.length + 1, suppressed: 0});
+    const docs = incidents(e).map((r) => JSON.parse(r.alert_json) as {summary: string; risk_type: string; classification: number; evidence: {diagnostics: {quality_validation: {cap_reason_code: string}}}});
+    for (const d of docs) expect(d.classification, d.summary).toBe(0);
+    const codes = Object.fromEntries(docs.map((d) => [d.summary, [d.risk_type, d.evidence.diagnostics.quality_validation.cap_reason_code]]));
+    for (const t of NOISE) expect(codes[t], t).toEqual(['OTHER', 'CAP_NOISE']);
+    expect(codes['Train carrying dozens of GOP lawmakers hits truck in Virginia']).toEqual(['ACCIDENT', 'CAP_NO_LINKS']);
+  });
+});

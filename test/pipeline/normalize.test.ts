@@ -97,7 +97,8 @@ describe('N-1: canonical JSON of the reference normalized event (pipeline.md §1
     });
     expect(diagnostics).toEqual([]);
     expect(event.type_ref).toBe('SPILL');
-    expect(event.type).toBe('SPILL');
+    // event.type is the rule pack's (decide.ts; test/rules/shipped-types.test.ts).
+    expect(event.type).toBeNull();
     expect(event.location_hint).toBe('Avon, Indiana');
     expect(event.location_hint_ref).toBe('Avon, Indiana');
     expect(event.entities_json).toBe('{"location":"Avon, Indiana"}');
@@ -233,7 +234,7 @@ function nwsInput(overrides: Record<string, unknown> = {}): NormalizeInput {
 describe('NWS fields (domain.md §6.4)', () => {
   it('NWS-N-1: codes, area parts, VTEC, references, sender, status, instants', () => {
     const {event, diagnostics} = normalizeItem(nwsInput());
-    expect(event.type).toBe('WEATHER');
+    expect(event.type).toBeNull();
     expect(event.nws).toEqual({
       status: 'Actual',
       message_type: 'Update',
@@ -280,9 +281,9 @@ describe('NWS fields (domain.md §6.4)', () => {
     expect(event.nws?.affected_zones).toEqual([]);
   });
 
-  it('NWS-N-3: NWS source → WEATHER even when the text says otherwise; type_ref by text', () => {
+  it('NWS-N-3: type_ref by text; the NWS type comes from the pack (shipped-types.test.ts)', () => {
     const {event} = normalizeItem(nwsInput({headline: 'Test message', description: 'Quarterly earnings'}));
-    expect(event.type).toBe('WEATHER');
+    expect(event.type).toBeNull();
     expect(event.type_ref).toBe('OTHER');
   });
 

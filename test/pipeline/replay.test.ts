@@ -43,6 +43,44 @@ describe('incidents replay (pipeline.md §11.2)', () => {
     expect(expectValidRunRecords(base)).toBeGreaterThanOrEqual(5);
   });
 
+  it('issue 18: a follow-up joins the open story at its place, different types stay apart, and replay agrees (exit 0)', () => {
+    const home = copyHome(base);
+    const item = (guid: string, title: string, time: string, body: string) =>
+      `<item><title>${title}</title><link>https://story.example.invalid/${guid}</link><guid>${guid}</guid><pubDate>Mon, 29 Dec 2025 ${time} +0000</pubDate><description>${body}</description></item>`;
+    writeFileSync(
+      join(home, 'feeds/story.xml'),
+      `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Story</title>${[
+        item('story-1', 'Fire damages warehouse at Avon Chemical Manufacturing', '10:00:00', 'Firefighters battled a blaze overnight.'),
+        item('story-2', 'Bridge closure forces truck detours near Avon Chemical Manufacturing', '11:00:00', 'An emergency bridge closure is forcing trucks onto detours.'),
+        item('story-3', 'UPDATE: Damage assessment under way at Avon Chemical Manufacturing', '12:00:00', 'Inspectors began assessing damage; the operator expects a partial restart in 3 days.'),
+      ].join('')}</channel></rss>`,
+    );
+    const sources = join(home, 'config/sources.yaml');
+    writeFileSync(sources, readFileSync(sources, 'utf8').replace('  regional:\n', '  regional:\n    - {id: story_news, type: rss, tier: regional, url: "file://feeds/story.xml"}\n'));
+    const run = runCli(['run', '--home', home, '--now', NOW, '--since', '7d']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const db = new Database(join(home, 'hardstop.db'), {readonly: true});
+    const docs = (db.prepare("SELECT v.alert_json FROM alert_versions v JOIN events e ON e.event_id = v.event_id WHERE e.source_id = 'story_news' ORDER BY e.title").all() as {alert_json: string}[])
+      .map((r) => JSON.parse(r.alert_json) as {alert_id: string; risk_type: string; version: number; correlation: {key: string; follow_up?: boolean}; summary: string});
+    db.close();
+    const [closure, fire, update] = docs;
+    expect(closure.risk_type).toBe('CLOSURE');
+    expect(fire.risk_type).toBe('FIRE');
+    expect(closure.alert_id).not.toBe(fire.alert_id);
+    // The update has no type of its own; it joins the fire (damage), not the later closure.
+    expect(update.summary).toMatch(/^UPDATE: Damage/);
+    expect(update).toMatchObject({alert_id: fire.alert_id, version: 2, risk_type: 'FIRE', correlation: {key: fire.correlation.key, follow_up: true}});
+    const replay = runCli(['incidents', 'replay', '--home', home, '--now', NOW, '--json']);
+    expect(replay.code, replay.stdout + replay.stderr).toBe(0);
+    const versions = (parseJsonOutput(replay) as {versions: {alert_id: string; differences: unknown[]}[]}).versions;
+    expect(versions.filter((v) => v.alert_id === fire.alert_id)).toHaveLength(2);
+    for (const v of versions) expect(v.differences).toEqual([]);
+    const out = join(home, 'decisions.jsonl');
+    expect(runCli(['export', 'decisions', '--home', home, '--now', NOW, '--out', out]).code).toBe(0);
+    const types = Object.fromEntries(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as {item_id: string; event_type: string}).map((l) => [l.item_id, l.event_type]));
+    expect(types).toMatchObject({'story-1': 'FIRE', 'story-2': 'CLOSURE', 'story-3': 'FIRE'});
+  });
+
   it('RP-2/RP-3: a changed network fails strict replay naming the network hash; best-effort lists differences (exit 1)', () => {
     const home = copyHome(base);
     const f = join(home, 'network/facilities.csv');

@@ -3,7 +3,7 @@ import {parseFailOn, parseScoreDelta} from '../../src/app/rules-diff.js';
 import {compareFacts, type DecisionFacts, type DiffPolicy, groupIntoIncidents, incidentChanges} from '../../src/pipeline/rule-diff.js';
 
 const alert = (over: Partial<DecisionFacts> = {}): DecisionFacts => ({
-  event_type: 'STRIKE', suppressed: false, suppress_rule_ids: [], classification: 1, classify_rule_id: 'c1', quality_rule_id: 'CAP_NONE', score: 20,
+  event_type: 'STRIKE', type_rule_id: 'strike_headline', suppressed: false, suppress_rule_ids: [], classification: 1, classify_rule_id: 'c1', quality_rule_id: 'CAP_NONE', score: 20,
   contributions: [{rule_id: 'base', add: 20}], correlation_key: 'K', correlation_rule_id: 'key', window_micros: 3_600_000_000, facilities: ['F-1'], ...over,
 });
 const suppressed = (ids: string[]): DecisionFacts => ({...alert(), suppressed: true, suppress_rule_ids: ids, classification: null, score: null, contributions: [], correlation_key: null});
@@ -22,7 +22,7 @@ describe('compareFacts', () => {
     ['score not in --fail-on', alert(), alert({score: 40}), policy('suppress'), [{kind: 'score', rule_ids: [], fails: false}]],
     ['correlation key (fails only when asked)', alert(), alert({correlation_key: 'K2'}), policy('correlation'), [{kind: 'correlation', rule_ids: ['key'], fails: true}]],
     ['facilities', alert(), alert({facilities: ['F-2']}), policy(), [{kind: 'link', rule_ids: [], fails: false}]],
-    ['event type (fails only when asked)', alert(), alert({event_type: 'CLOSURE'}), policy('type'), [{kind: 'type', rule_ids: [], fails: true}]],
+    ['event type names the types rows (fails only when asked)', alert(), alert({event_type: 'CLOSURE', type_rule_id: 'closure_headline'}), policy('type'), [{kind: 'type', rule_ids: ['strike_headline', 'closure_headline'], fails: true}]],
   ])('%s', (_name, base, cand, p, expected) => {
     expect(compareFacts(base, cand, p).map(({kind, rule_ids, fails}) => ({kind, rule_ids, fails}))).toEqual(expected);
   });
@@ -54,6 +54,18 @@ describe('incident grouping', () => {
     expect(g.get('e0')).toBe(g.get('e1'));
     expect(g.get('e2')).not.toBe(g.get('e0'));
     expect(g.get('e3')).not.toBe(g.get('e0'));
+  });
+
+  it('a follow-up joins the open story of its first follow key with one, as ingest does', () => {
+    const g = groupIntoIncidents([
+      {id: 'fire', key: 'FIRE|P', eventTime: 0, windowMicros: 24 * H},
+      {id: 'closure', key: 'CLOSURE|P', eventTime: 1 * H, windowMicros: 24 * H},
+      {id: 'update', key: 'OTHER|P', eventTime: 2 * H, windowMicros: 24 * H, follow: ['SPILL|P', 'FIRE|P', 'CLOSURE|P']},
+      {id: 'late', key: 'OTHER|P', eventTime: 200 * H, windowMicros: 24 * H, follow: ['FIRE|P']},
+    ]);
+    expect(g.get('update')).toBe(g.get('fire'));
+    expect(g.get('closure')).not.toBe(g.get('fire'));
+    expect(new Set(g.values()).size).toBe(3);
   });
 
   it('names merges and splits', () => {

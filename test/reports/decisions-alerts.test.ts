@@ -57,14 +57,23 @@ describe('decisions export', () => {
       facility_ids: ['DC-1', 'DC-2'],
       link_paths: {},
       incident_id: 'ALERT-1',
+      event_type: 'CLOSURE',
     });
     expect(lines[1].incident_id).toBe('ALERT-1');
     expect(lines[2]).toMatchObject({item_id: 'raw-nocanon', facility_ids: ['DC-1', 'PLANT-3'], link_paths: {'DC-1': 'city_state', 'PLANT-3': 'nws_same'}, incident_id: null});
     expect(Object.keys(lines[2].link_paths)).toEqual(['DC-1', 'PLANT-3']);
     expect(lines[3]).toMatchObject({suppressed: true, suppression_rule_ids: ['global_test_alerts', 'routine_weekly_summary'], incident_id: null});
     expect(serializeDecisionLine({...lines[3]})).toBe(
-      '{"item_id":"urn:hsb:news:0001","raw_id":"raw-s","source_id":"news","event_id":"ev-s","suppressed":true,"suppression_rule_ids":["global_test_alerts","routine_weekly_summary"],"facility_ids":["WH-9"],"link_paths":{"WH-9":"name"},"incident_id":null}\n',
+      '{"item_id":"urn:hsb:news:0001","raw_id":"raw-s","source_id":"news","event_id":"ev-s","suppressed":true,"suppression_rule_ids":["global_test_alerts","routine_weekly_summary"],"facility_ids":["WH-9"],"link_paths":{"WH-9":"name"},"incident_id":null,"event_type":"CLOSURE"}\n',
     );
+  });
+
+  it('event_type: the item\'s own type, or its incident\'s when it joined as a follow-up', () => {
+    const store = decisionsStore();
+    const followUp = {correlation: {action: 'UPDATED', follow_up: true, key: 'FIRE|DC-1|NONE', rule_id: 'corr'}, risk_type: 'FIRE', version: 2};
+    store.db.prepare('UPDATE alert_versions SET alert_json = ? WHERE alert_id = ? AND version = 2').run(JSON.stringify(followUp), 'ALERT-1');
+    const types = Object.fromEntries([...decisionLines(store)].map((l) => [l.item_id, l.event_type]));
+    expect(types).toMatchObject({'guid-ALERT-1-e1': 'CLOSURE', 'guid-ALERT-1-e2': 'FIRE', 'urn:hsb:news:0001': 'CLOSURE'});
   });
 
   it('streamedBatchRef equals the kernel batchRef', () => {

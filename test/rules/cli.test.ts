@@ -25,7 +25,7 @@ describe('rules commands (logic)', () => {
     const o = rulesCheck({home: process.cwd()});
     expect(o.exitCode).toBe(0);
     expect(o.diagnostics).toEqual([]);
-    expect(o.text).toMatch(/5 file\(s\).*0 error\(s\), 0 warning\(s\)/);
+    expect(o.text).toMatch(/6 file\(s\).*0 error\(s\), 0 warning\(s\)/);
   });
 
   it('check: exit 1 on warnings, 2 on errors, with caret excerpts and JSON', () => {

@@ -29,6 +29,7 @@ describe('shipped pack rules/supply-chain', () => {
     expect(report.failed).toBe(0);
     for (const s of r.pack!.suppressRules) expect(names, s.id).toContain(s.id.startsWith('global_') || s.id.startsWith('nws_') ? s.id : '');
     for (const q of r.pack!.qualityRules) expect(names, q.id).toContain(q.id);
+    for (const t of r.pack!.typeRules) expect(names, t.id).toContain(`"type_rule","value":"${t.id}"`);
   });
 
   it('every rule file validates against rules/rules.schema.json', () => {
@@ -47,7 +48,7 @@ describe('shipped pack rules/supply-chain', () => {
     expect(r.pack!.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(r.pack!.files.map((f) => f.path)).toEqual([
       'rules/supply-chain/classification.yaml', 'rules/supply-chain/correlation.yaml', 'rules/supply-chain/quality.yaml',
-      'rules/supply-chain/scoring.yaml', 'rules/supply-chain/suppression.yaml',
+      'rules/supply-chain/scoring.yaml', 'rules/supply-chain/suppression.yaml', 'rules/supply-chain/types.yaml',
     ]);
   });
 

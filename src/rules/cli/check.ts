@@ -11,7 +11,7 @@ export function rulesCheck(opts: RulesCommandOptions & {suppressionCompat?: stri
   const {errors, warnings} = countBy(r.diagnostics);
   const exitCode = errors > 0 ? 2 : warnings > 0 ? 1 : 0;
   const summary = r.pack
-    ? `${files.length} file(s), ${r.pack.suppressRules.length} suppress, ${r.pack.scoreRules.length} score, ${r.pack.classifyRules.length} classify, ${r.pack.qualityRules.length} quality, ${r.pack.correlateRules.length} correlate rules, ${r.pack.tests.length} tests; pack ${r.pack.hash.slice(0, 12)}`
+    ? `${files.length} file(s), ${r.pack.typeRules.length} type, ${r.pack.suppressRules.length} suppress, ${r.pack.scoreRules.length} score, ${r.pack.classifyRules.length} classify, ${r.pack.qualityRules.length} quality, ${r.pack.correlateRules.length} correlate rules, ${r.pack.tests.length} tests; pack ${r.pack.hash.slice(0, 12)}`
     : `${files.length} file(s)`;
   const status = `${errors} error(s), ${warnings} warning(s)`;
   return {
