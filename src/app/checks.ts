@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs';
-import type {Diagnostic} from '../kernel/diagnostic.js';
+import {diag, type Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
 import {type ExitCode, ExitCode as Exit} from '../kernel/exit-status.js';
 import {networkCounts, networkIntegrityProblems} from '../store/network-repo.js';
@@ -78,7 +78,7 @@ function storeChecks(ctx: AppContext): CheckResult[] {
   try {
     store = ctx.openStoreReadOnly();
   } catch (err) {
-    const d = err instanceof HardstopError ? err.diagnostics : [{code: 'DB_OPEN_FAILED', severity: 'error' as const, message: String(err)}];
+    const d = err instanceof HardstopError ? err.diagnostics : [diag('DB_OPEN_FAILED', 'error', String(err))];
     return [{id: 'database', title: 'Database', status: 'fail', message: d[0].message, diagnostics: d}, skippedCheck('network', 'Network', 'unreadable')];
   }
   const results: CheckResult[] = [];
@@ -94,7 +94,7 @@ function storeChecks(ctx: AppContext): CheckResult[] {
       problems = networkIntegrityProblems(store);
     }
   } catch (err) {
-    const d = err instanceof HardstopError ? err.diagnostics : [{code: 'DB_UNREADABLE', severity: 'error' as const, message: `${ctx.home.rel(ctx.dbPath)}: ${(err as Error).message}`, hint: 'restore the database from a backup, or move it aside and re-run `hardstop ingest`'}];
+    const d = err instanceof HardstopError ? err.diagnostics : [diag('DB_UNREADABLE', 'error', `${ctx.home.rel(ctx.dbPath)}: ${(err as Error).message}`, {hint: 'restore the database from a backup, or move it aside and re-run `hardstop ingest`'})];
     return [{id: 'database', title: 'Database', status: 'fail', message: d[0].message, hint: d[0].hint, diagnostics: d}, skippedCheck('network', 'Network', 'unreadable')];
   }
   results.push({
@@ -114,8 +114,8 @@ function storeChecks(ctx: AppContext): CheckResult[] {
     message: `${counts.facilities} facilities, ${counts.lanes} lanes, ${counts.shipments} shipments${problems.length ? `; ${problems.length} broken reference(s)` : ''}`,
     hint: empty ? 'load your network: `hardstop ingest --facilities F --lanes L --shipments S`' : problems.length ? 're-run `hardstop ingest` from corrected CSVs' : undefined,
     diagnostics: [
-      ...problems.map((p) => ({code: 'NETWORK_INTEGRITY', severity: 'error' as const, message: p})),
-      ...(empty ? [{code: 'NETWORK_EMPTY', severity: 'warning' as const, message: 'no facilities loaded: nothing can be linked'}] : []),
+      ...problems.map((p) => diag('NETWORK_INTEGRITY', 'error', p)),
+      ...(empty ? [diag('NETWORK_EMPTY', 'warning', 'no facilities loaded: nothing can be linked')] : []),
     ],
     data: {...counts},
   });
@@ -132,7 +132,7 @@ export function runChecks(ctx: AppContext, extra: readonly ExtraCheck[] = []): C
       const r = check(ctx, db);
       results.push(...(Array.isArray(r) ? r : [r]));
     } catch (err) {
-      const d = err instanceof HardstopError ? err.diagnostics : [{code: 'CHECK_FAILED', severity: 'error' as const, message: (err as Error).message}];
+      const d = err instanceof HardstopError ? err.diagnostics : [diag('CHECK_FAILED', 'error', (err as Error).message)];
       results.push({id: 'check', title: 'check', status: 'fail', message: d[0].message, diagnostics: d});
     }
   }

@@ -14,6 +14,7 @@ import {snapshotOf} from '../rules/snapshot.js';
 import type {AppContext} from './context.js';
 import type {IngestDeps} from '../pipeline/ingest-external.js';
 import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
+import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 
 /** The compiled rule pack of the home, with compat inputs when present. */
 export function loadHomeRulePack(ctx: AppContext): {pack: CompiledRulePack | null; diagnostics: Diagnostic[]; sources: Map<string, string>; compat: {suppression?: string; keywords?: string}} {
@@ -65,7 +66,7 @@ export interface DecisionInputs {
   rulesSnapshot: RulePackSnapshot;
 }
 
-function fail(code: string, message: string, diagnostics: Diagnostic[], hint?: string): never {
+function fail(code: DiagnosticCode, message: string, diagnostics: Diagnostic[], hint?: string): never {
   throw new HardstopError(code, message, {diagnostics: diagnostics.length ? diagnostics : undefined, hint});
 }
 

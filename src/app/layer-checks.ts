@@ -1,4 +1,5 @@
 import {existsSync} from 'node:fs';
+import {diag} from '../kernel/diagnostic.js';
 import {computeSourceHealth, healthGate} from '../sources/health.js';
 import {type CheckResult, type ExtraCheck, skippedCheck} from './checks.js';
 import {compileSourceRules, loadHomeRulePack} from './decision-inputs.js';
@@ -23,7 +24,7 @@ const sourcesCheck: ExtraCheck = (ctx, db) => {
     hint: enabled.length === 0 ? 'enable at least one source, or `hardstop run` has nothing to fetch' : undefined,
     diagnostics: [
       ...loaded.diagnostics,
-      ...(enabled.length === 0 ? [{code: 'NO_ENABLED_SOURCES', severity: 'warning' as const, message: 'no source is enabled'}] : []),
+      ...(enabled.length === 0 ? [diag('NO_ENABLED_SOURCES', 'warning', 'no source is enabled')] : []),
     ],
   });
   if (db === 'unreadable') {
@@ -45,8 +46,8 @@ const sourcesCheck: ExtraCheck = (ctx, db) => {
         : `${health.length - gate.pending.length} healthy, ${gate.pending.length} never fetched`,
     hint: gate.blocked.length || gate.watch.length ? 'see `hardstop sources health` and `hardstop sources test <id>`' : undefined,
     diagnostics: [
-      ...gate.blocked.map((id) => ({code: 'SOURCE_BLOCKED', severity: 'error' as const, message: `source ${id} exhausted its failure budget`})),
-      ...gate.watch.map((id) => ({code: 'SOURCE_WATCH', severity: 'warning' as const, message: `source ${id} is near its failure budget`})),
+      ...gate.blocked.map((id) => diag('SOURCE_BLOCKED', 'error', `source ${id} exhausted its failure budget`)),
+      ...gate.watch.map((id) => diag('SOURCE_WATCH', 'warning', `source ${id} is near its failure budget`)),
     ],
   });
   return results;

@@ -17,7 +17,7 @@ export function openStoreForReport(ctx: AppContext): Store {
   }
   const store = ctx.openStoreForWriteNoMigrate();
   if (store.pendingMigrations() > 0) {
-    throw new StoreError('DB_NEEDS_MIGRATION', `database ${ctx.home.rel(path)} has pending migrations`, {hint: 'run `hardstop migrate` first'});
+    throw new StoreError('DB_NEEDS_MIGRATION', `database ${ctx.home.rel(path)} has pending migrations`);
   }
   return store;
 }
@@ -26,7 +26,7 @@ export function openStoreForReport(ctx: AppContext): Store {
 export function openStoreReadOnlyChecked(ctx: AppContext): Store {
   const store = ctx.openStoreReadOnly();
   if (store.pendingMigrations() > 0) {
-    throw new StoreError('DB_NEEDS_MIGRATION', `database ${ctx.home.rel(ctx.dbPath)} has pending migrations`, {hint: 'run `hardstop migrate` first'});
+    throw new StoreError('DB_NEEDS_MIGRATION', `database ${ctx.home.rel(ctx.dbPath)} has pending migrations`);
   }
   return store;
 }

@@ -14,6 +14,7 @@ import type {AppContext} from './context.js';
 import {prepareDecisions} from './decision-inputs.js';
 import {progressReporter} from './progress.js';
 import {evaluateRunStatus, type RunStatus} from './run-status.js';
+import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 import {HARDSTOP_VERSION} from '../config/version.js';
 
 export const RUN_OPERATOR = 'hardstop.run@1.0.0';
@@ -48,7 +49,7 @@ class StepLog {
   readonly diagnostics: Diagnostic[] = [];
 
   /** Runs one step; a throw marks the step crashed (BROKEN) instead of ending the run. */
-  async guard<T>(step: string, crashCode: string, work: () => Promise<T>): Promise<T | undefined> {
+  async guard<T>(step: string, crashCode: DiagnosticCode, work: () => Promise<T>): Promise<T | undefined> {
     try {
       return await work();
     } catch (err) {

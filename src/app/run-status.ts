@@ -1,4 +1,4 @@
-import type {Diagnostic} from '../kernel/diagnostic.js';
+import {diag, type Diagnostic} from '../kernel/diagnostic.js';
 import {ExitCode, type Mode} from '../kernel/exit-status.js';
 import type {SourceHealth} from '../sources/health.js';
 import {healthGate} from '../sources/health.js';
@@ -67,8 +67,8 @@ export function evaluateRunStatus(input: RunStatusInput): RunStatus {
   if (gate.watch.length) warnings.push({message: `${gate.watch.length} source(s) near failure budget: ${gate.watch.join(', ')}`, blocking: false});
   if (input.otherWarnings > 0) warnings.push({message: `${input.otherWarnings} warning(s) about feeds, items or configuration (listed above)`, blocking: false});
   const diagnostics: Diagnostic[] = [
-    ...broken.map((m) => ({code: 'RUN_STATUS::2', severity: 'error' as const, message: m})),
-    ...warnings.map((w) => ({code: 'RUN_STATUS::1', severity: 'warning' as const, message: w.message, details: {blocking: w.blocking}})),
+    ...broken.map((m) => diag('RUN_STATUS::2', 'error', m)),
+    ...warnings.map((w) => diag('RUN_STATUS::1', 'warning', w.message, {details: {blocking: w.blocking}})),
   ];
   const messages = [...broken, ...warnings.map((w) => w.message)].slice(0, 3);
   if (broken.length) return {exitCode: ExitCode.BROKEN, messages, diagnostics};

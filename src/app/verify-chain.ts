@@ -8,10 +8,11 @@ import {allRunRecordRows, type RunRecordRow} from '../store/run-records-repo.js'
 import {ruleFileText, hasRulePackSnapshot} from '../store/rule-snapshots-repo.js';
 import {configSnapshotText, evidenceFileWriters, evidenceJsonOf} from '../store/verify-repo.js';
 import type {AppContext} from './context.js';
+import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 
 /** One thing wrong with the RunRecord chain or an artifact a record names. */
 export interface ChainProblem {
-  code: string;
+  code: DiagnosticCode;
   run_group_id: string | null;
   seq: number | null;
   run_id: string | null;
@@ -60,7 +61,7 @@ function readText(path: string): string | null {
 export function verifyRunRecordChain(ctx: AppContext, store: Store): ChainVerification {
   const problems: ChainProblem[] = [];
   const rows = allRunRecordRows(store);
-  const add = (code: string, row: RunRecordRow | null, message: string, file: string | null = row?.file_path ?? null) =>
+  const add = (code: DiagnosticCode, row: RunRecordRow | null, message: string, file: string | null = row?.file_path ?? null) =>
     problems.push({code, run_group_id: row?.run_group_id ?? null, seq: row?.seq ?? null, run_id: row?.run_id ?? null, file, message});
   let artifacts = 0;
 

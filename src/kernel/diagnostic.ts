@@ -1,12 +1,13 @@
-/** Severity of a diagnostic. `info` never changes an exit code. */
-export type Severity = 'error' | 'warning' | 'info';
+import {defaultHint, type DiagnosticCode, type Severity} from './diagnostic-codes.js';
+
+export type {DiagnosticCode, Severity};
 
 /**
  * The one diagnostic shape used by every layer: CSV validation, config validation, rule
  * checking, feed parsing, doctor. Positions are 1-based.
  */
 export interface Diagnostic {
-  code: string;
+  code: DiagnosticCode;
   severity: Severity;
   message: string;
   hint?: string;
@@ -18,13 +19,17 @@ export interface Diagnostic {
   details?: Record<string, unknown>;
 }
 
+/** A diagnostic; without a hint of its own it takes the code's hint from the registry. */
 export function diag(
-  code: string,
+  code: DiagnosticCode,
   severity: Severity,
   message: string,
   extra: Omit<Diagnostic, 'code' | 'severity' | 'message'> = {},
 ): Diagnostic {
-  return {code, severity, message, ...extra};
+  const {hint, ...rest} = extra;
+  const fallback = hint === undefined ? defaultHint(code) : undefined;
+  if (fallback === undefined) return {code, severity, message, ...extra};
+  return {code, severity, message, hint: fallback, ...rest};
 }
 
 export function hasErrors(diags: readonly Diagnostic[]): boolean {
@@ -75,7 +80,7 @@ export function formatDiagnostic(d: Diagnostic, sourceText?: string): string {
 }
 
 /** The RunRecord form of a diagnostic: `{code, message, details?}` only. */
-export function toRecordDiagnostic(d: Diagnostic): {code: string; message: string; details: Record<string, unknown>} {
+export function toRecordDiagnostic(d: Diagnostic): {code: DiagnosticCode; message: string; details: Record<string, unknown>} {
   const details: Record<string, unknown> = {...(d.details ?? {})};
   if (d.file !== undefined) details.file = d.file;
   if (d.line !== undefined) details.line = d.line;

@@ -1,4 +1,5 @@
 import {type Diagnostic} from './diagnostic.js';
+import {defaultHint, type DiagnosticCode} from './diagnostic-codes.js';
 import {ExitCode} from './exit-status.js';
 
 /**
@@ -6,23 +7,23 @@ import {ExitCode} from './exit-status.js';
  * Commands catch these in one place; anything else reaching the top is a bug (still exit 2).
  */
 export class HardstopError extends Error {
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly hint?: string;
   readonly exitCode: ExitCode;
   readonly diagnostics: Diagnostic[];
 
   constructor(
-    code: string,
+    code: DiagnosticCode,
     message: string,
     options: {hint?: string; exitCode?: ExitCode; diagnostics?: Diagnostic[]; cause?: unknown; file?: string; line?: number; col?: number} = {},
   ) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause});
     this.name = new.target.name;
     this.code = code;
-    this.hint = options.hint;
+    this.hint = options.hint ?? defaultHint(code);
     this.exitCode = options.exitCode ?? ExitCode.BROKEN;
     this.diagnostics = options.diagnostics ?? [
-      {code, severity: 'error', message, hint: options.hint, file: options.file, line: options.line, col: options.col},
+      {code, severity: 'error', message, hint: this.hint, file: options.file, line: options.line, col: options.col},
     ];
   }
 }

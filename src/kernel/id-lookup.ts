@@ -1,10 +1,11 @@
 import {UsageError} from './errors.js';
 import {didYouMean} from './text.js';
+import type {DiagnosticCode} from './diagnostic-codes.js';
 
 /** How to look up an id a user typed (a flag value or an argument) among the ids that exist. */
 export interface IdLookup {
   /** The diagnostic code: ALERT_NOT_FOUND, RUN_GROUP_NOT_FOUND, SOURCE_UNKNOWN. */
-  code: string;
+  code: DiagnosticCode;
   /** What the id names, for the message: "run group", "alert", "source". */
   what: string;
   /** Where it was given: "--run", "<alert_id>". */

@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto';
 import {artifactHash, sha256Hex} from './canonical-json.js';
+import type {DiagnosticCode} from './diagnostic-codes.js';
 import type {Mode} from './exit-status.js';
 
 /** A reference to an artifact an operator read or wrote. */
@@ -12,7 +13,7 @@ export interface ArtifactRef {
 }
 
 export interface RecordDiagnostic {
-  code: string;
+  code: DiagnosticCode;
   message: string;
   details?: Record<string, unknown>;
 }

@@ -3,6 +3,7 @@ import type {Diagnostic} from '../kernel/diagnostic.js';
 import {formatInstant, parseIsoInstant} from '../kernel/time.js';
 import {type CsvRecord, readCsvTable} from './csv-table.js';
 import type {Facility, Lane, NetworkSnapshot, Shipment} from '../model/network.js';
+import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 
 export interface NetworkFiles {
   facilities: {path: string; display: string};
@@ -42,7 +43,7 @@ class RowCheck {
     private readonly rec: CsvRecord,
   ) {}
 
-  private push(code: string, column: string, message: string, hint?: string, severity: 'error' | 'warning' = 'error'): void {
+  private push(code: DiagnosticCode, column: string, message: string, hint?: string, severity: 'error' | 'warning' = 'error'): void {
     this.diags.push({code, severity, file: this.file, line: this.rec.line, col: this.rec.columns[column] ?? 1, message: `${column}: ${message}`, hint});
   }
 
@@ -114,7 +115,7 @@ class RowCheck {
     }
   }
 
-  warn(code: string, column: string, message: string, hint?: string): void {
+  warn(code: DiagnosticCode, column: string, message: string, hint?: string): void {
     this.push(code, column, message, hint, 'warning');
   }
 }

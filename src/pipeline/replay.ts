@@ -22,6 +22,7 @@ import {type StoredEvent, storedEventJson} from './event.js';
 import {verifyIncidentEvidence} from './evidence.js';
 import {INGEST_EXTERNAL_OPERATOR} from './ingest-external.js';
 import {instantOf} from './rule-context.js';
+import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 
 /** One recomputed value that differs from what was stored. */
 export interface ReplayDifference {
@@ -108,7 +109,7 @@ export function diffValues(stored: unknown, recomputed: unknown, path = '', dept
   return [{field: path || '(value)', stored, recomputed}];
 }
 
-function finding(strict: boolean, code: string, message: string, hint?: string): Diagnostic {
+function finding(strict: boolean, code: DiagnosticCode, message: string, hint?: string): Diagnostic {
   return {code, severity: strict ? 'error' : 'warning', message, hint};
 }
 

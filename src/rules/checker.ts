@@ -1,5 +1,6 @@
 import type {RE2JS} from 're2js';
 import type {Diagnostic, Severity} from '../kernel/diagnostic.js';
+import {defaultHint, type DiagnosticCode} from '../kernel/diagnostic-codes.js';
 import type {Expr, Span} from './ast.js';
 import {compileRegex} from './regex.js';
 import {ROOTS, ROOTS_BY_KIND, rootUnavailableHint, type RuleKind} from './schema.js';
@@ -118,11 +119,12 @@ export class Checker {
     return this.slots;
   }
 
-  diag(site: ExprSite, span: Span, code: string, severity: Severity, message: string, hint?: string): Diagnostic {
+  diag(site: ExprSite, span: Span, code: DiagnosticCode, severity: Severity, message: string, hint?: string): Diagnostic {
     const s = site.locate(span.start);
     const e = site.locate(Math.max(span.start + 1, span.end));
     const d: Diagnostic = {code, severity, message, file: site.file, line: s.line, col: s.col, endLine: e.line, endCol: e.col};
-    if (hint) d.hint = hint;
+    const h = hint ?? defaultHint(code);
+    if (h) d.hint = h;
     this.diagnostics.push(d);
     return d;
   }
@@ -141,7 +143,7 @@ export class Checker {
   checkMacro(def: MacroDef, from?: {frame: Frame; span: Span}): void {
     if (def.state === 'done') return;
     if (def.state === 'checking') {
-      if (from) this.error(from.frame, from.span, 'RULE_MACRO_CYCLE', `macro ${def.name} refers to itself (directly or through other macros)`, 'macros may not be recursive');
+      if (from) this.error(from.frame, from.span, 'RULE_MACRO_CYCLE', `macro ${def.name} refers to itself (directly or through other macros)`);
       def.type = ANY;
       return;
     }
@@ -155,7 +157,7 @@ export class Checker {
     def.state = 'done';
   }
 
-  private error(f: Frame, span: Span, code: string, message: string, hint?: string): Type {
+  private error(f: Frame, span: Span, code: DiagnosticCode, message: string, hint?: string): Type {
     f.errors++;
     this.diag(f.site, span, code, 'error', message, hint);
     return ANY;
@@ -281,7 +283,7 @@ export class Checker {
       elem = ANY;
     }
     if (ROOTS[name] || this.lists.has(name) || this.macros.has(name) || f.vars.has(name)) {
-      this.diag(f.site, nameSpan, 'RULE_SHADOWED_NAME', 'warning', `variable ${name} hides a field, list, macro or outer variable of the same name`, 'pick another variable name');
+      this.diag(f.site, nameSpan, 'RULE_SHADOWED_NAME', 'warning', `variable ${name} hides a field, list, macro or outer variable of the same name`);
     }
     return {elem, slot: this.slots++, isConstList: this.constOf(list)};
   }

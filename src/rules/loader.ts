@@ -5,7 +5,7 @@ import {relative, resolve} from 'node:path';
 import type {Node} from 'yaml';
 import {sha256Hex} from '../kernel/canonical-json.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
-import {hasErrors, sortDiagnostics} from '../kernel/diagnostic.js';
+import {diag, hasErrors, sortDiagnostics} from '../kernel/diagnostic.js';
 import {parseYamlText, type YamlSource} from '../kernel/yaml-source.js';
 import {readKeywordsCompat, readSuppressionCompat} from './compat.js';
 import {TOP_KEYS} from './file-keys.js';
@@ -116,10 +116,10 @@ export function buildRulePack(files: RuleSourceText[], opts: BuildOptions = {}):
   b.diagnostics.push(...b.checker.diagnostics.splice(0));
 
   for (const l of b.lists.values()) {
-    if (!l.used) b.diagnostics.push({code: 'RULE_UNUSED_LIST', severity: 'warning', message: `list ${l.name} is never used`, hint: 'remove it or reference it by name', file: l.file, line: l.line, col: l.col});
+    if (!l.used) b.diagnostics.push(diag('RULE_UNUSED_LIST', 'warning', `list ${l.name} is never used`, {file: l.file, line: l.line, col: l.col}));
   }
   for (const m of b.macros.values()) {
-    if (!m.used) b.diagnostics.push({code: 'RULE_UNUSED_MACRO', severity: 'warning', message: `macro ${m.name} is never used`, hint: 'remove it or reference it by name', file: m.site.file, line: m.line, col: m.col});
+    if (!m.used) b.diagnostics.push(diag('RULE_UNUSED_MACRO', 'warning', `macro ${m.name} is never used`, {file: m.site.file, line: m.line, col: m.col}));
   }
   const defaults = b.classify.filter((c) => c.when === null);
   if (b.classify.length > 0) {

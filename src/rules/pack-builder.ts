@@ -377,7 +377,7 @@ export class PackBuilder {
         const wn = m.get('window')!.value;
         const w = scalarValue(wn);
         window = typeof w === 'string' ? parseDuration(w) : null;
-        if (window === null) fd.error(wn, 'RULE_BAD_DURATION', `malformed duration ${JSON.stringify(w)}`, 'write a number and a unit: 30m, 48h, 7d, 1w');
+        if (window === null) fd.error(wn, 'RULE_BAD_DURATION', `malformed duration ${JSON.stringify(w)}`);
       }
       const maxc = m.has('max_candidates') ? num(fd, m.get('max_candidates')!.value, 'max_candidates', {int: true, min: 1}) : 20;
       const follow = m.has('follow') ? this.expr(fd, m.get('follow')!.value, 'follow', 'correlate', listOf(STRING)) : null;

@@ -4,6 +4,7 @@ import type {YamlSource} from '../kernel/yaml-source.js';
 import type {ExprSite} from './checker.js';
 import {scalarLocator} from './scalar-positions.js';
 import {didYouMean} from '../kernel/text.js';
+import {defaultHint, type DiagnosticCode} from '../kernel/diagnostic-codes.js';
 
 /** Diagnostics sink bound to one YAML source. */
 export class FileDiags {
@@ -19,13 +20,14 @@ export class FileDiags {
     return {line: s.line, col: s.col, endLine: e.line, endCol: e.col};
   }
 
-  at(node: Node | null | undefined, code: string, severity: Severity, message: string, hint?: string): void {
+  at(node: Node | null | undefined, code: DiagnosticCode, severity: Severity, message: string, hint?: string): void {
     const d: Diagnostic = {code, severity, message, file: this.src.file, ...this.pos(node)};
-    if (hint) d.hint = hint;
+    const h = hint ?? defaultHint(code);
+    if (h) d.hint = h;
     this.out.push(d);
   }
 
-  error(node: Node | null | undefined, code: string, message: string, hint?: string): void {
+  error(node: Node | null | undefined, code: DiagnosticCode, message: string, hint?: string): void {
     this.at(node, code, 'error', message, hint);
   }
 }

@@ -3,6 +3,7 @@ import type {RuntimeConfig} from '../config/runtime.js';
 import {sha256Hex} from '../kernel/canonical-json.js';
 import type {Clock} from '../kernel/clock.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
+import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 import {ConfigError, UsageError} from '../kernel/errors.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {seedFrom} from '../kernel/ids.js';
@@ -150,7 +151,7 @@ function outcomeDiagnostics(source: ResolvedSource, o: SourceFetchOutcome): Diag
       details: {source_id: source.id, status_code: o.status_code, attempts: o.attempts.length, fetch_failed: true},
     });
   }
-  const byCode = new Map<string, {first: Diagnostic; n: number}>();
+  const byCode = new Map<DiagnosticCode, {first: Diagnostic; n: number}>();
   for (const d of o.clock_diagnostics) out.push({...d, message: `source ${source.id}: ${d.message}`, details: {...d.details, source_id: source.id}});
   for (const d of o.parse_diagnostics) {
     const e = byCode.get(d.code);

@@ -1,6 +1,7 @@
 import {readFileSync, statSync} from 'node:fs';
 import {extname} from 'node:path';
 import type {Diagnostic} from '../kernel/diagnostic.js';
+import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 import {fsErrorReason, HardstopError} from '../kernel/errors.js';
 import {type AttemptOutcome, runWithRetry} from '../kernel/retry.js';
 import {type EpochMicros, formatInstant, parseIsoInstant} from '../kernel/time.js';
@@ -59,7 +60,7 @@ export interface SourceFetchOutcome {
   status: 'SUCCESS' | 'FAILURE';
   status_code: number | null;
   error: string | null;
-  error_code: string | null;
+  error_code: DiagnosticCode | null;
   error_hint: string | null;
   /** Candidates kept after the --since window and the max-items cut, in document order. */
   items: RawItemCandidate[];

@@ -1,3 +1,4 @@
+import {diag} from '../../kernel/diagnostic.js';
 import type {CheckResult, ExtraCheck} from '../checks.js';
 import {DEFAULT_LEDGER, loadHomeSinks, missingSecretWarnings} from './home-sinks.js';
 import {sinksStatus} from './sinks-ops.js';
@@ -36,8 +37,8 @@ export const sinksDoctorCheck: ExtraCheck = (ctx) => {
     message: status.counts.length === 0 ? 'no deliveries yet' : `${failed.length} failed, ${inDoubt.length} in doubt, ${pending.length} pending or unconfirmed`,
     hint: failed.length || inDoubt.length || pending.length ? 'see `hardstop sinks status`; fix the named errors and push again' : undefined,
     diagnostics: [
-      ...failed.map((a) => ({code: 'SINK_DELIVERY_FAILED', severity: 'error' as const, message: `${a.sink_id} ${a.alert_id} v${a.version}: ${a.last_error_code ?? 'failed'}`})),
-      ...inDoubt.map((a) => ({code: 'SINK_IN_DOUBT', severity: 'warning' as const, message: `${a.sink_id} ${a.alert_id} v${a.version}: in doubt (the next push resolves it)`})),
+      ...failed.map((a) => diag('SINK_DELIVERY_FAILED', 'error', `${a.sink_id} ${a.alert_id} v${a.version}: ${a.last_error_code ?? 'failed'}`)),
+      ...inDoubt.map((a) => diag('SINK_IN_DOUBT', 'warning', `${a.sink_id} ${a.alert_id} v${a.version}: in doubt (the next push resolves it)`)),
     ],
   });
   return results;

@@ -6,7 +6,7 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {artifactHash} from '../../kernel/canonical-json.js';
-import type {Diagnostic} from '../../kernel/diagnostic.js';
+import type {Diagnostic, DiagnosticCode} from '../../kernel/diagnostic.js';
 import type {BriefModelV2} from '../brief-v2/model.js';
 import {BRIEF_FILES} from '../brief-v2/render.js';
 import {ReportError} from '../errors.js';
@@ -75,7 +75,7 @@ function alertProblems(value: unknown): string[] {
   return out;
 }
 
-function refuse(code: string, message: string, diagnostics: Diagnostic[]): never {
+function refuse(code: DiagnosticCode, message: string, diagnostics: Diagnostic[]): never {
   throw new ReportError(code, message, {hint: 'run `hardstop export verify <dir>` for the full list, then export the bundle again', diagnostics});
 }
 

@@ -1,6 +1,7 @@
 import {fsErrorReason} from '../../kernel/errors.js';
 import {readFileSync} from 'node:fs';
 import {resolve} from 'node:path';
+import {diag} from '../../kernel/diagnostic.js';
 import {parseYamlText} from '../../kernel/yaml-source.js';
 import {explain, formatExplain} from '../explain.js';
 import {loadRulePack} from '../loader.js';
@@ -21,7 +22,7 @@ export function rulesExplain(opts: RulesCommandOptions & {event: string}): Rules
   try {
     text = readFileSync(resolve(eventCwd, opts.event), 'utf8');
   } catch (e) {
-    const d = {code: 'RULE_FILE_MISSING', severity: 'error' as const, message: `cannot read ${opts.event}: ${fsErrorReason(e)}`, file: opts.event};
+    const d = diag('RULE_FILE_MISSING', 'error', `cannot read ${opts.event}: ${fsErrorReason(e)}`, {file: opts.event});
     return {exitCode: 2, text: 'no event to explain', json: {ok: false}, diagnostics: [d], sources: new Map()};
   }
   const {ctx, diagnostics} = contextFromYaml(parseYamlText(text, opts.event));

@@ -12,6 +12,7 @@ import {
   DEFAULT_LINEAR_PRIORITY, DEFAULT_MIN_INTERVAL_MS, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type DeclaredAt, type RetrySettings, type RouteConfig,
   type SinkConfig,
 } from './model.js';
+import type {DiagnosticCode} from '../../kernel/diagnostic-codes.js';
 
 /** Every sink file of the home, validated, with its routes compiled. */
 export interface LoadedSinks {
@@ -47,7 +48,7 @@ class SinkFileReader {
     return {file: this.src.file, line: s.line, col: s.col, endLine: e.line, endCol: e.col};
   }
 
-  problem(node: Node | null | undefined, code: string, message: string, hint: string, severity: 'error' | 'warning' = 'error'): void {
+  problem(node: Node | null | undefined, code: DiagnosticCode, message: string, hint: string, severity: 'error' | 'warning' = 'error'): void {
     this.out.push({code, severity, message, hint, ...this.at(node)});
   }
 

@@ -3,6 +3,7 @@ import {type Diagnostic} from '../../kernel/diagnostic.js';
 import {isPlainJson} from '../../kernel/plain-json.js';
 import {parseFeedDate} from '../feed-date.js';
 import {type RawItemCandidate} from '../../model/raw-item.js';
+import type {DiagnosticCode} from '../../kernel/diagnostic-codes.js';
 import type {XElement} from './xml-dom.js';
 
 /** One item as built by an adapter: the candidate (null when the entry must be skipped) and its diagnostics. */
@@ -106,7 +107,7 @@ export function addNwsInstants(
 
 /** Item-level diagnostic helper that always carries `details.item_index`. */
 export function itemDiag(
-  code: string,
+  code: DiagnosticCode,
   severity: Diagnostic['severity'],
   message: string,
   itemIndex: number,
