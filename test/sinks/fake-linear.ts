@@ -1,5 +1,5 @@
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
-import type {Socket} from 'node:net';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {LoopbackServer} from './loopback-server.js';
 
 export const LINEAR_API_KEY = 'lin_api_fakekey0123456789abcdefghijklmnop';
 
@@ -64,23 +64,19 @@ export class FakeLinear {
   readonly attachments: FakeAttachment[] = [];
   readonly requests: {field: string; authorization: string | undefined; variables: Record<string, unknown>; query: string}[] = [];
   private readonly script: {field: string; answer: LinearScripted}[] = [];
-  private readonly sockets = new Set<Socket>();
-  private server!: Server;
+  private server!: LoopbackServer;
   private seq = 0;
-  port = 0;
   latencyMs = 0;
   onRequest: ((field: string) => void) | null = null;
 
   static async start(): Promise<FakeLinear> {
     const f = new FakeLinear();
-    f.server = createServer((req, res) => void f.handle(req, res));
-    f.server.on('connection', (s) => {
-      f.sockets.add(s);
-      s.on('close', () => f.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve));
-    f.port = (f.server.address() as {port: number}).port;
+    f.server = await LoopbackServer.listen((req, res) => void f.handle(req, res));
     return f;
+  }
+
+  get port(): number {
+    return this.server.port;
   }
 
   get apiUrl(): string {
@@ -104,8 +100,7 @@ export class FakeLinear {
   }
 
   async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.server.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

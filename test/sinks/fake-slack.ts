@@ -1,5 +1,5 @@
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
-import type {Socket} from 'node:net';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {LoopbackServer} from './loopback-server.js';
 
 /** A request the fake received, body parsed (form fields holding JSON are decoded). */
 export interface Recorded {
@@ -40,10 +40,8 @@ export class FakeSlack {
   readonly messages: FakeMessage[] = [];
   readonly webhookPosts: {text: string; blocks: unknown[]}[] = [];
   private readonly script: {match: string; answer: Scripted}[] = [];
-  private readonly sockets = new Set<Socket>();
-  private server!: Server;
+  private server!: LoopbackServer;
   private seq = 0;
-  port = 0;
   /** Answer every n-th Web API request with 429 Retry-After: 1 (the bench's rate-limit storm). */
   rateLimitEvery = 0;
   /** Milliseconds before each answer (widens the window a crash trial can hit mid-request). */
@@ -53,14 +51,12 @@ export class FakeSlack {
 
   static async start(): Promise<FakeSlack> {
     const f = new FakeSlack();
-    f.server = createServer((req, res) => void f.handle(req, res));
-    f.server.on('connection', (s) => {
-      f.sockets.add(s);
-      s.on('close', () => f.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve));
-    f.port = (f.server.address() as {port: number}).port;
+    f.server = await LoopbackServer.listen((req, res) => void f.handle(req, res));
     return f;
+  }
+
+  get port(): number {
+    return this.server.port;
   }
 
   get apiUrl(): string {
@@ -88,8 +84,7 @@ export class FakeSlack {
   }
 
   async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.server.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
