@@ -4,6 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {retryDelayMs} from '../../src/kernel/retry.js';
 import {tempHome} from '../helpers/cli.js';
 import {BOT_TOKEN, FakeSlack, WEBHOOK_PATH} from './fake-slack.js';
+import {FakeLinear, LINEAR_API_KEY} from './fake-linear.js';
 import {changedBundle, goldenBundleHome, runCliAsync, writeSinkFile} from './cli-helpers.js';
 
 let fake: FakeSlack;
@@ -133,6 +134,44 @@ describe('hardstop sinks (CLI, fake Slack on 127.0.0.1)', () => {
     for (const n of needles) for (const h of haystacks) expect(h.includes(n)).toBe(false);
     expect(outputs.join('\n')).toContain('invalid_auth');
     expect(outputs.join('\n')).toContain('channel_not_found');
+  }, 120_000);
+
+  it('no Linear API key appears in any file of the home, the ledger or the output of a full push', async () => {
+    const linear = await FakeLinear.start();
+    try {
+      const ledger = join(home, 'state', 'linear-secret-check.db');
+      writeSinkFile(home, `version: 1
+sinks:
+  - id: cli-linear
+    type: linear
+    api_key_env: HARDSTOP_LINEAR_API_KEY
+    team_id: ${linear.teamId}
+    api_url: ${linear.apiUrl}
+    link_base_url: https://ops.example.com/hardstop
+    min_interval_ms: 0
+    routes:
+      - id: all
+        when: alert.classification >= 0
+`);
+      const env = {HARDSTOP_LINEAR_API_KEY: LINEAR_API_KEY};
+      const outputs: string[] = [];
+      linear.enqueue('issueCreate', {error: {type: 'invalid input', code: 'INPUT_ERROR', message: 'Argument Validation Error: labelIds must be valid labels'}});
+      for (const json of [false, true]) {
+        const r = await runCliAsync(['sinks', 'push', '--bundle', bundle, '--home', home, '--ledger', ledger, ...(json ? ['--json'] : [])], env);
+        outputs.push(r.stdout, r.stderr);
+      }
+      const test = await runCliAsync(['sinks', 'test', 'cli-linear', '--home', home], env);
+      const status = await runCliAsync(['sinks', 'status', '--home', home, '--ledger', ledger, '--json']);
+      const doctor = await runCliAsync(['doctor', '--home', home, '--json'], env);
+      outputs.push(test.stdout, test.stderr, status.stdout, status.stderr, doctor.stdout, doctor.stderr);
+      expect(linear.issues.size, outputs.join('\n')).toBeGreaterThan(0);
+      expect(linear.requests.every((q) => q.authorization === LINEAR_API_KEY)).toBe(true);
+      const haystacks = [...outputs, ...filesUnder(home).map((f) => readFileSync(f).toString('latin1'))];
+      for (const h of haystacks) expect(h.includes(LINEAR_API_KEY)).toBe(false);
+      expect(outputs.join('\n')).toContain('InvalidInputLinearError');
+    } finally {
+      await linear.close();
+    }
   }, 120_000);
 
   it('records the retry schedule of a rate-limited delivery in the RunRecord, equal to the schedule of §5', async () => {
