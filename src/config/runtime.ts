@@ -1,8 +1,9 @@
 import {existsSync} from 'node:fs';
 import {Ajv, type ErrorObject} from 'ajv';
-import {parse as parseYamlScalar} from 'yaml';
+import {isScalar, parse as parseYamlScalar} from 'yaml';
 import type {Diagnostic} from '../kernel/diagnostic.js';
-import {positionOf, readYamlFile, type YamlSource} from '../kernel/yaml-source.js';
+import {nodeAt, positionOf, readYamlFile, type YamlSource} from '../kernel/yaml-source.js';
+import {didYouMean, unknownNameHint} from '../kernel/text.js';
 
 /** hardstop.config.yaml, resolved: every key present. */
 export interface RuntimeConfig {
@@ -82,8 +83,33 @@ export const RUNTIME_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({allErrors: true, strict: false});
+// verbose: errors carry their parent schema, whose keys the did-you-mean hints choose from.
+const ajv = new Ajv({allErrors: true, strict: false, verbose: true});
 const validate = ajv.compile(RUNTIME_SCHEMA);
+
+type SchemaNode = {type?: string; properties?: Record<string, SchemaNode>};
+const ROOT_SCHEMA = RUNTIME_SCHEMA as unknown as SchemaNode;
+
+/** Whether `path` names a leaf key of hardstop.config.yaml (not a section). */
+function isConfigKey(path: readonly string[]): boolean {
+  let node: SchemaNode | undefined = ROOT_SCHEMA;
+  for (const seg of path) node = node?.properties?.[seg];
+  return node !== undefined && node.type !== 'object';
+}
+
+/** The leaf key each misspelt segment of `path` is closest to, or undefined when one is not close. */
+function nearestConfigKey(path: readonly string[]): string[] | undefined {
+  const out: string[] = [];
+  let node: SchemaNode | undefined = ROOT_SCHEMA;
+  for (const seg of path) {
+    const keys: string[] = Object.keys(node?.properties ?? {});
+    const near: string | undefined = keys.includes(seg) ? seg : didYouMean(seg, keys);
+    if (near === undefined) return undefined;
+    out.push(near);
+    node = node?.properties?.[near];
+  }
+  return isConfigKey(out) ? out : undefined;
+}
 
 export interface EnvOverride {
   name: string;
@@ -101,15 +127,15 @@ export function envOverrides(env: NodeJS.ProcessEnv): {overrides: EnvOverride[];
   for (const name of Object.keys(env).sort()) {
     if (!name.startsWith('HARDSTOP_') || !name.includes('__')) continue;
     const path = name.slice('HARDSTOP_'.length).toLowerCase().split('__');
-    type SchemaNode = {type?: string; properties?: Record<string, SchemaNode>};
-    let schemaNode: SchemaNode | undefined = RUNTIME_SCHEMA as unknown as SchemaNode;
-    for (const seg of path) schemaNode = schemaNode?.properties?.[seg];
-    if (!schemaNode || schemaNode.type === 'object') {
+    if (!isConfigKey(path)) {
+      const near = nearestConfigKey(path);
       diagnostics.push({
         code: 'CONFIG_ENV_UNKNOWN',
         severity: 'error',
         message: `environment variable ${name} names no configuration key (${path.join('.')})`,
-        hint: 'unset it, or fix the name: HARDSTOP_<SECTION>__<KEY>, e.g. HARDSTOP_CORRELATION__WINDOW_HOURS',
+        hint: near
+          ? `did you mean HARDSTOP_${near.join('__').toUpperCase()}?`
+          : 'unset it, or fix the name: HARDSTOP_<SECTION>__<KEY>, e.g. HARDSTOP_CORRELATION__WINDOW_HOURS',
       });
       continue;
     }
@@ -137,6 +163,11 @@ function mergeDefaults(defaults: unknown, value: unknown): unknown {
   return value;
 }
 
+/** The keys a schema object allows (the parent schema of an `additionalProperties` error). */
+function allowedKeys(e: ErrorObject): string[] {
+  return Object.keys((e.parentSchema as {properties?: Record<string, unknown>} | undefined)?.properties ?? {});
+}
+
 function ajvDiagnostic(e: ErrorObject, src: YamlSource | undefined, file: string, strict: boolean): Diagnostic {
   const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (e.keyword === 'additionalProperties') {
@@ -146,17 +177,19 @@ function ajvDiagnostic(e: ErrorObject, src: YamlSource | undefined, file: string
       code: 'CONFIG_UNKNOWN_KEY',
       severity: strict ? 'error' : 'warning',
       message: `unknown key "${[...path, key].join('.')}"`,
-      hint: 'remove it or check the spelling against docs/CONFIGURATION.md',
+      hint: unknownNameHint(key, allowedKeys(e), path.length ? `keys of ${path.join('.')}` : 'sections'),
       file,
       ...pos,
     };
   }
   const pos = src ? positionOf(src, path) : undefined;
+  const value = src && e.keyword === 'enum' ? nodeAt(src.doc, path) : undefined;
+  const allowed = ((e.params as {allowedValues?: unknown[]}).allowedValues ?? []).map(String);
   return {
     code: 'CONFIG_INVALID',
     severity: 'error',
-    message: `${path.join('.') || '(top level)'}: ${e.message ?? 'invalid value'}`,
-    hint: 'see docs/CONFIGURATION.md for the allowed values',
+    message: `${path.join('.') || '(top level)'}: ${isScalar(value) ? `${JSON.stringify(value.value)} is not one of ${allowed.join(', ')}` : (e.message ?? 'invalid value')}`,
+    hint: isScalar(value) ? unknownNameHint(String(value.value), allowed, 'allowed values') : 'see docs/CONFIGURATION.md for the allowed values',
     file,
     ...pos,
   };

@@ -31,6 +31,16 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   return bestD <= limit ? best : undefined;
 }
 
+/**
+ * The hint for a name that is not among `allowed` (a key, a section, a value): the closest
+ * allowed name when one is close, else the whole list. Every "unknown key" diagnostic of every
+ * YAML file uses it, so config, sources, sinks and rule files read alike.
+ */
+export function unknownNameHint(name: string, allowed: readonly string[], listLabel = 'allowed keys'): string {
+  const near = didYouMean(name, allowed);
+  return near ? `did you mean ${near}?` : `${listLabel}: ${allowed.join(', ')}`;
+}
+
 /** Code-point order (not UTF-16 code-unit order), as the spec requires for ids. */
 export function compareCodePoints(a: string, b: string): number {
   if (a === b) return 0;

@@ -3,7 +3,7 @@ import type {Diagnostic, Severity} from '../kernel/diagnostic.js';
 import type {YamlSource} from '../kernel/yaml-source.js';
 import type {ExprSite} from './checker.js';
 import {scalarLocator} from './scalar-positions.js';
-import {didYouMean} from '../kernel/text.js';
+import {unknownNameHint} from '../kernel/text.js';
 import {defaultHint, type DiagnosticCode} from '../kernel/diagnostic-codes.js';
 
 /** Diagnostics sink bound to one YAML source. */
@@ -60,8 +60,7 @@ export function keyed(fd: FileDiags, list: Entry[], allowed: readonly string[], 
   const m = new Map<string, Entry>();
   for (const e of list) {
     if (!allowed.includes(e.key)) {
-      const s = didYouMean(e.key, allowed);
-      fd.error(e.keyNode, 'RULE_UNKNOWN_KEY', `unknown key ${e.key} in ${what}`, s ? `did you mean ${s}?` : `allowed keys: ${allowed.join(', ')}`);
+      fd.error(e.keyNode, 'RULE_UNKNOWN_KEY', `unknown key ${e.key} in ${what}`, unknownNameHint(e.key, allowed));
       continue;
     }
     m.set(e.key, e);

@@ -3,7 +3,9 @@ import {existsSync, realpathSync} from 'node:fs';
 import {isAbsolute, relative, resolve, sep} from 'node:path';
 import {Ajv, type ErrorObject} from 'ajv';
 import type {Diagnostic} from '../kernel/diagnostic.js';
-import {positionOf, readYamlFile, type YamlSource} from '../kernel/yaml-source.js';
+import {isScalar} from 'yaml';
+import {nodeAt, positionOf, readYamlFile, type YamlSource} from '../kernel/yaml-source.js';
+import {didYouMean, unknownNameHint} from '../kernel/text.js';
 import type {Home} from '../config/home.js';
 import type {RuntimeConfig} from '../config/runtime.js';
 import {HARDSTOP_VERSION} from '../config/version.js';
@@ -105,7 +107,8 @@ export interface ResolvedDefaults {
   geo?: SourceGeo;
 }
 
-const ajv = new Ajv({allErrors: true, strict: false});
+// verbose: errors carry their parent schema, whose keys the did-you-mean hints choose from.
+const ajv = new Ajv({allErrors: true, strict: false, verbose: true});
 const validateSchema = ajv.compile(SOURCES_SCHEMA);
 
 type Path = (string | number)[];
@@ -122,25 +125,54 @@ function at(src: YamlSource, path: Path, key = false): {line: number; col: numbe
   return positionOf(src, path, {key});
 }
 
+function nodeValue(src: YamlSource, path: Path): unknown {
+  const node = nodeAt(src.doc, path);
+  return isScalar(node) ? node.value : undefined;
+}
+
+/** "did you mean …?" when the string value at `path` is close to one of `allowed`. */
+function nearHint(src: YamlSource, path: Path, allowed: readonly string[]): string | undefined {
+  const value = nodeValue(src, path);
+  const near = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
+  return near ? `did you mean ${near}?` : undefined;
+}
+
 const TRUST_HINTS: Record<string, string> = {
   trust_tier: 'trust_tier is 1 (least trusted), 2 or 3 (most trusted)',
   classification_floor: 'classification_floor is 0, 1 or 2',
   weighting_bias: 'weighting_bias is an integer from -2 to 2',
 };
 
+/**
+ * Names the place at `path` as an operator knows it: a source by its id (`source "fda"`,
+ * `geo of source "fda"`), anything else by its dotted path (`defaults.rate_limit`).
+ */
+export function describeSourcesPath(raw: unknown, path: Path): string {
+  if (path[0] === 'tiers' && typeof path[1] === 'string' && typeof path[2] === 'number') {
+    const list = isObj(raw) && isObj(raw.tiers) ? raw.tiers[path[1]] : undefined;
+    const entry = Array.isArray(list) ? (list[path[2]] as unknown) : undefined;
+    const id = isObj(entry) && typeof entry.id === 'string' && entry.id !== '' ? entry.id : undefined;
+    const source = id !== undefined ? `source "${id}"` : `source ${path[2] + 1} of tiers.${path[1]} (it has no id)`;
+    const inner = path.slice(3).join('.');
+    return inner ? `${inner} of ${source}` : source;
+  }
+  return path.join('.') || '(top level)';
+}
+
 function schemaDiagnostic(e: ErrorObject, src: YamlSource, file: string): Diagnostic | null {
   const path = pointerToPath(e.instancePath);
   const field = path.length ? String(path[path.length - 1]) : '';
-  const where = path.join('.') || '(top level)';
+  const where = describeSourcesPath(src.value, path);
   if (e.keyword === 'additionalProperties') {
     const key = (e.params as {additionalProperty: string}).additionalProperty;
+    const allowed = Object.keys((e.parentSchema as {properties?: Record<string, unknown>} | undefined)?.properties ?? {});
     const parent = path.length ? String(path[path.length - 1]) : '';
     if ((parent === 'tiers' || parent === 'tier_defaults') && path.length === 1) {
       return {
         code: 'SOURCES_UNKNOWN_TIER',
         severity: 'error',
         message: `unknown tier section "${key}" under ${parent}`,
-        hint: `tier sections are ${TIERS.join(', ')}; move these sources under one of them`,
+        hint: unknownNameHint(key, TIERS, 'tier sections'),
         file,
         ...at(src, [...path, key], true),
       };
@@ -149,7 +181,7 @@ function schemaDiagnostic(e: ErrorObject, src: YamlSource, file: string): Diagno
       code: 'SOURCES_UNKNOWN_KEY',
       severity: 'error',
       message: `unknown key "${key}" in ${where}`,
-      hint: 'remove it or check the spelling against docs/SOURCES.md',
+      hint: unknownNameHint(key, allowed),
       file,
       ...at(src, [...path, key], true),
     };
@@ -169,8 +201,8 @@ function schemaDiagnostic(e: ErrorObject, src: YamlSource, file: string): Diagno
     return {
       code: 'SOURCE_UNKNOWN_TYPE',
       severity: 'error',
-      message: `${where}: unknown source type`,
-      hint: `source types are ${SOURCE_TYPES.join(', ')} (RSS 0.9x/1.0/2.0 and Atom feeds are all "rss")`,
+      message: `${describeSourcesPath(src.value, path.slice(0, -1))}: unknown source type ${JSON.stringify(nodeValue(src, path))}`,
+      hint: nearHint(src, path, SOURCE_TYPES) ?? `source types are ${SOURCE_TYPES.join(', ')} (RSS 0.9x/1.0/2.0 and Atom feeds are all "rss")`,
       file,
       ...at(src, path),
     };
@@ -179,8 +211,8 @@ function schemaDiagnostic(e: ErrorObject, src: YamlSource, file: string): Diagno
     return {
       code: 'SOURCES_UNKNOWN_TIER',
       severity: 'error',
-      message: `${where}: tier must be one of ${TIERS.join(', ')}`,
-      hint: 'the tier field must name the section the source is listed under',
+      message: `${describeSourcesPath(src.value, path.slice(0, -1))}: tier must be one of ${TIERS.join(', ')}`,
+      hint: nearHint(src, path, TIERS) ?? 'the tier field must name the section the source is listed under',
       file,
       ...at(src, path),
     };
@@ -210,7 +242,7 @@ function schemaDiagnostic(e: ErrorObject, src: YamlSource, file: string): Diagno
     return {
       code: 'SOURCES_BAD_ID',
       severity: 'error',
-      message: `${where}: source ids use letters, digits, "_", "." and "-" and start with a letter or digit`,
+      message: `${describeSourcesPath(src.value, path.slice(0, -1))}: source ids use letters, digits, "_", "." and "-" and start with a letter or digit`,
       hint: 'rename the source; the id appears in file names, RunRecords and raw-item ids',
       file,
       ...at(src, path),
@@ -319,7 +351,7 @@ function aliasConflicts(block: Obj, path: Path, src: YamlSource, file: string): 
       {
         code: 'SOURCES_ALIAS_CONFLICT',
         severity: 'error',
-        message: `${path.join('.') || '(top level)'} sets both max_items (${String(block.max_items)}) and its alias max_items_per_fetch (${String(block.max_items_per_fetch)})`,
+        message: `${describeSourcesPath(src.value, path)} sets both max_items (${String(block.max_items)}) and its alias max_items_per_fetch (${String(block.max_items_per_fetch)})`,
         hint: 'keep only max_items',
         file,
         ...at(src, [...path, 'max_items_per_fetch'], true),
@@ -458,7 +490,7 @@ export function resolveSourcesDocument(src: YamlSource, home: Home, opts: {runti
         diagnostics.push({
           code: 'SOURCE_TIER_MISMATCH',
           severity: 'error',
-          message: `source "${id ?? index}" says tier: ${String(entry.tier)} but is listed under tiers.${section}`,
+          message: `${describeSourcesPath(raw, path)} says tier: ${String(entry.tier)} but is listed under tiers.${section}`,
           hint: `move it under tiers.${String(entry.tier)} or set tier: ${section}`,
           file,
           ...at(src, [...path, 'tier']),
@@ -470,7 +502,7 @@ export function resolveSourcesDocument(src: YamlSource, home: Home, opts: {runti
           diagnostics.push({
             code: 'SOURCE_FILE_OUTSIDE_HOME',
             severity: 'warning',
-            message: `source "${id ?? index}": ${check.problem}: ${entry.url}; only this source fails`,
+            message: `${describeSourcesPath(raw, path)}: ${check.problem}: ${entry.url}; only this source fails`,
             hint: 'file:// sources must stay inside the home folder; copy the file into the home or fix the URL',
             file,
             ...at(src, [...path, 'url']),
@@ -479,7 +511,7 @@ export function resolveSourcesDocument(src: YamlSource, home: Home, opts: {runti
           diagnostics.push({
             code: 'SOURCE_BAD_URL',
             severity: 'error',
-            message: `source "${id ?? index}": ${check.problem}: ${entry.url}`,
+            message: `${describeSourcesPath(raw, path)}: ${check.problem}: ${entry.url}`,
             hint: 'use an http://, https:// or file:// URL; file:// paths are relative to the home and must stay inside it',
             file,
             ...at(src, [...path, 'url']),

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {isMap, isScalar, isSeq, type Node, type YAMLMap} from 'yaml';
 import {sha256Hex} from '../../kernel/canonical-json.js';
 import {hasErrors, sortDiagnostics, type Diagnostic} from '../../kernel/diagnostic.js';
-import {didYouMean} from '../../kernel/text.js';
+import {didYouMean, unknownNameHint} from '../../kernel/text.js';
 import {parseYamlText, type YamlSource} from '../../kernel/yaml-source.js';
 import {compileRouteConditions, type CompiledRulePack} from '../../rules/index.js';
 import {checkEndpoint} from '../endpoint.js';
@@ -63,8 +63,7 @@ class SinkFileReader {
       const keyNode = pair.key as Node;
       const key = isScalar(keyNode) ? String(keyNode.value) : '';
       if (!allowed.includes(key)) {
-        const s = didYouMean(key, allowed);
-        this.problem(keyNode, 'SINK_UNKNOWN_KEY', `unknown key "${key}" in ${what}`, s ? `did you mean ${s}?` : `allowed keys: ${allowed.join(', ')}`);
+        this.problem(keyNode, 'SINK_UNKNOWN_KEY', `unknown key "${key}" in ${what}`, unknownNameHint(key, allowed));
         continue;
       }
       out.set(key, {keyNode, value: (pair.value as Node | null) ?? null});
