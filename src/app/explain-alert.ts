@@ -1,9 +1,11 @@
 import {HardstopError} from '../kernel/errors.js';
 import {NetworkIndex} from '../network/network-index.js';
 import {decideItem} from '../pipeline/decide.js';
+import type {QualityResult} from '../pipeline/quality.js';
 import type {StoredEvent} from '../pipeline/event.js';
 import {instantOf} from '../pipeline/rule-context.js';
-import {explain, formatExplain} from '../rules/explain.js';
+import {explain, type FinalClass} from '../rules/explain.js';
+import {explainView} from '../rules/explain-compact.js';
 import type {CommandOutcome} from '../present/command-outcome.js';
 import {ReplayRepo} from '../store/replay-repo.js';
 import type {AppContext} from './context.js';
@@ -13,9 +15,9 @@ import {requireAlert} from '../store/known-ids-repo.js';
 /**
  * `rules explain --alert ID`: rebuilds the rule context of the event behind one alert version
  * (its stored raw item, the run clock of the decision, today's network and rules) and traces
- * every rule over it.
+ * every rule over it; prints the rules that decided, or with `verbose` every rule.
  */
-export function explainAlert(ctx: AppContext, alertId: string, version: number | undefined): CommandOutcome {
+export function explainAlert(ctx: AppContext, alertId: string, version: number | undefined, verbose: boolean): CommandOutcome {
   const store = ctx.openStoreForWrite();
   const repo = new ReplayRepo(store);
   const versions = repo.versions(requireAlert(store, alertId, '--alert'));
@@ -41,15 +43,23 @@ export function explainAlert(ctx: AppContext, alertId: string, version: number |
     noSuppress: false,
   });
   const trace = explain(inputs.pack, decision.ctx, {sourceRules: inputs.sourceRules.get(source.id) ?? []});
+  const view = explainView(trace, {verbose, final: decision.kind === 'alert' ? pipelineFinalClass(decision.classify.classification, decision.quality) : undefined});
   const header = [
     `Alert ${alertId} version ${v.version} (${v.correlation_action}) — event ${v.event_id}: ${stored.title}`,
     `Decided at ${v.decided_at}; traced with today's network and rule pack ${inputs.pack.hash.slice(0, 12)} (\`hardstop incidents replay\` says whether they changed).`,
     '',
+    '',
   ].join('\n');
   return {
     exitCode: 0,
-    text: header + formatExplain(trace),
-    json: {alert_id: alertId, version: v.version, event_id: v.event_id, decided_at: v.decided_at, pack_hash: inputs.pack.hash, ...trace},
+    text: header + view.text,
+    json: {alert_id: alertId, version: v.version, event_id: v.event_id, decided_at: v.decided_at, pack_hash: inputs.pack.hash, ...view.json},
     diagnostics: inputs.diagnostics.filter((d) => d.severity !== 'info'),
   };
+}
+
+/** The final class as the pipeline decided it: the class under the cap, then the source's floor. */
+function pipelineFinalClass(base: number, q: QualityResult): FinalClass {
+  const why = [...q.cap_reasons.map((r) => `capped at ${q.cap.cap} by ${q.cap.code}`), ...(q.floor_reason ? [q.floor_reason.text] : [])];
+  return {classification: q.classification, text: `final class: ${q.classification}${why.length > 0 ? ` (class ${base}; ${why.join('; ')})` : ''}`};
 }

@@ -198,7 +198,6 @@ export const DIAGNOSTIC_CODES = {
   CONFIG_SNAPSHOT_MISSING: {severity: 'warning', strictSeverity: 'error'},
   EVIDENCE_FILES_RESTORED: {severity: 'info'},
   EVIDENCE_FILE_MISMATCH: {severity: 'error'},
-  EVIDENCE_FILE_MISSING: {severity: 'error'},
   INCIDENT_ARTIFACT_MISMATCH: {severity: 'warning', strictSeverity: 'error'},
   INCIDENT_ARTIFACT_MISSING: {severity: 'warning'},
   INGEST_CRASHED: {severity: 'error'},

@@ -193,8 +193,42 @@ export function formatRuleTrace(r: RuleTrace, indent = ''): string[] {
   return lines;
 }
 
-/** Text rendering of an explanation: one block per rule, one line per sub-expression. */
-export function formatExplain(x: ExplainResult): string {
+/** The class an item ends with (null: suppressed, no alert) and its line in the result. */
+export interface FinalClass {
+  classification: number | null;
+  text: string;
+}
+
+/**
+ * The class an item ends with: the classify row's class under the quality cap. The pipeline
+ * passes its own (it also applies the source's floor); a rules-only explain derives it.
+ */
+export function finalClass(x: ExplainResult): FinalClass {
+  if (x.suppression.suppressed) return {classification: null, text: 'final class: none (suppressed: no alert)'};
+  const c = x.classification.classification;
+  const final = Math.min(c, x.quality.cap);
+  return {classification: final, text: `final class: ${final}${final === c ? '' : ` (class ${c} capped at ${x.quality.cap} by ${x.quality.rule_id})`}`};
+}
+
+/** The outcome of every section, one line each: what the rules decided. */
+export function formatExplainResult(x: ExplainResult, final = finalClass(x)): string[] {
+  const lines: string[] = [];
+  lines.push(`event type: ${x.type.type}${x.type.rule_id ? ` (${x.type.rule_id} ${x.type.file}:${x.type.line})` : ' (no type rule matched)'}`);
+  const p = x.suppression.primary;
+  lines.push(`suppressed: ${x.suppression.suppressed ? `yes, by ${p!.rule_id} (${p!.reason_code})` : 'no'}`);
+  lines.push(`score: ${x.score.score} (base ${x.score.base})`);
+  for (const c of x.score.contributions) lines.push(`  ${c.text}    [${c.rule_id} ${c.file}:${c.line}]`);
+  if (x.score.capped) lines.push(`  ${x.score.capped.text}`);
+  lines.push(`classification: ${x.classification.classification} (row ${x.classification.rule_id} ${x.classification.file}:${x.classification.line})`);
+  lines.push(`quality cap: ${x.quality.cap}${x.quality.rule_id ? ` (${x.quality.rule_id}: ${x.quality.reason ?? ''})` : ''}`);
+  lines.push(final.text);
+  lines.push(`correlation key: ${x.correlation ? `${x.correlation.key} (${x.correlation.rule_id})` : 'none'}`);
+  if (x.correlation && x.correlation.follow.length > 0) lines.push(`follows an open incident keyed: ${x.correlation.follow.join(', ')}`);
+  return lines;
+}
+
+/** The full trace (`--verbose`): one block per rule, one line per sub-expression, then the result. */
+export function formatExplain(x: ExplainResult, final?: FinalClass): string {
   const lines: string[] = [];
   let section = '';
   for (const r of x.rules) {
@@ -204,16 +238,6 @@ export function formatExplain(x: ExplainResult): string {
     }
     lines.push(...formatRuleTrace(r));
   }
-  lines.push('', '== result ==');
-  lines.push(`event type: ${x.type.type}${x.type.rule_id ? ` (${x.type.rule_id} ${x.type.file}:${x.type.line})` : ' (no type rule matched)'}`);
-  const p = x.suppression.primary;
-  lines.push(`suppressed: ${x.suppression.suppressed ? `yes, by ${p!.rule_id} (${p!.reason_code})` : 'no'}`);
-  lines.push(`score: ${x.score.score} (base ${x.score.base})`);
-  for (const c of x.score.contributions) lines.push(`  ${c.text}    [${c.rule_id} ${c.file}:${c.line}]`);
-  if (x.score.capped) lines.push(`  ${x.score.capped.text}`);
-  lines.push(`classification: ${x.classification.classification} (row ${x.classification.rule_id} ${x.classification.file}:${x.classification.line})`);
-  lines.push(`quality cap: ${x.quality.cap}${x.quality.rule_id ? ` (${x.quality.rule_id}: ${x.quality.reason ?? ''})` : ''}`);
-  lines.push(`correlation key: ${x.correlation ? `${x.correlation.key} (${x.correlation.rule_id})` : 'none'}`);
-  if (x.correlation && x.correlation.follow.length > 0) lines.push(`follows an open incident keyed: ${x.correlation.follow.join(', ')}`);
+  lines.push('', '== result ==', ...formatExplainResult(x, final));
   return lines.join('\n').replace(/^\n/, '');
 }

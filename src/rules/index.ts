@@ -10,6 +10,7 @@ export type {
 } from './model.js';
 export {runRuleTests, evaluateCase, type RuleTestReport, type RuleTestResult, type RuleTestFailure} from './testing.js';
 export {explain, formatExplain, type ExplainResult, type RuleTrace, type TraceNode} from './explain.js';
+export {compactExplain, explainView, type CompactExplanation} from './explain-compact.js';
 export {formatRuleFile} from './fmt.js';
 export {rulesJsonSchema} from './json-schema.js';
 export {benchRuleEvaluations, benchContext, type BenchResult} from './bench.js';

@@ -63,13 +63,16 @@ describe('rules commands (logic)', () => {
     expect(fullText(stray)).toContain('rules/s.yaml:4:29: error RULE_PARSE: ")" has no matching "("');
   });
 
-  it('explain: full trace from an event file', () => {
+  it('explain: the deciding rules by default, the full trace with verbose', () => {
     const h = home({'rules/g.yaml': GOOD, 'ev.json': JSON.stringify({event: {title: 'a test'}, source: {trust_tier: 3}})});
-    const o = rulesExplain({files: [join(h, 'rules')], event: join(h, 'ev.json')});
+    const o = rulesExplain({files: [join(h, 'rules')], event: join(h, 'ev.json'), verbose: false});
     expect(o.exitCode).toBe(0);
-    expect(o.text).toContain('== suppress ==');
+    expect(o.text).toContain('== rules that decided ==');
     expect(o.text).toMatch(/event\.title icontains "test" {2}→ {2}true/);
-    const bad = rulesExplain({files: [join(h, 'rules')], event: join(h, 'rules/g.yaml')});
+    const full = rulesExplain({files: [join(h, 'rules')], event: join(h, 'ev.json'), verbose: true});
+    expect(full.text).toContain('== suppress ==');
+    expect(full.text).toMatch(/event\.title icontains "test" {2}→ {2}true/);
+    const bad = rulesExplain({files: [join(h, 'rules')], event: join(h, 'rules/g.yaml'), verbose: false});
     expect(bad.exitCode).toBe(2);
   });
 

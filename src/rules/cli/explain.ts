@@ -3,17 +3,18 @@ import {readFileSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {diag} from '../../kernel/diagnostic.js';
 import {parseYamlText} from '../../kernel/yaml-source.js';
-import {explain, formatExplain} from '../explain.js';
+import {explain} from '../explain.js';
+import {explainView} from '../explain-compact.js';
 import {loadRulePack} from '../loader.js';
 import {contextFromYaml} from '../test-input.js';
 import {resolveRuleFiles, type RulesOutcome, type RulesCommandOptions} from './common.js';
 
 /**
- * `hardstop rules explain --event FILE.json`: every rule, every sub-condition's value, each
- * contribution with its rule id and file:line. The event file holds a context
- * `{now, event, source, facilities, lanes, shipments, link, config, quality}`.
+ * `hardstop rules explain --event FILE.json`: the rules that decided with each sub-condition's
+ * value, each contribution with its rule id and file:line; with `verbose` every rule. The event
+ * file holds a context `{now, event, source, facilities, lanes, shipments, link, config, quality}`.
  */
-export function rulesExplain(opts: RulesCommandOptions & {event: string}): RulesOutcome {
+export function rulesExplain(opts: RulesCommandOptions & {event: string; verbose: boolean}): RulesOutcome {
   const {cwd, files} = resolveRuleFiles(opts);
   const r = loadRulePack(files, {cwd});
   const eventCwd = process.cwd();
@@ -28,5 +29,7 @@ export function rulesExplain(opts: RulesCommandOptions & {event: string}): Rules
   const {ctx, diagnostics} = contextFromYaml(parseYamlText(text, opts.event));
   if (!ctx) return {exitCode: 2, text: 'the event file is not a valid context', json: {ok: false}, diagnostics, sources: new Map([[opts.event, text]])};
   const x = explain(r.pack, ctx);
-  return {exitCode: 0, text: formatExplain(x), json: {ok: true, pack_hash: r.pack.hash, ...x}, diagnostics: r.diagnostics.filter((d) => d.severity !== 'info'), sources: r.sources};
+  const view = explainView(x, {verbose: opts.verbose});
+  return {exitCode: 0, text: view.text, json: {ok: true, pack_hash: r.pack.hash, ...view.json}, diagnostics: r.diagnostics.filter((d) => d.severity !== 'info'), sources: r.sources};
 }
+
