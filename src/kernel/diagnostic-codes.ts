@@ -52,6 +52,7 @@ export const DIAGNOSTIC_CODES = {
   CONFIG_MISSING: {severity: 'error'},
   CONFIG_UNKNOWN_KEY: {severity: 'warning', strictSeverity: 'error'},
   YAML_SYNTAX: {severity: 'error'},
+  YAML_INDENTATION: {severity: 'error'},
   YAML_WARNING: {severity: 'warning'},
 
   // The store and the delivery ledger
