@@ -12,7 +12,7 @@ import {loadNetwork} from '../store/network-repo.js';
 import {type RulePackSnapshot, saveRulePackSnapshot} from '../store/rule-snapshots-repo.js';
 import {snapshotOf} from '../rules/snapshot.js';
 import type {AppContext} from './context.js';
-import type {IngestDeps} from '../pipeline/ingest-external.js';
+import {INGEST_EXTERNAL_OPERATOR, type IngestDeps} from '../pipeline/ingest-external.js';
 import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
 import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 
@@ -99,20 +99,20 @@ export function ingestDeps(ctx: AppContext, store: Store, inputs: DecisionInputs
 /**
  * What every deciding command does first: record `--no-suppress` in the fingerprint, open and
  * migrate the store, load and compile sources, rules and network (exit 2 on any error), store
- * the rule snapshot (the texts the run's RunRecord will name), and rewrite evidence files an
- * interrupted run left missing.
+ * the rule snapshot (the texts the run's RunRecord will name), and bring evidence files an
+ * interrupted run left superseded up to date.
  */
 export function prepareDecisions(ctx: AppContext, opts: {noSuppress: boolean}): {store: Store; inputs: DecisionInputs; deps: IngestDeps} {
   if (opts.noSuppress) ctx.flags.no_suppress = true;
   const store = ctx.openStoreForWrite();
   const inputs = loadDecisionInputs(ctx, store);
   saveRulePackSnapshot(store, inputs.rulesSnapshot);
-  const restored = restoreEvidenceFiles(store, ctx.home.outputDir);
+  const restored = restoreEvidenceFiles(store, ctx.home.outputDir, INGEST_EXTERNAL_OPERATOR);
   if (restored.restored.length) {
     inputs.diagnostics.push({
       code: 'EVIDENCE_FILES_RESTORED',
       severity: 'info',
-      message: `rewrote ${restored.restored.length} incident evidence file(s) left missing by an interrupted run`,
+      message: `rewrote ${restored.restored.length} incident evidence file(s) an interrupted run left superseded`,
     });
   }
   return {store, inputs, deps: ingestDeps(ctx, store, inputs)};

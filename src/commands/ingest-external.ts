@@ -10,7 +10,7 @@ import {progressReporter} from '../app/progress.js';
 
 export default class IngestExternal extends HardstopCommand<typeof IngestExternal> {
   static override summary = 'Decide every pending raw item: normalize, link, suppress, score, classify, correlate into alerts.';
-  static override description = 'Processes stored raw items (fetched earlier) in a deterministic order, one transaction per item. Writes incident evidence under output/incidents/.';
+  static override description = 'Processes stored raw items (fetched earlier) in a deterministic order, one transaction per item. Incident evidence is stored with each alert version; the files under output/incidents/ are written on demand (`hardstop evidence materialize`), and a run keeps the present ones current.';
   static override examples = ['<%= config.bin %> ingest-external', '<%= config.bin %> ingest-external --source nws_active_us --since 24h --json'];
   static override flags = {
     source: Flags.string({description: 'only this source id'}),

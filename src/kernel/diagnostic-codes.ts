@@ -52,6 +52,7 @@ export const DIAGNOSTIC_CODES = {
   CONFIG_MISSING: {severity: 'error'},
   CONFIG_UNKNOWN_KEY: {severity: 'warning', strictSeverity: 'error'},
   YAML_SYNTAX: {severity: 'error'},
+  YAML_INDENTATION: {severity: 'error'},
   YAML_WARNING: {severity: 'warning'},
 
   // The store and the delivery ledger
@@ -197,7 +198,6 @@ export const DIAGNOSTIC_CODES = {
   CONFIG_SNAPSHOT_MISSING: {severity: 'warning', strictSeverity: 'error'},
   EVIDENCE_FILES_RESTORED: {severity: 'info'},
   EVIDENCE_FILE_MISMATCH: {severity: 'error'},
-  EVIDENCE_FILE_MISSING: {severity: 'error'},
   INCIDENT_ARTIFACT_MISMATCH: {severity: 'warning', strictSeverity: 'error'},
   INCIDENT_ARTIFACT_MISSING: {severity: 'warning'},
   INGEST_CRASHED: {severity: 'error'},

@@ -1,19 +1,88 @@
 import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {ATOMIC_TEMP_PATTERN, writeFileAtomic} from '../kernel/atomic-file.js';
+import type {EpochMicros} from '../kernel/time.js';
 import type {Store} from '../store/db.js';
+import {evidenceFileWriters, evidenceJsonOf} from '../store/evidence-repo.js';
 import {versionsOfInterruptedRuns} from '../store/replay-repo.js';
 import type {AlertDocument} from './alert.js';
-import {INGEST_EXTERNAL_OPERATOR} from './ingest-external.js';
+import {instantOf} from './rule-context.js';
+
+/*
+ * Incident evidence files (output/incidents/*.json) are derived copies of the stored payloads;
+ * the store is the source of truth. They are written on demand (`hardstop evidence
+ * materialize`, `alerts show --evidence`, `incidents replay`), not by every run: one synced
+ * file per alert version was the largest single cost of a run. A run keeps the files that
+ * already exist current, so a materialized folder never holds a superseded payload.
+ */
+
+/** The evidence folder under the output folder. */
+export function evidenceDirOf(outputDir: string): string {
+  return join(outputDir, 'incidents');
+}
+
+/** Names of the evidence files present (empty when the folder is absent). */
+export function presentEvidenceFiles(outputDir: string): Set<string> {
+  const dir = evidenceDirOf(outputDir);
+  return new Set(existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.json')) : []);
+}
+
+/** The absolute file of a home-relative `output/incidents/…` path. */
+function fileOf(outputDir: string, rel: string): string {
+  return join(outputDir, rel.replace(/^output\//, ''));
+}
+
+export interface MaterializeOptions {
+  /** Only the evidence of these alerts. */
+  alertIds?: readonly string[];
+  /** Only files whose payload was decided at or after this instant. */
+  sinceMicros?: EpochMicros;
+  /** Rewrite files that differ from the stored payload (else they are reported, not touched). */
+  overwrite: boolean;
+}
+
+export interface MaterializeResult {
+  /** Files written because they were missing. */
+  created: string[];
+  /** Files rewritten because they differed (only with `overwrite`). */
+  rewritten: string[];
+  /** Files that differ from the stored payload and were left as they are. */
+  differing: string[];
+  /** Files that already held the stored payload. */
+  unchanged: string[];
+}
+
+/** Writes the evidence files the store names (filtered), each with the payload of its latest version. */
+export function materializeEvidenceFiles(store: Store, outputDir: string, opts: MaterializeOptions): MaterializeResult {
+  const result: MaterializeResult = {created: [], rewritten: [], differing: [], unchanged: []};
+  for (const w of evidenceFileWriters(store, opts.alertIds)) {
+    if (opts.sinceMicros !== undefined && (instantOf(w.decided_at) ?? 0) < opts.sinceMicros) continue;
+    const content = evidenceJsonOf(store, w.alert_id, w.version)!;
+    const file = fileOf(outputDir, w.path);
+    const present = existsSync(file) ? readFileSync(file, 'utf8') : null;
+    if (present === content) {
+      result.unchanged.push(file);
+    } else if (present === null) {
+      writeFileAtomic(file, content);
+      result.created.push(file);
+    } else if (opts.overwrite) {
+      writeFileAtomic(file, content);
+      result.rewritten.push(file);
+    } else {
+      result.differing.push(file);
+    }
+  }
+  return result;
+}
 
 /**
- * Evidence files are derived copies written after commit. A run killed between a commit and
- * its file writes leaves committed versions without files (and temp files): rewrite those
- * from the store and remove the temp files. Only versions of runs that never finished are
- * checked, so the cost does not grow with history.
+ * Before deciding: removes temp files a killed write left, and brings the present files of runs
+ * that never finished up to date (a run killed between a commit and its file refresh leaves a
+ * superseded payload). Only versions of interrupted runs are read, so the cost does not grow
+ * with history; missing files stay missing (they are written on demand).
  */
-export function restoreEvidenceFiles(store: Store, outputDir: string): {restored: string[]; removedTemp: number} {
-  const dir = join(outputDir, 'incidents');
+export function restoreEvidenceFiles(store: Store, outputDir: string, ingestOperatorId: string): {restored: string[]; removedTemp: number} {
+  const dir = evidenceDirOf(outputDir);
   let removedTemp = 0;
   if (existsSync(dir)) {
     for (const name of readdirSync(dir)) {
@@ -24,17 +93,15 @@ export function restoreEvidenceFiles(store: Store, outputDir: string): {restored
     }
   }
   const restored: string[] = [];
-  // Later versions of the same (alert, event, key) overwrite earlier ones: keep the last.
+  // Later versions of the same (alert, event, key) supersede earlier ones: keep the last.
   const latest = new Map<string, string>();
-  for (const row of versionsOfInterruptedRuns(store, INGEST_EXTERNAL_OPERATOR)) {
+  for (const row of versionsOfInterruptedRuns(store, ingestOperatorId)) {
     const doc = JSON.parse(row.alert_json) as AlertDocument;
     latest.set(doc.evidence.incident_evidence.artifact_path, row.evidence_json);
   }
-  for (const [rel, evidenceJson] of latest) {
-    const file = join(outputDir, rel.replace(/^output\//, ''));
-    // The stored payload is the canonical JSON the file holds.
-    const content = evidenceJson;
-    if (existsSync(file) && readFileSync(file, 'utf8') === content) continue;
+  for (const [rel, content] of latest) {
+    const file = fileOf(outputDir, rel);
+    if (!existsSync(file) || readFileSync(file, 'utf8') === content) continue;
     writeFileAtomic(file, content);
     restored.push(file);
   }

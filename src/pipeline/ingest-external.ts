@@ -1,4 +1,3 @@
-import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Home} from '../config/home.js';
 import type {RuntimeConfig} from '../config/runtime.js';
@@ -22,6 +21,7 @@ import {CandidateIncidents, resolveIncident} from './correlate.js';
 import {type CanonicalEvent, storedEventJson} from './event.js';
 import {instantOf} from './rule-context.js';
 import {decideItem, type DecisionEnv, type ItemDecision} from './decide.js';
+import {evidenceDirOf, presentEvidenceFiles} from './evidence-files.js';
 import type {LinkResult} from './link.js';
 
 export const INGEST_EXTERNAL_OPERATOR = 'hardstop.ingest@1.0.0';
@@ -152,17 +152,16 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   const tally = new IngestTally(enabled);
   const run = new IngestRun(deps, group, enabled, tally, Boolean(opts.noSuppress));
   const items = selectPendingItems(deps.store, run.sourceById, opts, tally.diagnostics);
-  const evidenceDir = join(deps.home.outputDir, 'incidents');
-  // The evidence folder exists before the first commit, so a run killed between a commit and
-  // its file writes leaves a folder the next run can restore files into.
-  if (items.length > 0) mkdirSync(evidenceDir, {recursive: true});
+  // Evidence files are written on demand; a run only keeps the ones already present current.
+  const evidenceDir = evidenceDirOf(deps.home.outputDir);
+  const present = items.length > 0 ? presentEvidenceFiles(deps.home.outputDir) : new Set<string>();
   // Commits skip the fsync during the item loop: an OS crash could roll back the last commits,
   // which leaves their items NEW for the next run.
   deps.store.withRelaxedSync(() => {
     let done = 0;
     for (let start = 0; start < items.length; start += ITEMS_PER_TRANSACTION) {
       const chunk = items.slice(start, start + ITEMS_PER_TRANSACTION);
-      for (const f of run.commitChunk(chunk)) tally.evidenceFiles.push(writeEvidenceFile(evidenceDir, f.name, f.content));
+      for (const f of run.commitChunk(chunk)) if (present.has(f.name)) tally.evidenceFiles.push(writeEvidenceFile(evidenceDir, f.name, f.content));
       for (let k = 0; k < chunk.length; k++) opts.onProgress?.(++done, items.length);
     }
   });

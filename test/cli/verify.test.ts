@@ -72,6 +72,7 @@ describe('hardstop verify (the RunRecord chain)', () => {
 
   it('one evidence file: exit 2 naming the ingest record that wrote it', () => {
     const home = copy();
+    expect(runCli(['evidence', 'materialize', '--home', home, '--now', NOW]).code).toBe(0);
     const dir = join(home, 'output/incidents');
     const name = readdirSync(dir).sort()[0];
     appendFileSync(join(dir, name), ' ');

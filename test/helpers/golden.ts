@@ -23,7 +23,8 @@ export const GOLDEN_BUNDLE_DIR = 'bundle';
 /**
  * In a fresh (empty) home: `init`, the golden network and home files copied over the
  * templates, `ingest`, `run --since 7d --brief-out output/briefs`, then
- * `export bundle --out bundle --since 7d`, all with the pinned clock. Throws with the CLI
+ * `export bundle --out bundle --since 7d`, then `evidence materialize` (evidence files are
+ * written on demand; their digest pins the materialized copies), all with the pinned clock. Throws with the CLI
  * output when a step fails.
  */
 export function runGolden(home: string): void {
@@ -38,6 +39,7 @@ export function runGolden(home: string): void {
   step(['ingest', '--now', GOLDEN_NOW]);
   step(['run', '--since', GOLDEN_SINCE, '--now', GOLDEN_NOW, '--brief-out', join(home, GOLDEN_BRIEF_DIR)]);
   step(['export', 'bundle', '--out', join(home, GOLDEN_BUNDLE_DIR), '--since', GOLDEN_SINCE, '--now', GOLDEN_NOW]);
+  step(['evidence', 'materialize', '--now', GOLDEN_NOW]);
 }
 
 export function goldenResult(home: string): GoldenExpected {

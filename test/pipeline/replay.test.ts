@@ -97,6 +97,7 @@ describe('incidents replay (pipeline.md §11.2)', () => {
 
   it('an altered input artifact fails strict replay with exit 2', () => {
     const home = copyHome(base);
+    expect(runCli(['evidence', 'materialize', '--home', home, '--now', NOW]).code).toBe(0);
     const dir = join(home, 'output/incidents');
     const file = join(dir, readdirSync(dir).sort()[0]);
     const payload = JSON.parse(readFileSync(file, 'utf8')) as {merge_summary: string[]};

@@ -10,6 +10,7 @@ import {requireAlert, requireRunGroup} from '../../store/known-ids-repo.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {valueRef} from '../../kernel/run-record.js';
 import {NetworkIndex} from '../../network/network-index.js';
+import {materializeEvidenceFiles} from '../../pipeline/evidence-files.js';
 import {ReplayRepo, replayIncident, type VersionReplay} from '../../pipeline/replay.js';
 import {currentNetworkHash} from '../../store/network-repo.js';
 import {type CommandArgs, type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
@@ -60,6 +61,9 @@ export default class IncidentsReplay extends HardstopCommand<typeof IncidentsRep
       outputDir: ctx.home.outputDir,
     };
     const group = ctx.runGroup('incidents-replay', {alert_id: args.alert_id ?? null, run, rules: flags.rules ?? null});
+    // Evidence files are written on demand: replay writes the missing ones of the incidents it
+    // checks, and reports (never replaces) a present file that differs from the store.
+    const written = materializeEvidenceFiles(store, ctx.home.outputDir, {alertIds, overwrite: false}).created;
     const results = await group.run(REPLAY_OPERATOR, (trace) => {
       const all: VersionReplay[] = [];
       for (const id of alertIds) all.push(...replayIncident(store, id, current, strict));
@@ -91,11 +95,12 @@ export default class IncidentsReplay extends HardstopCommand<typeof IncidentsRep
       unique.push({code: 'REPLAY_MISMATCH', severity: 'error', message: `${differing} version(s) recomputed differently from what was stored`, hint: 'the differences are listed above as field: stored → recomputed'});
     }
     lines.push('', `Replayed ${results.length} version(s) of ${alertIds.length} incident(s): ${results.length - differing} identical, ${differing} different`);
+    if (written.length) lines.push(`Wrote ${written.length} missing evidence file(s) under output/incidents/`);
     return {
       exitCode,
       text: lines.join('\n'),
       diagnostics: unique,
-      json: {incidents: alertIds.length, versions: results},
+      json: {incidents: alertIds.length, versions: results, evidence_files_written: written.map((f) => ctx.home.rel(f))},
     };
   }
 }

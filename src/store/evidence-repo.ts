@@ -1,0 +1,36 @@
+import type {Store} from './db.js';
+
+/** The alert version an incident evidence file should hold. */
+export interface EvidenceFileWriter {
+  /** Home-relative path named by the version's document (`output/incidents/….json`). */
+  path: string;
+  alert_id: string;
+  version: number;
+  run_group_id: string;
+  decided_at: string;
+}
+
+/**
+ * For each evidence path, the last alert version (in write order) whose document names it: a
+ * later version of the same (alert, event, key) supersedes the file of an earlier one. A path
+ * names its alert, so filtering by alert is exact.
+ */
+export function evidenceFileWriters(store: Store, alertIds?: readonly string[]): EvidenceFileWriter[] {
+  const where = alertIds ? `WHERE alert_id IN (SELECT value FROM json_each(?))` : '';
+  const rows = store.db
+    .prepare(
+      `SELECT path, alert_id, version, run_group_id, decided_at FROM (
+         SELECT json_extract(alert_json, '$.evidence.incident_evidence.artifact_path') AS path, alert_id, version, run_group_id, decided_at,
+                ROW_NUMBER() OVER (PARTITION BY json_extract(alert_json, '$.evidence.incident_evidence.artifact_path') ORDER BY rowid DESC) AS rn
+         FROM alert_versions ${where})
+       WHERE rn = 1 AND path IS NOT NULL ORDER BY path`,
+    )
+    .all(...(alertIds ? [JSON.stringify(alertIds)] : [])) as EvidenceFileWriter[];
+  return rows;
+}
+
+/** The stored evidence payload of one alert version. */
+export function evidenceJsonOf(store: Store, alertId: string, version: number): string | null {
+  const row = store.db.prepare('SELECT evidence_json FROM alert_versions WHERE alert_id = ? AND version = ?').get(alertId, version) as {evidence_json: string} | undefined;
+  return row?.evidence_json ?? null;
+}
