@@ -5,6 +5,7 @@ import {formatDiagnostic, sortDiagnostics, type Diagnostic} from '../kernel/diag
 import {HardstopError} from '../kernel/errors.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import type {CommandOutcome} from '../present/command-outcome.js';
+import {colourEnabled} from '../present/colour.js';
 import {parseErrorDiagnostic, reportUsageError, statusJson, statusLine, type StatusFacts} from '../app/usage.js';
 
 export type {CommandOutcome} from '../present/command-outcome.js';
@@ -117,6 +118,7 @@ export abstract class HardstopCommand<C extends typeof Command> extends Command 
       const text = d.file ? this.sourceText(ctx, d.file, outcome.sources) : undefined;
       process.stderr.write(`${formatDiagnostic(d, text)}\n`);
     }
-    (documentOnStdout ? process.stderr : process.stdout).write(`${statusLine(facts)}\n`);
+    const statusStream = documentOnStdout ? process.stderr : process.stdout;
+    statusStream.write(`${statusLine(facts, colourEnabled(statusStream, ctx?.env ?? process.env))}\n`);
   }
 }

@@ -270,6 +270,8 @@ export const DIAGNOSTIC_CODES = {
   SINK_YAML_SYNTAX: {severity: 'error'},
 
   // Other
+  FACILITY_UNKNOWN: {severity: 'error'},
+  LANE_UNKNOWN: {severity: 'error'},
   RUN_GROUP_NOT_FOUND: {severity: 'error'},
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 
