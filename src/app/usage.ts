@@ -2,6 +2,7 @@ import type {Diagnostic} from '../kernel/diagnostic.js';
 import {formatDiagnostic} from '../kernel/diagnostic.js';
 import {ExitCode, statusName, type Mode} from '../kernel/exit-status.js';
 import {didYouMean} from '../kernel/text.js';
+import {colourEnabled, paint, type Tone} from '../present/colour.js';
 
 /** The facts of the one status line every invocation ends with (operations.md §7.6). */
 export interface StatusFacts {
@@ -15,8 +16,11 @@ export function statusJson(s: StatusFacts): {status: string; exit_code: ExitCode
   return {status: statusName(s.exitCode), exit_code: s.exitCode, mode: s.mode, run_group_id: s.runGroupId, config_hash: s.configHash};
 }
 
-export function statusLine(s: StatusFacts): string {
-  return `${statusName(s.exitCode)} (exit ${s.exitCode}) ${s.mode} run ${s.runGroupId ? s.runGroupId.slice(0, 8) : '-'} config ${s.configHash ? s.configHash.slice(0, 12) : '-'}`;
+const STATUS_TONE: Record<ExitCode, Tone> = {[ExitCode.HEALTHY]: 'green', [ExitCode.WARNING]: 'yellow', [ExitCode.BROKEN]: 'red'};
+
+/** The status line; with `colour` its first word in the status's colour (green, yellow, red). */
+export function statusLine(s: StatusFacts, colour = false): string {
+  return `${paint(STATUS_TONE[s.exitCode], statusName(s.exitCode), colour)} (exit ${s.exitCode}) ${s.mode} run ${s.runGroupId ? s.runGroupId.slice(0, 8) : '-'} config ${s.configHash ? s.configHash.slice(0, 12) : '-'}`;
 }
 
 /**
@@ -30,7 +34,7 @@ export function reportUsageError(d: Diagnostic, argv: readonly string[]): void {
     process.stdout.write(`${JSON.stringify({diagnostics: [d], ...statusJson(facts)}, null, 2)}\n`);
   } else {
     process.stderr.write(`${formatDiagnostic(d)}\n`);
-    process.stdout.write(`${statusLine(facts)}\n`);
+    process.stdout.write(`${statusLine(facts, colourEnabled(process.stdout, process.env))}\n`);
   }
   process.exitCode = ExitCode.BROKEN;
 }

@@ -4,7 +4,9 @@ import {AppContext} from '../app/context.js';
 import {formatDiagnostic, sortDiagnostics, type Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
 import {ExitCode} from '../kernel/exit-status.js';
+import {flushPhaseTimings, markStartup} from '../kernel/phase-timings.js';
 import type {CommandOutcome} from '../present/command-outcome.js';
+import {colourEnabled} from '../present/colour.js';
 import {parseErrorDiagnostic, reportUsageError, statusJson, statusLine, type StatusFacts} from '../app/usage.js';
 
 export type {CommandOutcome} from '../present/command-outcome.js';
@@ -53,6 +55,7 @@ export abstract class HardstopCommand<C extends typeof Command> extends Command 
     const {flags, args, argv} = parsed as unknown as {flags: CommandFlags<C>; args: CommandArgs<C>; argv: string[]};
     let ctx: AppContext | undefined;
     let outcome: CommandOutcome;
+    markStartup();
     try {
       ctx = AppContext.create(flags);
       if (this.requiresConfig) void ctx.config;
@@ -65,6 +68,7 @@ export abstract class HardstopCommand<C extends typeof Command> extends Command 
     } finally {
       ctx?.close();
     }
+    flushPhaseTimings(this.id ?? '');
     process.exitCode = outcome.exitCode;
   }
 
@@ -117,6 +121,7 @@ export abstract class HardstopCommand<C extends typeof Command> extends Command 
       const text = d.file ? this.sourceText(ctx, d.file, outcome.sources) : undefined;
       process.stderr.write(`${formatDiagnostic(d, text)}\n`);
     }
-    (documentOnStdout ? process.stderr : process.stdout).write(`${statusLine(facts)}\n`);
+    const statusStream = documentOnStdout ? process.stderr : process.stdout;
+    statusStream.write(`${statusLine(facts, colourEnabled(statusStream, ctx?.env ?? process.env))}\n`);
   }
 }

@@ -9,12 +9,13 @@ import {BRIEF_DEFAULT_LIMIT} from '../reports/brief-v2/model.js';
 import {runBriefV2Operator} from '../reports/brief-v2/operator.js';
 import {BRIEF_FORMATS, type BriefFormat} from '../reports/brief-v2/render.js';
 import {parseSinceFlag} from '../kernel/time.js';
+import {colourEnabled} from '../present/colour.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
 
 export default class Brief extends HardstopCommand<typeof Brief> {
   static override summary = 'Render the daily brief (v2): alerts created or updated in the window with the facilities, lanes and shipments they hit, incidents, suppression and source health.';
   static override description =
-    'Reads stored alert versions, evidence, suppression verdicts and source runs; decides nothing. The window ends at the run clock (--now, else the time of the call). Formats: md (lossless Markdown), json (the brief.v2 read model), html (one self-contained page with a card per alert and a facility map), text (terminal, at most 100 columns, colour on a TTY unless NO_COLOR is set). Without --format: text on a terminal, Markdown otherwise. Readiness gates publication: BROKEN refuses in strict mode (exit 2) and publishes DRAFT_ONLY in best-effort mode (exit 1). An empty home gets the quiet-day brief. Writes one RunRecord (hardstop.brief@2.0.0).';
+    'Reads stored alert versions, evidence, suppression verdicts and source runs; decides nothing. The window ends at the run clock (--now, else the time of the call). Formats: md (lossless Markdown), json (the brief.v2 read model), html (one self-contained page with a card per alert and a facility map), text (terminal, at most 100 columns, colour on a TTY unless NO_COLOR is set; FORCE_COLOR=1 forces it, FORCE_COLOR=0 turns it off). Without --format: text on a terminal, Markdown otherwise. Readiness gates publication: BROKEN refuses in strict mode (exit 2) and publishes DRAFT_ONLY in best-effort mode (exit 1). An empty home gets the quiet-day brief. Writes one RunRecord (hardstop.brief@2.0.0).';
   static override examples = [
     '<%= config.bin %> brief',
     '<%= config.bin %> brief --today --format html --out briefs/today.html',
@@ -48,7 +49,7 @@ export default class Brief extends HardstopCommand<typeof Brief> {
       hardstopVersion: HARDSTOP_VERSION,
       sources,
       outputs: [{format, path: outFlag ? ctx.flagPath(outFlag) : null, display: outFlag}],
-      color: format === 'text' && !outFlag && Boolean(process.stdout.isTTY) && !ctx.env.NO_COLOR,
+      color: format === 'text' && !outFlag && colourEnabled(process.stdout, ctx.env),
     });
     const exitCode = r.diagnostics.some((d) => d.severity === 'warning') ? ExitCode.WARNING : ExitCode.HEALTHY;
     const c = r.model.summary.counts;

@@ -52,6 +52,7 @@ export const DIAGNOSTIC_CODES = {
   CONFIG_MISSING: {severity: 'error'},
   CONFIG_UNKNOWN_KEY: {severity: 'warning', strictSeverity: 'error'},
   YAML_SYNTAX: {severity: 'error'},
+  YAML_INDENTATION: {severity: 'error'},
   YAML_WARNING: {severity: 'warning'},
 
   // The store and the delivery ledger
@@ -269,6 +270,8 @@ export const DIAGNOSTIC_CODES = {
   SINK_YAML_SYNTAX: {severity: 'error'},
 
   // Other
+  FACILITY_UNKNOWN: {severity: 'error'},
+  LANE_UNKNOWN: {severity: 'error'},
   RUN_GROUP_NOT_FOUND: {severity: 'error'},
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 

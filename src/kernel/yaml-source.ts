@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node} from 'yaml';
 import type {Diagnostic} from './diagnostic.js';
+import {yamlErrorDiagnostics} from './yaml-errors.js';
 
 /** A YAML file read with positions kept, so any value can be traced back to file:line:col. */
 export interface YamlSource {
@@ -23,19 +24,7 @@ export interface Position {
 export function parseYamlText(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {lineCounter, keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, schema: 'core'});
-  const diagnostics: Diagnostic[] = [];
-  for (const e of doc.errors) {
-    const p = lineCounter.linePos(e.pos[0]);
-    diagnostics.push({
-      code: 'YAML_SYNTAX',
-      severity: 'error',
-      message: e.message.split('\n')[0],
-      hint: 'fix the YAML syntax at this position (indentation, quoting, a missing colon)',
-      file,
-      line: p.line,
-      col: p.col,
-    });
-  }
+  const diagnostics: Diagnostic[] = yamlErrorDiagnostics(doc.errors, text, lineCounter, file);
   for (const w of doc.warnings) {
     const p = lineCounter.linePos(w.pos[0]);
     diagnostics.push({code: 'YAML_WARNING', severity: 'warning', message: w.message.split('\n')[0], file, line: p.line, col: p.col});

@@ -1,9 +1,11 @@
-/** A plain-text table for a terminal: no colour, columns padded to their widest cell, no trailing spaces. */
+import {visibleWidth} from './colour.js';
+
+/** A text table for a terminal: columns padded to their widest cell (painted cells count by what shows), no trailing spaces. */
 export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = headers.map((h, i) => Math.max(visibleWidth(h), ...rows.map((r) => visibleWidth(r[i] ?? ''))));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(Math.max(0, widths[i] - visibleWidth(c)))))
       .join('  ')
       .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');

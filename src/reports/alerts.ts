@@ -6,6 +6,7 @@
 import {type EpochMicros, formatInstant} from '../kernel/time.js';
 import {instantMicros} from './brief-v2/build.js';
 import {verifyIncidentEvidence} from '../pipeline/evidence.js';
+import {classificationTone, paint} from '../present/colour.js';
 import {table} from '../present/table.js';
 import type {Store} from '../store/db.js';
 import {requireAlert} from '../store/known-ids-repo.js';
@@ -40,6 +41,9 @@ export interface AlertListItem {
   first_seen_utc: string;
   last_seen_utc: string;
   alert_hash: string | null;
+  /** Facility and lane ids the current version linked (its scope). */
+  facilities: string[];
+  lanes: string[];
 }
 
 export interface AlertListOptions {
@@ -51,6 +55,9 @@ export interface AlertListOptions {
   sourceId?: string | null;
   /** Exact tier of the alert (`export alerts --tier`). */
   tier?: string | null;
+  /** Alerts whose current version linked any of these facilities / lanes (none: no filter). */
+  facilityIds?: readonly string[] | null;
+  laneIds?: readonly string[] | null;
   limit?: number;
 }
 
@@ -77,6 +84,16 @@ function ascNullsLast(a: number | null, b: number | null): number {
   return a - b;
 }
 
+function scopeIds(scopeJson: string): {facilities: string[]; lanes: string[]} {
+  const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  try {
+    const scope = JSON.parse(scopeJson) as {facilities?: unknown; lanes?: unknown};
+    return {facilities: ids(scope.facilities), lanes: ids(scope.lanes)};
+  } catch {
+    return {facilities: [], lanes: []};
+  }
+}
+
 function itemOf(r: AlertSummaryRow, payloads: VersionPayloads): AlertListItem {
   return {
     alert_id: r.alert_id,
@@ -95,6 +112,7 @@ function itemOf(r: AlertSummaryRow, payloads: VersionPayloads): AlertListItem {
     first_seen_utc: r.first_seen,
     last_seen_utc: r.last_seen,
     alert_hash: payloads.hashes(r.alert_id, r.current_version)?.alert_hash ?? null,
+    ...scopeIds(r.scope_json),
   };
 }
 
@@ -114,6 +132,8 @@ function readAlertList(store: Store, opts: AlertListOptions): AlertList {
     fromPrefix: start === null ? null : formatInstant(start).slice(0, 19),
     classification: opts.classification,
     sourceId: opts.sourceId,
+    facilityIds: opts.facilityIds,
+    laneIds: opts.laneIds,
   });
   const keyed = rows
     .map((r) => ({r, first: micros(r.first_seen), last: micros(r.last_seen)}))
@@ -156,21 +176,28 @@ function cut(text: string, width: number): string {
   return chars.length <= width ? chars.join('') : `${chars.slice(0, width - 1).join('')}…`;
 }
 
-/** The text table of `alerts list`. */
-export function alertListTable(list: AlertList): string {
+/** Up to three ids, then how many more. */
+function idsCell(ids: readonly string[]): string {
+  if (ids.length === 0) return '-';
+  return ids.length <= 3 ? ids.join(',') : `${ids.slice(0, 3).join(',')},+${ids.length - 3}`;
+}
+
+/** The text table of `alerts list`; with `colour` each CLASS in its tone (2 red, 1 yellow, 0 dim). */
+export function alertListTable(list: AlertList, opts: {colour?: boolean} = {}): string {
   if (list.items.length === 0) return 'No alerts match.';
   const rows = list.items.map((a) => [
     a.alert_id,
-    String(a.classification),
+    paint(classificationTone(a.classification), String(a.classification), opts.colour === true),
     a.impact_score === null ? '-' : String(a.impact_score),
     a.correlation_action,
     String(a.update_count),
     a.tier ?? '-',
     a.source_id ?? '-',
+    idsCell(a.facilities),
     a.last_seen_utc,
     cut(a.summary, 60),
   ]);
-  const head = table(['ALERT', 'CLASS', 'IMPACT', 'ACTION', 'UPDATES', 'TIER', 'SOURCE', 'LAST_SEEN', 'SUMMARY'], rows);
+  const head = table(['ALERT', 'CLASS', 'IMPACT', 'ACTION', 'UPDATES', 'TIER', 'SOURCE', 'FACILITIES', 'LAST_SEEN', 'SUMMARY'], rows);
   const more = list.total > list.items.length ? `\n${list.items.length} of ${list.total} alert(s) shown (raise --limit to see more)` : `\n${list.total} alert(s)`;
   return head + more;
 }

@@ -1,4 +1,5 @@
-import {isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap} from 'yaml';
+import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap} from 'yaml';
+import {yamlErrorDiagnostics} from '../kernel/yaml-errors.js';
 import {RuleParseError} from './errors.js';
 import {CLASSIFY_KEYS, CORRELATE_KEYS, QUALITY_KEYS, SCORE_KEYS, SUPPRESS_KEYS, TOP_KEYS, TYPE_KEYS} from './file-keys.js';
 import {EXPECT_KEYS, TEST_KEYS} from './test-input.js';
@@ -31,9 +32,11 @@ function reorder(map: YAMLMap, order: readonly string[]): void {
  * collections are kept, so the meaning never changes; the result is a fixed point.
  */
 export function formatRuleFile(text: string, file = '<input>'): string {
-  const doc = parseDocument(text, {keepSourceTokens: false, uniqueKeys: true});
-  if (doc.errors.length > 0) {
-    throw new RuleParseError(`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, {file});
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {keepSourceTokens: false, uniqueKeys: true, lineCounter});
+  const [problem] = yamlErrorDiagnostics(doc.errors, text, lineCounter, file);
+  if (problem) {
+    throw new RuleParseError(`${file}:${problem.line}:${problem.col}: not valid YAML: ${problem.message}`, {file, line: problem.line, col: problem.col, hint: problem.hint});
   }
   const top = doc.contents as Node | null;
   if (isMap(top)) {

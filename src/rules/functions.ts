@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
-import type {RE2JS} from 're2js';
 import type {Env, Fn} from './env.js';
+import type {RuleRegex} from './regex.js';
 import {ANY, DURATION, elemOf, fits, listOf, NUMBER, ORDERED, STRING, type Type, typeName, unify} from './types.js';
 import {compareValues, valueEquals, valueToText} from './values.js';
 
@@ -17,7 +17,7 @@ export interface CallTyping {
 /** What a call `f(a, b, …)` compiles from: its compiled arguments and the regex literals the checker compiled. */
 export interface CallCode {
   args: Fn[];
-  regexAt(index: number): RE2JS | null;
+  regexAt(index: number): RuleRegex | null;
 }
 
 /** Walks `x in list: body`: calls `visit` with each item and the body's value for it; returning false stops. */
@@ -310,12 +310,19 @@ const BUILTINS: BuiltinFunction[] = [
     check: (c) => (c.hasBind || c.args.length !== 2 || !fits(c.args[0], 'string') || c.args[1].t !== 'regex' ? c.fail('write extract(text, /pattern/)') : STRING),
     call: ({args: [text], regexAt}) => {
       const re = regexAt(1);
+      if (re === null) return () => null;
+      const group = re.groupCount > 0 ? 1 : 0;
+      // A macro such as a body lead is re-evaluated by every rule that reads it, on the same text.
+      let lastText: string | null = null;
+      let lastValue: string | null = null;
       return (env) => {
         const s = text(env);
-        if (!isStr(s) || re === null) return null;
-        const m = re.matcher(s);
-        if (!m.find()) return null;
-        return (m.groupCount() > 0 ? m.group(1) : m.group(0)) ?? null;
+        if (!isStr(s)) return null;
+        if (s !== lastText) {
+          lastValue = re.group(s, group);
+          lastText = s;
+        }
+        return lastValue;
       };
     },
   },

@@ -40,7 +40,7 @@ export function buildRulePack(files: RuleSourceText[], opts: BuildOptions = {}):
     const src = parseYamlText(f.text, f.file);
     for (const d of src.diagnostics) {
       // The usual cause: an expression with ": " (a quantifier) written as a plain scalar.
-      if (/compact mappings|Implicit map keys|Nested mappings/.test(d.message)) {
+      if (d.code === 'YAML_SYNTAX' && /Nested mappings/.test(d.message)) {
         d.hint = 'an expression containing ": " (as in any x in list: …) must be quoted or written as a block scalar (when: >- on its own line)';
       }
     }

@@ -60,3 +60,41 @@ export function requireSource(configured: readonly string[], given: string, give
     list_hint: known.size ? `known sources: ${[...known].join(', ')}` : 'add one to config/sources.yaml',
   });
 }
+
+/** Facility ids of the network and of the scopes of stored alerts (a facility since removed included). */
+export function knownFacilityIds(store: Store): string[] {
+  return (
+    store.db
+      .prepare("SELECT facility_id AS id FROM facilities UNION SELECT s.value FROM incidents i, json_each(i.scope_json, '$.facilities') s ORDER BY 1")
+      .all() as {id: string}[]
+  ).map((r) => r.id);
+}
+
+/** Lane ids of the network and of the scopes of stored alerts. */
+export function knownLaneIds(store: Store): string[] {
+  return (
+    store.db.prepare("SELECT lane_id AS id FROM lanes UNION SELECT s.value FROM incidents i, json_each(i.scope_json, '$.lanes') s ORDER BY 1").all() as {id: string}[]
+  ).map((r) => r.id);
+}
+
+/** A facility id of the network (or of a stored alert's scope). */
+export function requireFacility(store: Store, given: string, givenAs: string): string {
+  return resolveKnownId(given, knownFacilityIds(store), {
+    code: 'FACILITY_UNKNOWN',
+    what: 'facility',
+    given_as: givenAs,
+    where: 'in the network or the stored alerts',
+    list_hint: 'load the network with `hardstop ingest`; its facilities are network/facilities.csv',
+  });
+}
+
+/** A lane id of the network (or of a stored alert's scope). */
+export function requireLane(store: Store, given: string, givenAs: string): string {
+  return resolveKnownId(given, knownLaneIds(store), {
+    code: 'LANE_UNKNOWN',
+    what: 'lane',
+    given_as: givenAs,
+    where: 'in the network or the stored alerts',
+    list_hint: 'load the network with `hardstop ingest`; its lanes are network/lanes.csv',
+  });
+}

@@ -38,11 +38,13 @@ export interface AlertSummaryRow extends AlertRankRow {
   source_id: string | null;
   trust_tier: number | null;
   version_event_id: string | null;
+  /** The current version's scope: `{facilities, lanes, shipments, …}` as JSON. */
+  scope_json: string;
 }
 
 const SUMMARY_COLUMNS = `i.alert_id, i.correlation_key, i.first_seen, i.last_seen, i.last_event_time, i.current_version, i.classification,
   i.impact_score, i.risk_type, i.summary, i.status, i.source_id, i.tier, i.trust_tier, i.update_count,
-  v.correlation_action, v.event_id AS version_event_id`;
+  i.scope_json, v.correlation_action, v.event_id AS version_event_id`;
 
 const SUMMARY_FROM = `FROM incidents i LEFT JOIN alert_versions v ON v.alert_id = i.alert_id AND v.version = i.current_version`;
 
@@ -52,7 +54,10 @@ const SUMMARY_FROM = `FROM incidents i LEFT JOIN alert_versions v ON v.alert_id 
  * compares to that prefix as its own first 19 characters do, and callers compare exact instants
  * afterwards). Null = every alert. Unordered: callers sort with a total order.
  */
-export function alertRanks(store: Store, opts: {fromPrefix?: string | null; classification?: number | null; sourceId?: string | null} = {}): AlertRankRow[] {
+export function alertRanks(
+  store: Store,
+  opts: {fromPrefix?: string | null; classification?: number | null; sourceId?: string | null; facilityIds?: readonly string[] | null; laneIds?: readonly string[] | null} = {},
+): AlertRankRow[] {
   const where: string[] = [];
   const params: unknown[] = [];
   if (opts.fromPrefix) {
@@ -66,6 +71,12 @@ export function alertRanks(store: Store, opts: {fromPrefix?: string | null; clas
   if (opts.sourceId !== undefined && opts.sourceId !== null) {
     where.push('i.source_id = ?');
     params.push(opts.sourceId);
+  }
+  // An alert is in scope of a facility or lane its current version linked (scope_json).
+  for (const [path, ids] of [['$.facilities', opts.facilityIds], ['$.lanes', opts.laneIds]] as const) {
+    if (!ids || ids.length === 0) continue;
+    where.push(`EXISTS (SELECT 1 FROM json_each(i.scope_json, '${path}') s WHERE s.value IN (${ids.map(() => '?').join(', ')}))`);
+    params.push(...ids);
   }
   const sql = `SELECT i.alert_id, i.current_version, i.classification, i.impact_score, i.update_count, i.first_seen, i.last_seen, i.tier, i.status,
       v.correlation_action

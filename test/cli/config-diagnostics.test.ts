@@ -56,6 +56,7 @@ describe('issue 20 finding 11: an unknown key in any file of the home gets a did
     ['config/sources.yaml', replace('  local: []', '  locl: []'), 'locl:', ['sources', 'list'], 'SOURCES_UNKNOWN_TIER', 'unknown tier section "locl" under tiers', 'did you mean local?'],
     ['config/sources.yaml', replace('      type: nws_alerts', '      type: nws_alert'), 'type: |nws_alert\n', ['sources', 'list'], 'SOURCE_UNKNOWN_TYPE', 'source "nws_active_us": unknown source type "nws_alert"', 'did you mean nws_alerts?'],
     ['config/sources.yaml', replace('      tags: [weather]', '      tags: [weather]\n      trust_tier: 9'), 'trust_tier: |9', ['sources', 'list'], 'SOURCES_OUT_OF_RANGE', 'trust_tier of source "nws_active_us" must be <= 3', 'trust_tier is 1'],
+    ['config/sources.yaml', replace('      tags: [recall]', '      tags: [recall]\n      suppress:\n        - id: no_pets\n          whn: event.title icontains "pet food"'), 'whn:', ['doctor'], 'RULE_UNKNOWN_KEY', 'unknown key whn in a suppress rule of source "fda_food_recalls"', 'did you mean when?'],
     // config/suppression.yaml and config/keywords.yaml (the reference's formats), a rule file, a sink file
     ['config/suppression.yaml', () => 'version: 1\nrules:\n  - id: x\n    kind: keyword\n    feild: title\n    pattern: foo\n', 'feild:', ['doctor'], 'RULE_UNKNOWN_KEY', 'unknown key feild in a suppression rule', 'did you mean field?'],
     ['config/keywords.yaml', () => 'version: 1\nrisk_keywords:\n  - term: STRIKE\n    wieght: 2\n', 'wieght:', ['doctor'], 'RULE_UNKNOWN_KEY', 'unknown key wieght in a keyword', 'did you mean weight?'],
@@ -84,5 +85,55 @@ describe('issue 20 finding 11: an unknown key in any file of the home gets a did
     expect(r.code).toBe(2);
     const diagnostics = (JSON.parse(r.stdout) as {diagnostics: {code: string; message: string; hint: string}[]}).diagnostics;
     expect(diagnostics).toContainEqual(expect.objectContaining({code: 'SOURCES_UNKNOWN_KEY', message: 'unknown key "enable" in source "fda_food_recalls"', hint: 'did you mean enabled?'}));
+  });
+});
+
+/** The line of `text` that starts with `prefix` after `after` (to pick one of several equal lines). */
+function indentAt(prefix: string, indent: string, after = ''): (t: string) => string {
+  return (t) => {
+    const from = t.indexOf(after);
+    const at = t.indexOf(`\n${prefix}`, from) + 1;
+    return `${t.slice(0, at)}${indent}${t.slice(at).trimStart()}`;
+  };
+}
+
+describe('issue 20 finding 12: a YAML indentation mistake is reported once, at its line, with an indentation hint', {timeout: 300_000}, () => {
+  it.each([
+    // the issue's two samples, in a rule file
+    ['rules/supply-chain/suppression.yaml', indentAt('    note: Training', '      '), '|note: Training', ['rules', 'check'], '"note:" (column 7) is indented more than "reason_code:" on line 21 (column 5)', 'keys of one mapping start in the same column: indent this line like line 21 (column 5)'],
+    ['rules/supply-chain/suppression.yaml', indentAt('  - id: nws_not_actual', ''), '- id: nws_not_actual', ['rules', 'check'], '"- id: nws_not_actual" (column 1) is indented less than "- id: global_training_notice" on line 20 (column 3)', 'items of one list start in the same column: indent this line like line 20 (column 3)'],
+    // config/sources.yaml: an under-indented key
+    ['config/sources.yaml', indentAt('      url: "https://www.fsis', '     '), '|url: "https://www.fsis', ['sources', 'list'], '"url:" (column 6) is indented less than "tier:" on line', 'keys of one mapping start in the same column: indent this line like line'],
+    // hardstop.config.yaml, a sink file, config/keywords.yaml (a tab)
+    ['hardstop.config.yaml', indentAt('  max_candidates: 20', '    '), '|max_candidates: 20', ['doctor'], '"max_candidates:" (column 5) is indented more than "window_hours:" on line', 'indent this line like line'],
+    ['sinks/slack.example.yaml', indentAt('    digest: true', '      '), '|digest: true', ['sinks', 'check'], '"digest:" (column 7) is indented more than "webhook_url_env:" on line', 'indent this line like line'],
+    ['config/keywords.yaml', () => 'version: 1\nrisk_keywords:\n  - term: STRIKE\n\t weight: 2\n', '\t weight', ['doctor'], 'a tab indents this line', 'YAML indents with spaces only'],
+  ])('%s (case %#)', (file, edit, needle, command, message, hint) => {
+    const home = homeWith(file as string, edit as (t: string) => string);
+    const text = readFileSync(join(home, file as string), 'utf8');
+    const r = runCli([...(command as string[]), '--home', home]);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    const errors = r.stderr.split('\n').filter((l) => / error [A-Z_]+: /.test(l));
+    expect(errors, r.stderr).toEqual([`${where(file as string, text, needle as string)}: error YAML_INDENTATION: ${message as string}`].map((e) => expect.stringContaining(e)));
+    expect(r.stderr).toMatch(new RegExp(`\\n {2}hint: [^\\n]*${(hint as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(r.stderr).not.toContain('must be quoted');
+  });
+
+  it('a key among list items (a missing "- ") is named as such', () => {
+    const home = homeWith('config/sources.yaml', replace('    - id: usda_fsis_recalls', '    id: usda_fsis_recalls'));
+    const text = readFileSync(join(home, 'config/sources.yaml'), 'utf8');
+    const r = runCli(['sources', 'list', '--home', home]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${where('config/sources.yaml', text, '|id: usda_fsis_recalls')}: error YAML_INDENTATION: "id:" (column 5) is a key among the items of the list of "- id: fda_food_recalls" on line`);
+    expect(r.stderr).toContain('hint: make it a new list item ("- id: …")');
+  });
+
+  it('a ": " inside an unquoted expression is still a quoting problem, reported on its own line', () => {
+    const home = homeWith('rules/supply-chain/suppression.yaml', replace('    when: >-\n      any f in [event.title, event.summary, event.raw_text, event.url]: f icontains "test alert"', '    when: any f in [event.title]: f icontains "test alert"'));
+    const text = readFileSync(join(home, 'rules/supply-chain/suppression.yaml'), 'utf8');
+    const r = runCli(['rules', 'check', '--home', home]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${where('rules/supply-chain/suppression.yaml', text, 'when: |any f in [event.title]')}: error YAML_SYNTAX: Nested mappings are not allowed in compact mappings`);
+    expect(r.stderr).toContain('must be quoted or written as a block scalar');
   });
 });

@@ -1,19 +1,14 @@
-import {cpSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
-import {GOLDEN_DIR, GOLDEN_NOW} from '../helpers/golden.js';
+import {GOLDEN_NOW, runGolden} from '../helpers/golden.js';
 
 /** The golden home after its run: NWS alerts linked to facilities, lanes and shipments. */
 let home = '';
 let stormAlert = '';
 beforeAll(() => {
   home = join(tempHome('hardstop-explain-'), 'home');
-  expect(runCli(['init', '--home', home]).code).toBe(0);
-  cpSync(join(GOLDEN_DIR, 'network'), join(home, 'network'), {recursive: true, force: true});
-  cpSync(join(GOLDEN_DIR, 'home'), home, {recursive: true, force: true});
-  expect(runCli(['ingest', '--home', home, '--now', GOLDEN_NOW]).code).toBe(0);
-  expect(runCli(['run', '--home', home, '--now', GOLDEN_NOW, '--since', '7d']).code).toBe(0);
+  runGolden(home);
   const list = parseJsonOutput(runCli(['alerts', 'list', '--home', home, '--now', GOLDEN_NOW, '--json'])) as {alerts: {alert_id: string; summary: string; source: {id: string}}[]};
   stormAlert = list.alerts.find((a) => a.source.id === 'golden_nws' && a.summary.startsWith('Winter Storm Warning'))!.alert_id;
 }, 300_000);

@@ -9,7 +9,8 @@ import {type BriefV2Options, buildBriefV2} from '../../src/reports/brief-v2/buil
 import type {BriefModelV2} from '../../src/reports/brief-v2/model.js';
 import {runBriefV2Operator} from '../../src/reports/brief-v2/operator.js';
 import {escapeMarkdown, renderBriefMarkdown} from '../../src/reports/brief-v2/render-markdown.js';
-import {renderBriefText, visibleWidth, wrapLine} from '../../src/reports/brief-v2/render-text.js';
+import {renderBriefText, wrapLine} from '../../src/reports/brief-v2/render-text.js';
+import {visibleWidth} from '../../src/present/colour.js';
 import {renderBriefJson, renderBriefV2} from '../../src/reports/brief-v2/render.js';
 import {addAlert, addEvent, addRawItem, addSourceRun, addSuppression, memoryStore, OUT24_EVIDENCE, RG, source} from './fixture.js';
 

@@ -148,7 +148,7 @@ describe('alerts list and show', () => {
     const docs = listedDocuments(store, high);
     expect(docs[0]).toMatchObject({alert_id: 'A-HIGH', version: 3, correlation: {action: 'UPDATED'}, correlation_action: 'UPDATED'});
     const tableText = alertListTable(recent);
-    expect(tableText.split('\n')[0]).toMatch(/^ALERT\s+CLASS\s+IMPACT\s+ACTION\s+UPDATES\s+TIER\s+SOURCE\s+LAST_SEEN\s+SUMMARY$/);
+    expect(tableText.split('\n')[0]).toMatch(/^ALERT\s+CLASS\s+IMPACT\s+ACTION\s+UPDATES\s+TIER\s+SOURCE\s+FACILITIES\s+LAST_SEEN\s+SUMMARY$/);
     expect(tableText).toContain('2 of 3 alert(s) shown');
   });
 

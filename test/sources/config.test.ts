@@ -59,7 +59,7 @@ describe('sources.yaml validation: every problem with code and file:line:col', (
     {name: 'unknown tier_defaults section', yaml: 'version: 1\ntier_defaults:\n  metro: {trust_tier: 2}\ntiers: {}\n', code: 'SOURCES_UNKNOWN_TIER', line: 3, col: 3},
     {name: 'tier_defaults out of range', yaml: 'version: 1\ntier_defaults:\n  local: {trust_tier: 0}\ntiers: {}\n', code: 'SOURCES_OUT_OF_RANGE', line: 3, col: 23},
     {name: 'unknown defaults key', yaml: 'version: 1\ndefaults:\n  timeout: 5\ntiers: {}\n', code: 'SOURCES_UNKNOWN_KEY', line: 3, col: 3},
-    {name: 'YAML syntax', yaml: 'version: 1\ntiers:\n  global: [\n', code: 'YAML_SYNTAX', line: 4, col: 1},
+    {name: 'YAML syntax (at the unclosed bracket, not after the end of the file)', yaml: 'version: 1\ntiers:\n  global: [\n', code: 'YAML_SYNTAX', line: 3, col: 11},
     {
       name: 'max_items and its alias disagree',
       yaml: SRC('      max_items: 5\n      max_items_per_fetch: 6\n'),

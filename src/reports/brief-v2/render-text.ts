@@ -1,26 +1,21 @@
 /**
  * Terminal rendering of the brief (§8.2): the Markdown content without markup, at most 100
- * columns, colour only when asked (the command asks when stdout is a TTY and NO_COLOR is unset).
+ * columns, colour only when asked (the command asks as `colourEnabled` of src/present decides).
  */
+import {paint, type Tone as Colour, unpainted, visibleWidth} from '../../present/colour.js';
 import {type Block, briefDocument, type Inline, type ListItem, type Tone} from './document.js';
 import type {BriefModelV2} from './model.js';
 
 export const TEXT_WIDTH = 100;
 
-const ANSI: Record<Tone, string> = {class2: '31', blocked: '31', class1: '33', watch: '33', healthy: '32', class0: '2', pending: '2'};
-const ANSI_RE = /\u001b\[[0-9;]*m/g;
-
-/** Columns a line takes on screen (colour codes take none). */
-export function visibleWidth(text: string): number {
-  return [...text.replace(ANSI_RE, '')].length;
-}
+const COLOUR: Record<Tone, Colour> = {class2: 'red', blocked: 'red', class1: 'yellow', watch: 'yellow', healthy: 'green', class0: 'dim', pending: 'dim'};
 
 function flat(text: string): string {
   return text.replace(/\r\n|\r|\n/g, ' ');
 }
 
 function inline(spans: Inline, color: boolean): string {
-  return spans.map((s) => (color && s.tone ? `\u001b[${ANSI[s.tone]}m${flat(s.text)}\u001b[0m` : flat(s.text))).join('');
+  return spans.map((s) => paint(s.tone ? COLOUR[s.tone] : undefined, flat(s.text), color)).join('');
 }
 
 /** Word-wraps one line to `width` columns; continuation lines keep the line's indent + 2. */
@@ -43,7 +38,7 @@ export function wrapLine(line: string, width = TEXT_WIDTH): string[] {
     }
     // A word longer than the line is cut hard (ids and hashes have no spaces).
     while (visibleWidth(cur) + visibleWidth(word) > width) {
-      const chars = [...word.replace(ANSI_RE, '')];
+      const chars = [...unpainted(word)];
       const room = Math.max(1, width - visibleWidth(cur));
       out.push(cur + chars.slice(0, room).join(''));
       word = chars.slice(room).join('');
