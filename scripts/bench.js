@@ -215,13 +215,18 @@ const round = (x, d = 4) => (x == null || !Number.isFinite(x) ? x : Number(x.toF
 
 async function ruleBench() {
   const {loadRulePack} = await import(pathToFileURL(join(root, 'dist', 'rules', 'loader.js')).href);
-  const {benchRuleEvaluations} = await import(pathToFileURL(join(root, 'dist', 'rules', 'bench.js')).href);
+  const {benchRuleEvaluations, benchTypeEvaluations} = await import(pathToFileURL(join(root, 'dist', 'rules', 'bench.js')).href);
   const loaded = loadRulePack(join(root, 'rules', 'supply-chain'), {cwd: root});
   if (!loaded.pack) return {error: 'the shipped pack does not compile'};
   const clock = () => performance.now();
   benchRuleEvaluations(loaded.pack, 20_000, clock); // warm-up
   const r = benchRuleEvaluations(loaded.pack, 200_000, clock);
-  return {pack: 'rules/supply-chain', evaluations: r.evaluations, seconds: round(r.seconds), evaluations_per_second: Math.round(r.perSecond), target_per_second: 1_000_000};
+  benchTypeEvaluations(loaded.pack, 2_000, clock); // warm-up
+  const t = benchTypeEvaluations(loaded.pack, 20_000, clock);
+  return {
+    pack: 'rules/supply-chain', evaluations: r.evaluations, seconds: round(r.seconds), evaluations_per_second: Math.round(r.perSecond), target_per_second: 1_000_000,
+    type_evaluations: t.evaluations, type_seconds: round(t.seconds), type_evaluations_per_second: Math.round(t.perSecond),
+  };
 }
 
 /** Parser memory/time: each case in its own child so the RSS delta is not polluted. */

@@ -1,8 +1,7 @@
-import type {RE2JS} from 're2js';
 import type {Diagnostic, Severity} from '../kernel/diagnostic.js';
 import {defaultHint, type DiagnosticCode} from '../kernel/diagnostic-codes.js';
 import type {Expr, Span} from './ast.js';
-import {compileRegex} from './regex.js';
+import {compileRegex, type RuleRegex} from './regex.js';
 import {ROOTS, ROOTS_BY_KIND, rootUnavailableHint, type RuleKind} from './schema.js';
 import {FUNCTIONS} from './functions.js';
 import {ANY, BOOL, compatible, DURATION, elemOf, fits, listOf, NULL, NUMBER, ORDERED, REGEX, STRING, type Type, typeName, unify} from './types.js';
@@ -50,7 +49,7 @@ export interface NodeInfo {
   isConst: boolean;
   ref?: Ref;
   slot?: number;
-  regex?: RE2JS;
+  regex?: RuleRegex;
 }
 
 export interface CheckResult {

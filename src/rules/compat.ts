@@ -22,6 +22,11 @@ export interface CompatTarget {
 }
 
 const KINDS = ['keyword', 'regex', 'exact'];
+
+/** How diagnostics name a suppress rule: per-source rules (scope `source:<id>`) name their source. */
+export function suppressRuleLabel(scope: string, noun: string): string {
+  return scope.startsWith('source:') ? `${noun} of source "${scope.slice('source:'.length)}"` : noun;
+}
 /** Reference field names → context paths (domain.md §10.3; `event_type` is the reference type). */
 const FIELDS: Record<string, string[]> = {
   title: ['event', 'title'],
@@ -49,7 +54,8 @@ function path(parts: string[], span: Span): Expr {
  * pattern (or the offending key) in the YAML file.
  */
 export function compileCompatSuppressEntry(b: CompatTarget, fd: FileDiags, item: Node, scope: string): SuppressRule | null {
-  const m = keyed(fd, entries(fd, item, 'a suppression rule') ?? [], COMPAT_KEYS, 'a suppression rule');
+  const what = suppressRuleLabel(scope, 'a suppression rule');
+  const m = keyed(fd, entries(fd, item, what) ?? [], COMPAT_KEYS, what);
   for (const k of ['id', 'kind', 'field', 'pattern']) {
     if (!m.has(k)) fd.error(item, 'RULE_SCHEMA', `a suppression rule needs ${k}:`);
   }

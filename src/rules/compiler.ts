@@ -1,4 +1,3 @@
-import type {RE2JS} from 're2js';
 import type {Binding, Expr} from './ast.js';
 import type {Checker, MacroDef} from './checker.js';
 import type {Env, Fn} from './env.js';
@@ -276,17 +275,17 @@ export class Compiler {
       case 'endswith':
         return this.stringTest(e, a, b, (x, y) => (x.endsWith(y) ? [x.length - y.length, x.length] : null));
       case 'matches': {
-        const re = (this.checker.info.get(e.right)?.regex ?? null) as RE2JS | null;
+        const re = this.checker.info.get(e.right)?.regex ?? null;
         if (re === null) return () => false;
         const origin = this.origin(e.left);
         return (env) => {
           const x = a(env);
           if (!isStr(x)) return false;
           if (env.w === null || env.w.field !== null || origin === null) return re.test(x);
-          const m = re.matcher(x);
-          if (!m.find()) return false;
+          const span = re.find(x);
+          if (span === null) return false;
           env.w.field = origin(env);
-          env.w.span = [m.start(), m.end()];
+          env.w.span = span;
           return true;
         };
       }
@@ -363,7 +362,7 @@ export class Compiler {
       const each = this.eachItem(e.bind, this.checker.info.get(e)!.slot!);
       if (fn?.each) return fn.each(each);
     } else if (fn?.call) {
-      return fn.call({args, regexAt: (i) => (this.checker.info.get(e.args[i])?.regex ?? null) as RE2JS | null});
+      return fn.call({args, regexAt: (i) => this.checker.info.get(e.args[i])?.regex ?? null});
     }
     throw new Error(`internal: the checker passed an unusable call of ${e.name}`);
   }

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
-import type {RE2JS} from 're2js';
 import type {Env, Fn} from './env.js';
+import type {RuleRegex} from './regex.js';
 import {ANY, DURATION, elemOf, fits, listOf, NUMBER, ORDERED, STRING, type Type, typeName, unify} from './types.js';
 import {compareValues, valueEquals, valueToText} from './values.js';
 
@@ -17,7 +17,7 @@ export interface CallTyping {
 /** What a call `f(a, b, …)` compiles from: its compiled arguments and the regex literals the checker compiled. */
 export interface CallCode {
   args: Fn[];
-  regexAt(index: number): RE2JS | null;
+  regexAt(index: number): RuleRegex | null;
 }
 
 /** Walks `x in list: body`: calls `visit` with each item and the body's value for it; returning false stops. */
@@ -313,9 +313,8 @@ const BUILTINS: BuiltinFunction[] = [
       return (env) => {
         const s = text(env);
         if (!isStr(s) || re === null) return null;
-        const m = re.matcher(s);
-        if (!m.find()) return null;
-        return (m.groupCount() > 0 ? m.group(1) : m.group(0)) ?? null;
+        const groups = re.captures(s);
+        return groups === null ? null : groups[re.groupCount > 0 ? 1 : 0];
       };
     },
   },

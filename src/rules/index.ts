@@ -13,7 +13,7 @@ export {explain, formatExplain, type ExplainResult, type RuleTrace, type TraceNo
 export {compactExplain, explainView, type CompactExplanation} from './explain-compact.js';
 export {formatRuleFile} from './fmt.js';
 export {rulesJsonSchema} from './json-schema.js';
-export {benchRuleEvaluations, benchContext, type BenchResult} from './bench.js';
+export {benchRuleEvaluations, benchTypeEvaluations, benchContext, type BenchResult} from './bench.js';
 export {parseExpression, type ParseResult, type SyntaxProblem} from './parse.js';
 export {contextFromYaml} from './test-input.js';
 export {RuleParseError, RuleCheckError, RuleEvalError} from './errors.js';

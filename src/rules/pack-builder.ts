@@ -3,7 +3,7 @@ import type {Diagnostic} from '../kernel/diagnostic.js';
 import {parseDuration} from '../kernel/time.js';
 import type {Expr} from './ast.js';
 import {Checker, type ExprSite, type ListDef, type MacroDef} from './checker.js';
-import {compileCompatSuppressEntry} from './compat.js';
+import {compileCompatSuppressEntry, suppressRuleLabel} from './compat.js';
 import {Compiler} from './compiler.js';
 import {CLASSIFY_KEYS, CORRELATE_KEYS, QUALITY_KEYS, SCORE_KEYS, SUPPRESS_KEYS, TYPE_KEYS} from './file-keys.js';
 import {KEYWORDS} from './lexer.js';
@@ -227,12 +227,13 @@ export class PackBuilder {
   }
 
   suppressEntry(fd: FileDiags, item: Node, scope: string): SuppressRule | null {
-    const list = entries(fd, item, 'a suppress rule');
+    const what = suppressRuleLabel(scope, 'a suppress rule');
+    const list = entries(fd, item, what);
     if (!list) return null;
     if (list.some((e) => e.key === 'kind' || e.key === 'pattern' || e.key === 'field')) {
       return compileCompatSuppressEntry(this, fd, item, scope);
     }
-    const m = keyed(fd, list, scope === 'global' ? SUPPRESS_KEYS : SUPPRESS_KEYS.filter((k) => k !== 'sources'), 'a suppress rule');
+    const m = keyed(fd, list, scope === 'global' ? SUPPRESS_KEYS : SUPPRESS_KEYS.filter((k) => k !== 'sources'), what);
     const id = str(fd, m.get('id')?.value, 'id', {required: true});
     if (!m.has('id')) fd.error(item, 'RULE_SCHEMA', 'a suppress rule needs an id');
     if (!id) return null;
