@@ -375,14 +375,21 @@ export function explainSuppression(store: Store | undefined, sourceId: string, o
   return result;
 }
 
-/** A stale source: fetched before, but no successful fetch within the stale threshold. */
+/**
+ * A stale source: it fetched successfully once, but not within the stale threshold. (A source
+ * that never succeeded is failing, not stale.)
+ */
 export function isStaleSource(r: SourceHealth): boolean {
-  return r.is_stale && !r.never_fetched;
+  return r.is_stale && !r.never_fetched && r.stale_hours !== null;
 }
 
-/** "a (168 h)" for a stale source; "a (no successful fetch yet)" when it never succeeded. */
+function failuresText(r: SourceHealth): string {
+  return r.consecutive_failures > 0 ? `, ${r.consecutive_failures} failure(s) in a row` : '';
+}
+
+/** "a (168 h)": a stale source and the hours since its last success (and its failures since). */
 function staleId(r: SourceHealth): string {
-  return `${r.source_id} (${r.stale_hours === null ? 'no successful fetch yet' : `${Math.round(r.stale_hours)} h`})`;
+  return `${r.source_id} (${Math.round(r.stale_hours ?? 0)} h${failuresText(r)})`;
 }
 
 /**
@@ -407,9 +414,6 @@ export function gatePhrases(rows: readonly SourceHealth[], staleHours: number = 
 
 /** One source's reason for being on WATCH, for its own diagnostic. */
 export function watchReason(r: SourceHealth, staleHours: number = DEFAULT_STALE_HOURS): string {
-  if (isStaleSource(r)) {
-    return `source ${r.source_id} is stale: ${r.stale_hours === null ? 'no successful fetch yet' : `no successful fetch for ${Math.round(r.stale_hours)} h`} (threshold ${staleHours} h)`;
-  }
-  const failures = r.consecutive_failures > 0 ? `, ${r.consecutive_failures} failure(s) in a row` : '';
-  return `source ${r.source_id} is near its failure budget (health score ${r.health_score}${failures})`;
+  if (isStaleSource(r)) return `source ${r.source_id} is stale: no successful fetch for ${Math.round(r.stale_hours ?? 0)} h (threshold ${staleHours} h${failuresText(r)})`;
+  return `source ${r.source_id} is near its failure budget (health score ${r.health_score}${failuresText(r)})`;
 }
