@@ -8,6 +8,8 @@
 //   npm run bench -- --quality-only [--quality-seeds 11,29]   # decision quality only (issue 18)
 //   npm run bench -- --no-quality        # skip the decision-quality runs
 //   npm run bench -- --only rules-diff   # the 10,000-item set and `rules diff` over it, nothing else
+//   npm run bench -- --fresh-only        # fresh-process `run` of 2,000 and 20,000 / 10,000, one batch (issue 19)
+//   npm run bench -- --huge              # 20,000 / 1,000,000 in 20 batches, one fresh `run` each (not in CI)
 //
 // One JSON document on stdout; progress on stderr. docs/BENCHMARK.md explains every figure.
 //
@@ -23,6 +25,7 @@ import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {decisionQuality} from './decision-quality.js';
+import {freshRunBench, hugeBench} from './bench-fresh.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = (s) => process.stderr.write(`bench: ${s}\n`);
@@ -54,6 +57,16 @@ function writeCandidateRules(home) {
   const rule = '  - id: bench_candidate_closures\n    reason_code: BENCH\n    when: event.title icontains "closed"\n\n';
   writeFileSync(suppression, readFileSync(suppression, 'utf8').replace(/^suppress:\n/m, `suppress:\n${rule}`));
   return dir;
+}
+
+/** Shipped pack rule ids: a bench source rule with the same id would be a duplicate id. */
+function packIdsOf(home) {
+  const ids = new Set();
+  for (const f of readdirSync(join(home, 'rules'), {recursive: true})) {
+    if (!/\.ya?ml$/.test(f)) continue;
+    for (const m of readFileSync(join(home, 'rules', f), 'utf8').matchAll(/^\s*-\s*id:\s*([A-Za-z0-9_.-]+)\s*$/gm)) ids.add(m[1]);
+  }
+  return ids;
 }
 
 async function worker(dataDir, home, outFile, verbose, rulesDiff) {
@@ -92,12 +105,7 @@ async function worker(dataDir, home, outFile, verbose, rulesDiff) {
   const tCopy = clock();
   cpSync(join(dataDir, 'feeds'), join(home, 'feeds'), {recursive: true});
   const copyMs = clock() - tCopy;
-  // Shipped pack rule ids: a bench source rule with the same id would be a duplicate id.
-  const packIds = new Set();
-  for (const f of readdirSync(join(home, 'rules'), {recursive: true})) {
-    if (!/\.ya?ml$/.test(f)) continue;
-    for (const m of readFileSync(join(home, 'rules', f), 'utf8').matchAll(/^\s*-\s*id:\s*([A-Za-z0-9_.-]+)\s*$/gm)) packIds.add(m[1]);
-  }
+  const packIds = packIdsOf(home);
   const lastNow = manifest.batches[manifest.batches.length - 1].last_published;
   await cli('ingest', ['ingest', '--now', manifest.batches[0].first_published]);
   const batches = [];
@@ -155,7 +163,7 @@ async function worker(dataDir, home, outFile, verbose, rulesDiff) {
 // ---------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = {sizes: null, small: false, seed: 7, batches: 10, keep: false, verbose: false, workDir: null, only: null, qualitySeeds: [11, 29], quality: true, qualityOnly: false};
+  const o = {sizes: null, small: false, seed: 7, batches: 10, keep: false, verbose: false, workDir: null, only: null, qualitySeeds: [11, 29], quality: true, qualityOnly: false, fresh: true, freshOnly: false, huge: false};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--small') o.small = true;
@@ -169,6 +177,9 @@ function parseArgs(argv) {
     else if (a === '--no-quality') o.quality = false;
     else if (a === '--quality-only') o.qualityOnly = true;
     else if (a === '--only' && argv[i + 1] === 'rules-diff') o.only = argv[++i];
+    else if (a === '--fresh-only') o.freshOnly = true;
+    else if (a === '--no-fresh') o.fresh = false;
+    else if (a === '--huge') o.huge = true;
     else {
       log(`unknown argument ${a}`);
       process.exit(2);
@@ -414,6 +425,24 @@ async function parent(opts) {
     batches: opts.batches,
     sizes: [],
   };
+
+  // Fresh-process `run` figures (issue 19): one new process per batch, as cron runs it.
+  const freshOpts = {
+    root,
+    work,
+    seed: opts.seed,
+    timeV,
+    log,
+    keep: opts.keep,
+    prepare: {generate: (dataDir, size) => generate(sharedBench, corpus, dataDir, size), rewriteSources, packIds: packIdsOf},
+  };
+  if (opts.huge) result.huge = hugeBench(freshOpts);
+  else if (opts.freshOnly || (opts.fresh && !opts.only && !opts.qualityOnly)) result.fresh_run = freshRunBench(freshOpts);
+  if (opts.freshOnly || opts.huge) {
+    if (!opts.keep && !opts.workDir) rmSync(work, {recursive: true, force: true});
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
 
   if (opts.quality && !opts.only) {
     result.decision_quality = opts.qualitySeeds.map((seed) => qualityRun(sharedBench, corpus, work, seed, opts));

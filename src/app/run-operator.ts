@@ -1,3 +1,4 @@
+import {timePhase, timePhaseAsync} from '../kernel/phase-timings.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
 import {valueRef} from '../kernel/run-record.js';
@@ -68,18 +69,20 @@ class StepLog {
  */
 export async function runHardstop(ctx: AppContext, opts: RunOptions): Promise<RunReport> {
   // Validate sources, rules and network before any work (B1: exit 2 with positions).
-  const {store, inputs, deps} = prepareDecisions(ctx, {noSuppress: opts.noSuppress});
+  const {store, inputs, deps} = timePhase('inputs', () => prepareDecisions(ctx, {noSuppress: opts.noSuppress}));
   const group = ctx.runGroup('run', {since: opts.since?.text ?? null, max_items: opts.maxItems ?? null, no_network: opts.noNetwork});
   const log = new StepLog();
   log.diagnostics.push(...inputs.diagnostics);
 
   const fetch = await log.guard('fetch', 'FETCH_CRASHED', () =>
-    fetchSources(ctx.fetchDeps(), group, {
-      since: opts.since?.text ?? null,
-      maxItems: opts.maxItems,
-      noNetwork: opts.noNetwork,
-      onProgress: opts.progress ? progressPrinter((s) => process.stderr.write(s)) : undefined,
-    }),
+    timePhaseAsync('fetch', () =>
+      fetchSources(ctx.fetchDeps(), group, {
+        since: opts.since?.text ?? null,
+        maxItems: opts.maxItems,
+        noNetwork: opts.noNetwork,
+        onProgress: opts.progress ? progressPrinter((s) => process.stderr.write(s)) : undefined,
+      }),
+    ),
   );
   if (fetch) log.diagnostics.push(...fetch.diagnostics);
 
@@ -102,7 +105,7 @@ export async function runHardstop(ctx: AppContext, opts: RunOptions): Promise<Ru
       otherWarnings: log.diagnostics.filter((d) => d.severity === 'warning' && d.details?.fetch_failed !== true).length,
     });
 
-  const brief = await publishBrief(ctx, store, group, opts, statusNow(), log);
+  const brief = await timePhaseAsync('brief', () => publishBrief(ctx, store, group, opts, statusNow(), log));
   const status = statusNow();
   await group.run(RUN_OPERATOR, (trace) => {
     trace.output(valueRef(`run-status:${group.id}`, 'RunStatus', {exit_code: status.exitCode, messages: status.messages}));

@@ -4,6 +4,7 @@ import {AppContext} from '../app/context.js';
 import {formatDiagnostic, sortDiagnostics, type Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
 import {ExitCode} from '../kernel/exit-status.js';
+import {flushPhaseTimings, markStartup} from '../kernel/phase-timings.js';
 import type {CommandOutcome} from '../present/command-outcome.js';
 import {colourEnabled} from '../present/colour.js';
 import {parseErrorDiagnostic, reportUsageError, statusJson, statusLine, type StatusFacts} from '../app/usage.js';
@@ -54,6 +55,7 @@ export abstract class HardstopCommand<C extends typeof Command> extends Command 
     const {flags, args, argv} = parsed as unknown as {flags: CommandFlags<C>; args: CommandArgs<C>; argv: string[]};
     let ctx: AppContext | undefined;
     let outcome: CommandOutcome;
+    markStartup();
     try {
       ctx = AppContext.create(flags);
       if (this.requiresConfig) void ctx.config;
@@ -66,6 +68,7 @@ export abstract class HardstopCommand<C extends typeof Command> extends Command 
     } finally {
       ctx?.close();
     }
+    flushPhaseTimings(this.id ?? '');
     process.exitCode = outcome.exitCode;
   }
 

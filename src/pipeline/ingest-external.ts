@@ -3,6 +3,7 @@ import type {Home} from '../config/home.js';
 import type {RuntimeConfig} from '../config/runtime.js';
 import {writeFileAtomic} from '../kernel/atomic-file.js';
 import {artifactHash, canonicalJson, sha256Hex} from '../kernel/canonical-json.js';
+import {timePhase} from '../kernel/phase-timings.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {OperatorTrace, RunGroup} from '../kernel/run-group.js';
 import {batchRef} from '../kernel/run-record.js';
@@ -13,7 +14,7 @@ import type {SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
 import type {ResolvedSource} from '../sources/config.js';
 import type {Store} from '../store/db.js';
-import {DecisionsRepo, type PendingRawItem, pendingRawItems} from '../store/decisions-repo.js';
+import {DecisionsRepo, type PendingRawItem, type PendingRawItemKey, pendingRawItemKeys, pendingRawItemsByIds} from '../store/decisions-repo.js';
 import {setRawItemStatus} from '../store/raw-items-repo.js';
 import {insertSourceRun} from '../store/source-runs-repo.js';
 import {buildAlertVersion} from './alert.js';
@@ -160,7 +161,7 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   deps.store.withRelaxedSync(() => {
     let done = 0;
     for (let start = 0; start < items.length; start += ITEMS_PER_TRANSACTION) {
-      const chunk = items.slice(start, start + ITEMS_PER_TRANSACTION);
+      const chunk = pendingRawItemsByIds(deps.store, items.slice(start, start + ITEMS_PER_TRANSACTION).map((it) => it.raw_id));
       for (const f of run.commitChunk(chunk)) if (present.has(f.name)) tally.evidenceFiles.push(writeEvidenceFile(evidenceDir, f.name, f.content));
       for (let k = 0; k < chunk.length; k++) opts.onProgress?.(++done, items.length);
     }
@@ -174,8 +175,8 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
  * Pending raw items of the enabled sources in processing order, cut by `--since` and
  * `--limit`. Items of sources that are not enabled stay pending, with an info diagnostic.
  */
-function selectPendingItems(store: Store, sourceById: ReadonlyMap<string, ResolvedSource>, opts: IngestOptions, diagnostics: Diagnostic[]): PendingRawItem[] {
-  let items = processingOrder(pendingRawItems(store));
+function selectPendingItems(store: Store, sourceById: ReadonlyMap<string, ResolvedSource>, opts: IngestOptions, diagnostics: Diagnostic[]): PendingRawItemKey[] {
+  let items = processingOrder(pendingRawItemKeys(store));
   const unknownSources = new Set(items.filter((it) => !sourceById.has(it.source_id)).map((it) => it.source_id));
   for (const id of [...unknownSources].sort()) {
     if (opts.sourceId && id !== opts.sourceId) continue;
@@ -213,7 +214,7 @@ class IngestRun {
   readonly sourceById: Map<string, ResolvedSource>;
   private readonly store: Store;
   private readonly repo: DecisionsRepo;
-  private readonly env: DecisionEnv;
+  private env_: DecisionEnv | null = null;
   private readonly now: EpochMicros;
   /** The decision time of every item and of the INGEST SourceRuns. */
   readonly decidedAt: string;
@@ -224,32 +225,39 @@ class IngestRun {
     private readonly group: RunGroup,
     enabled: readonly ResolvedSource[],
     private readonly tally: IngestTally,
-    noSuppress: boolean,
+    private readonly noSuppress: boolean,
   ) {
     this.store = deps.store;
     this.repo = new DecisionsRepo(deps.store);
     this.now = group.clock.now();
     this.decidedAt = group.clock.nowText();
-    const index = NetworkIndex.build(deps.network);
-    const shipmentsById = new Map<string, Shipment>(deps.network.shipments.map((s) => [s.shipment_id, s]));
-    this.env = {tables: {index, shipmentsById, config: deps.config, now: this.now}, pack: deps.pack, sourceRules: deps.sourceRules, noSuppress};
     this.sourceById = new Map(enabled.map((s) => [s.id, s]));
     this.itemTx = deps.store.savepoints();
+  }
+
+  /** The decision tables, built on first use: a run with nothing pending never indexes the network. */
+  private get env(): DecisionEnv {
+    if (!this.env_) {
+      const {network, config, pack, sourceRules} = this.deps;
+      const shipmentsById = new Map<string, Shipment>(network.shipments.map((s) => [s.shipment_id, s]));
+      this.env_ = {tables: {index: NetworkIndex.build(network), shipmentsById, config, now: this.now}, pack, sourceRules, noSuppress: this.noSuppress};
+    }
+    return this.env_;
   }
 
   /** Decides a chunk, commits it in one transaction, and returns the evidence files to write. */
   commitChunk(chunk: readonly PendingRawItem[]): {name: string; content: string}[] {
     // Decisions are pure: made before the write lock is taken. Correlation then reads the
     // chunk's candidate incidents with one query inside the transaction.
-    const decided = chunk.map((item) => ({item, decision: this.tryDecide(item)}));
+    const decided = timePhase('decide', () => chunk.map((item) => ({item, decision: this.tryDecide(item)})));
     const files: {name: string; content: string}[] = [];
-    this.store.write(() => {
+    timePhase('write', () => this.store.write(() => {
       const incidents = this.candidatesFor(decided.map((d) => d.decision));
       for (const d of decided) {
         const file = this.commitOne(d.item, d.decision, incidents);
         if (file) files.push(file);
       }
-    });
+    }));
     return files;
   }
 

@@ -143,12 +143,28 @@ export type PendingRawItem = Pick<
   'raw_id' | 'source_id' | 'tier' | 'fetched_at' | 'published_at' | 'canonical_id' | 'url' | 'title' | 'payload_json' | 'content_hash'
 >;
 
-/** Every raw item with status NEW (ingest orders them itself, deterministically). */
-export function pendingRawItems(store: Store): PendingRawItem[] {
+/** What ingest orders and filters pending items by: everything but the payload. */
+export type PendingRawItemKey = Pick<PendingRawItem, 'raw_id' | 'source_id' | 'fetched_at' | 'published_at' | 'canonical_id'>;
+
+/**
+ * The key of every raw item with status NEW (ingest orders them itself, deterministically).
+ * Payloads are read chunk by chunk (`pendingRawItemsByIds`), so a run's memory does not grow
+ * with the number of items it decides.
+ */
+export function pendingRawItemKeys(store: Store): PendingRawItemKey[] {
   return store.db
+    .prepare(`SELECT raw_id, source_id, fetched_at, published_at, canonical_id FROM raw_items WHERE status = 'NEW' ORDER BY raw_id`)
+    .all() as PendingRawItemKey[];
+}
+
+/** The pending raw items with these ids, in the order given. */
+export function pendingRawItemsByIds(store: Store, rawIds: readonly string[]): PendingRawItem[] {
+  const rows = store.db
     .prepare(
       `SELECT raw_id, source_id, tier, fetched_at, published_at, canonical_id, url, title, payload_json, content_hash
-       FROM raw_items WHERE status = 'NEW' ORDER BY raw_id`,
+       FROM raw_items WHERE raw_id IN (SELECT value FROM json_each(?))`,
     )
-    .all() as PendingRawItem[];
+    .all(JSON.stringify(rawIds)) as PendingRawItem[];
+  const byId = new Map(rows.map((r) => [r.raw_id, r]));
+  return rawIds.map((id) => byId.get(id)!);
 }
