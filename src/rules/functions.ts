@@ -310,11 +310,19 @@ const BUILTINS: BuiltinFunction[] = [
     check: (c) => (c.hasBind || c.args.length !== 2 || !fits(c.args[0], 'string') || c.args[1].t !== 'regex' ? c.fail('write extract(text, /pattern/)') : STRING),
     call: ({args: [text], regexAt}) => {
       const re = regexAt(1);
+      if (re === null) return () => null;
+      const group = re.groupCount > 0 ? 1 : 0;
+      // A macro such as a body lead is re-evaluated by every rule that reads it, on the same text.
+      let lastText: string | null = null;
+      let lastValue: string | null = null;
       return (env) => {
         const s = text(env);
-        if (!isStr(s) || re === null) return null;
-        const groups = re.captures(s);
-        return groups === null ? null : groups[re.groupCount > 0 ? 1 : 0];
+        if (!isStr(s)) return null;
+        if (s !== lastText) {
+          lastValue = re.group(s, group);
+          lastText = s;
+        }
+        return lastValue;
       };
     },
   },

@@ -14,8 +14,8 @@ export interface RuleRegex {
   test(text: string): boolean;
   /** The first match's span [start, end), or null. */
   find(text: string): [number, number] | null;
-  /** The first match's groups (0 is the whole match; null for a group that did not take part), or null. */
-  captures(text: string): (string | null)[] | null;
+  /** Group `index` of the first match (0 is the whole match); null without a match or when the group did not take part. */
+  group(text: string, index: number): string | null;
 }
 
 /** Result of compiling a regex literal: the linear-time matcher or a reason it was refused. */
@@ -100,9 +100,8 @@ class NativeRegex implements RuleRegex {
     return m === null ? null : [m.index, m.index + m[0].length];
   }
 
-  captures(text: string): (string | null)[] | null {
-    const m = this.exec(text);
-    return m === null ? null : Array.from(m, (g) => g ?? null);
+  group(text: string, index: number): string | null {
+    return this.exec(text)?.[index] ?? null;
   }
 }
 
@@ -130,11 +129,8 @@ class Re2Regex implements RuleRegex {
     return m.find() ? [m.start(), m.end()] : null;
   }
 
-  captures(text: string): (string | null)[] | null {
+  group(text: string, index: number): string | null {
     const m = this.re.matcher(text);
-    if (!m.find()) return null;
-    const out: (string | null)[] = [];
-    for (let g = 0; g <= this.groupCount; g++) out.push(m.group(g) ?? null);
-    return out;
+    return m.find() ? (m.group(index) ?? null) : null;
   }
 }

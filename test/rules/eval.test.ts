@@ -103,6 +103,15 @@ describe('RE2: no catastrophic backtracking', () => {
   });
 });
 
+describe('extract keeps no stale value between evaluations', () => {
+  it('one compiled call site, texts alternating and repeating', () => {
+    const text = 'version: 1\nsuppress:\n  - id: r\n    pass: post_link\n    when: extract(event.title ?? "", /^(\\w+)/) == "storm"\n';
+    const pack = buildRulePack([{file: 'e.yaml', text}]).pack!;
+    const verdict = (title: string | null) => pack.suppress(ctxWith((c) => (c.event.title = title)), {pass: 'all'}).suppressed;
+    expect(['storm warning', 'fire', 'storm', 'storm', null, ' storm', 'storm'].map(verdict)).toEqual([true, false, true, true, false, false, true]);
+  });
+});
+
 describe('suppression verdicts record the field and span', () => {
   it('any over title/summary/raw_text/url reports the field that matched', () => {
     const r = buildRulePack([{file: 's.yaml', text: 'version: 1\nsuppress:\n  - id: t\n    reason_code: TEST\n    note: n\n    when: >-\n      any f in [event.title, event.summary, event.raw_text, event.url]: f icontains "test alert"\n'}]);
