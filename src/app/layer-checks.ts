@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {diag} from '../kernel/diagnostic.js';
-import {computeSourceHealth, healthGate} from '../sources/health.js';
+import {computeSourceHealth, gatePhrases, healthGate, isStaleSource, watchReason} from '../sources/health.js';
 import {type CheckResult, type ExtraCheck, skippedCheck} from './checks.js';
 import {compileSourceRules, loadHomeRulePack} from './decision-inputs.js';
 import {runRecordCoverageCheck} from './run-record-coverage.js';
@@ -35,19 +35,19 @@ const sourcesCheck: ExtraCheck = (ctx, db) => {
   const store = existsSync(ctx.dbPath) && ctx.store ? ctx.store : undefined;
   const health = computeSourceHealth(store, loaded.sources, {now: ctx.clock.now()});
   const gate = healthGate(health.filter((h) => h.enabled && h.configured));
+  const phrases = gatePhrases(health);
+  const watched = health.filter((h) => gate.watch.includes(h.source_id));
   results.push({
     id: 'source-health',
     title: 'Source health',
     status: gate.blocked.length ? 'fail' : gate.watch.length ? 'warn' : 'ok',
-    message: gate.blocked.length
-      ? `${gate.blocked.length} source(s) exhausted their failure budget: ${gate.blocked.join(', ')}`
-      : gate.watch.length
-        ? `${gate.watch.length} source(s) on WATCH: ${gate.watch.join(', ')}`
-        : `${health.length - gate.pending.length} healthy, ${gate.pending.length} never fetched`,
-    hint: gate.blocked.length || gate.watch.length ? 'see `hardstop sources health` and `hardstop sources test <id>`' : undefined,
+    message: gate.blocked.length || gate.watch.length
+      ? [phrases.blocked, phrases.stale, phrases.watch].filter((p) => p !== null).join('; ')
+      : `${health.length - gate.pending.length} healthy, ${gate.pending.length} never fetched`,
+    hint: gate.blocked.length || gate.watch.length ? 'see `hardstop sources health` and `hardstop sources test <id>`; a stale source has not fetched successfully lately (is the cron job running?)' : undefined,
     diagnostics: [
       ...gate.blocked.map((id) => diag('SOURCE_BLOCKED', 'error', `source ${id} exhausted its failure budget`)),
-      ...gate.watch.map((id) => diag('SOURCE_WATCH', 'warning', `source ${id} is near its failure budget`)),
+      ...watched.map((h) => diag(isStaleSource(h) ? 'SOURCE_STALE' : 'SOURCE_WATCH', 'warning', watchReason(h))),
     ],
   });
   return results;

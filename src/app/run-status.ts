@@ -1,7 +1,6 @@
 import {diag, type Diagnostic} from '../kernel/diagnostic.js';
 import {ExitCode, type Mode} from '../kernel/exit-status.js';
-import type {SourceHealth} from '../sources/health.js';
-import {healthGate} from '../sources/health.js';
+import {gatePhrases, healthGate, type SourceHealth} from '../sources/health.js';
 import type {SourceRunRow} from '../store/source-runs-repo.js';
 
 /** The outcome of one `hardstop run`, as operations.md §7.4 and §7.6 evaluate it. */
@@ -55,8 +54,8 @@ export function evaluateRunStatus(input: RunStatusInput): RunStatus {
   if (failedWithin.length && ok.length) {
     warnings.push({message: `${failedWithin.length} source(s) failed to fetch (within failure budget): ${failedWithin.map((r) => r.source_id).join(', ')}`, blocking: false});
   }
-  const stale = input.health.filter((h) => h.enabled && h.configured && h.is_stale && !h.never_fetched && !blocked.has(h.source_id)).map((h) => h.source_id);
-  if (stale.length) warnings.push({message: `${stale.length} source(s) stale: ${stale.join(', ')}`, blocking: false});
+  const phrases = gatePhrases(input.health);
+  if (phrases.stale) warnings.push({message: phrases.stale, blocking: false});
   const ingestFailed = (input.ingestRows ?? []).filter((r) => r.status === 'FAILURE');
   if (ingestFailed.length) warnings.push({message: `${ingestFailed.length} source(s) failed during ingest`, blocking: true});
   const withErrors = (input.ingestRows ?? []).filter((r) => Number(r.diagnostics.errors ?? 0) > 0);
@@ -64,7 +63,7 @@ export function evaluateRunStatus(input: RunStatusInput): RunStatus {
     const total = withErrors.reduce((a, r) => a + Number(r.diagnostics.errors ?? 0), 0);
     warnings.push({message: `${withErrors.length} source(s) had ingest errors (${total} total)`, blocking: true});
   }
-  if (gate.watch.length) warnings.push({message: `${gate.watch.length} source(s) near failure budget: ${gate.watch.join(', ')}`, blocking: false});
+  if (phrases.watch) warnings.push({message: phrases.watch, blocking: false});
   if (input.otherWarnings > 0) warnings.push({message: `${input.otherWarnings} warning(s) about feeds, items or configuration (listed above)`, blocking: false});
   const diagnostics: Diagnostic[] = [
     ...broken.map((m) => diag('RUN_STATUS::2', 'error', m)),

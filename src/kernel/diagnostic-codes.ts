@@ -104,6 +104,7 @@ export const DIAGNOSTIC_CODES = {
   SOURCES_UNKNOWN_KEY: {severity: 'error'},
   SOURCES_UNKNOWN_TIER: {severity: 'error'},
   SOURCES_UNREADABLE: {severity: 'error'},
+  SOURCES_STALE: {severity: 'warning'},
   SOURCES_WATCH: {severity: 'warning'},
   SOURCES_WRONG_TYPE: {severity: 'error'},
   SOURCE_BAD_URL: {severity: 'error'},
@@ -115,6 +116,7 @@ export const DIAGNOSTIC_CODES = {
   SOURCE_TRUST_INVALID: {severity: 'error'},
   SOURCE_UNKNOWN: {severity: 'error'},
   SOURCE_UNKNOWN_TYPE: {severity: 'error'},
+  SOURCE_STALE: {severity: 'warning'},
   SOURCE_WATCH: {severity: 'warning'},
 
   // Fetching (docs/SOURCES.md §2)

@@ -1,6 +1,6 @@
 import type {SourceFetchResult, FetchProgressEvent} from './fetch-operator.js';
 import type {ResolvedSource} from './config.js';
-import type {SourceHealth, SuppressionExplanation} from './health.js';
+import {isStaleSource, type SourceHealth, type SuppressionExplanation} from './health.js';
 import {formatBytes, table} from '../present/table.js';
 
 export function fetchResultsTable(results: readonly SourceFetchResult[]): string {
@@ -61,7 +61,7 @@ export function healthTable(rows: readonly SourceHealth[]): string {
       String(r.consecutive_failures),
       r.last_status_code === null ? '-' : String(r.last_status_code),
       r.suppression_ratio === null ? '—' : `${Math.round(r.suppression_ratio * 100)}%`,
-      r.never_fetched ? 'PENDING (first fetch not run yet)' : `${r.display_state}${r.gating_state !== r.display_state && r.gating_state !== 'IGNORED' ? ` (gates as ${r.gating_state}: ${r.sample_size} run(s))` : ''}${!r.configured ? ' (not configured)' : !r.enabled ? ' (disabled)' : ''}`,
+      r.never_fetched ? 'PENDING (first fetch not run yet)' : `${r.display_state}${isStaleSource(r) ? ' (stale)' : ''}${r.gating_state !== r.display_state && r.gating_state !== 'IGNORED' ? ` (gates as ${r.gating_state}: ${r.sample_size} run(s))` : ''}${!r.configured ? ' (not configured)' : !r.enabled ? ' (disabled)' : ''}`,
     ]),
   );
 }

@@ -151,23 +151,38 @@ function outcomeDiagnostics(source: ResolvedSource, o: SourceFetchOutcome): Diag
       details: {source_id: source.id, status_code: o.status_code, attempts: o.attempts.length, fetch_failed: true},
     });
   }
-  const byCode = new Map<DiagnosticCode, {first: Diagnostic; n: number}>();
+  const byCode = new Map<DiagnosticCode, {first: Diagnostic; n: number; items: Set<unknown>; unplaced: number}>();
   for (const d of o.clock_diagnostics) out.push({...d, message: `source ${source.id}: ${d.message}`, details: {...d.details, source_id: source.id}});
   for (const d of o.parse_diagnostics) {
-    const e = byCode.get(d.code);
-    if (e) e.n++;
-    else byCode.set(d.code, {first: d, n: 1});
+    let e = byCode.get(d.code);
+    if (!e) byCode.set(d.code, (e = {first: d, n: 0, items: new Set(), unplaced: 0}));
+    e.n++;
+    const item = d.details?.item_index;
+    if (item === undefined) e.unplaced++;
+    else e.items.add(item);
   }
-  for (const [code, {first, n}] of byCode) {
+  for (const [code, {first, n, items, unplaced}] of byCode) {
     out.push({
       code,
       severity: first.severity,
-      message: `source ${source.id}: ${first.message}${n > 1 ? ` (and ${n - 1} more like it)` : ''}`,
+      message: `source ${source.id}: ${first.message}${sameKindSuffix(n, items.size, unplaced)}`,
       hint: first.hint,
-      details: {source_id: source.id, count: n},
+      details: {source_id: source.id, count: n, items: items.size},
     });
   }
   return out;
+}
+
+/**
+ * How many diagnostics one aggregated line stands for, counted in items: one item can raise a
+ * code once per field (an NWS alert has five dates), and "238" read as items from a 48-item
+ * feed misleads. `n` diagnostics, `items` distinct items among them, `unplaced` without an item.
+ */
+function sameKindSuffix(n: number, items: number, unplaced: number): string {
+  if (n <= 1) return '';
+  const where = items > 0 ? `in ${items} item(s)${unplaced > 0 ? ` and ${unplaced} outside any item` : ''}` : '';
+  if (unplaced === 0 && items === n) return ` (${where})`;
+  return ` (${n} of this kind${where ? ` ${where}` : ''})`;
 }
 
 /**

@@ -374,3 +374,46 @@ export function explainSuppression(store: Store | undefined, sourceId: string, o
     .map(({g}) => ({reason: g.reason, count: g.count, rule_ids: [...g.ruleSet].sort(), samples: g.samples}));
   return result;
 }
+
+/**
+ * A stale source: it fetched successfully once, but not within the stale threshold. (A source
+ * that never succeeded is failing, not stale.)
+ */
+export function isStaleSource(r: SourceHealth): boolean {
+  return r.is_stale && !r.never_fetched && r.stale_hours !== null;
+}
+
+function failuresText(r: SourceHealth): string {
+  return r.consecutive_failures > 0 ? `, ${r.consecutive_failures} failure(s) in a row` : '';
+}
+
+/** "a (168 h)": a stale source and the hours since its last success (and its failures since). */
+function staleId(r: SourceHealth): string {
+  return `${r.source_id} (${Math.round(r.stale_hours ?? 0)} h${failuresText(r)})`;
+}
+
+/**
+ * The gating sources in words, one phrase per kind, most serious first: sources that spent
+ * their failure budget; stale sources (no successful fetch within the threshold — cron may
+ * have stopped, or the feed went quiet), with hours since their last success; and sources on
+ * WATCH for other reasons (failures, error rate), near their failure budget. A stale source is
+ * also on WATCH by its score, but "near its failure budget" would send the reader to the feed's
+ * errors when none failed.
+ */
+export function gatePhrases(rows: readonly SourceHealth[], staleHours: number = DEFAULT_STALE_HOURS): {blocked: string | null; stale: string | null; watch: string | null} {
+  const gating = rows.filter((r) => r.enabled && r.configured);
+  const blocked = gating.filter((r) => r.gating_state === 'BLOCKED');
+  const stale = gating.filter((r) => r.gating_state !== 'BLOCKED' && isStaleSource(r));
+  const watch = gating.filter((r) => r.gating_state === 'WATCH' && !isStaleSource(r));
+  return {
+    blocked: blocked.length ? `${blocked.length} source(s) exhausted their failure budget: ${blocked.map((r) => r.source_id).join(', ')}` : null,
+    stale: stale.length ? `${stale.length} source(s) stale (no successful fetch within ${staleHours} h): ${stale.map(staleId).join(', ')}` : null,
+    watch: watch.length ? `${watch.length} source(s) near their failure budget: ${watch.map((r) => r.source_id).join(', ')}` : null,
+  };
+}
+
+/** One source's reason for being on WATCH, for its own diagnostic. */
+export function watchReason(r: SourceHealth, staleHours: number = DEFAULT_STALE_HOURS): string {
+  if (isStaleSource(r)) return `source ${r.source_id} is stale: no successful fetch for ${Math.round(r.stale_hours ?? 0)} h (threshold ${staleHours} h${failuresText(r)})`;
+  return `source ${r.source_id} is near its failure budget (health score ${r.health_score}${failuresText(r)})`;
+}

@@ -68,6 +68,14 @@ describe('run status exit matrix (issue 20 finding 6)', () => {
 
   it('names the failed source and says its budget is not spent', () => {
     const s = evaluateRunStatus(input({fetchRows: oneFailed, health: eight.map((x) => health(x, x === 'c' ? 'WATCH' : 'HEALTHY'))}));
-    expect(s.messages).toEqual(['1 source(s) failed to fetch (within failure budget): c', '1 source(s) near failure budget: c']);
+    expect(s.messages).toEqual(['1 source(s) failed to fetch (within failure budget): c', '1 source(s) near their failure budget: c']);
+  });
+
+  it('a stale source on WATCH is called stale with its hours, not near its failure budget (issue 20 finding 17)', () => {
+    const s = evaluateRunStatus(
+      input({health: eight.map((x) => (x === 'b' ? health(x, 'WATCH', {is_stale: true, stale_hours: 71.6}) : x === 'd' ? health(x, 'WATCH') : health(x, 'HEALTHY')))}),
+    );
+    expect(s.exitCode).toBe(1);
+    expect(s.messages).toEqual(['1 source(s) stale (no successful fetch within 48 h): b (72 h)', '1 source(s) near their failure budget: d']);
   });
 });

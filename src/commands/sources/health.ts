@@ -7,7 +7,7 @@ import {parseSinceWindow} from '../../kernel/time.js';
 import type {Store} from '../../store/db.js';
 import {requireSource} from '../../store/known-ids-repo.js';
 import {healthTable, suppressionText} from '../../sources/cli-format.js';
-import {computeSourceHealth, DEFAULT_STALE_HOURS, explainSuppression, healthGate, parseLookback, sortForDisplay} from '../../sources/health.js';
+import {computeSourceHealth, DEFAULT_STALE_HOURS, explainSuppression, gatePhrases, healthGate, parseLookback, sortForDisplay} from '../../sources/health.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
 function windowFlag(text: string, flag: string): {hours: number; micros: number} {
@@ -58,9 +58,9 @@ export default class SourcesHealth extends HardstopCommand<typeof SourcesHealth>
     if (gate.blocked.length) {
       diagnostics.push({code: 'SOURCES_BLOCKED', severity: 'warning', message: `${gate.blocked.length} source(s) exhausted failure budget: ${gate.blocked.join(', ')}`, hint: 'check the last errors with `hardstop sources test <id>`'});
     }
-    if (gate.watch.length) {
-      diagnostics.push({code: 'SOURCES_WATCH', severity: 'warning', message: `${gate.watch.length} source(s) on WATCH: ${gate.watch.join(', ')}`});
-    }
+    const phrases = gatePhrases(rows, stale.hours);
+    if (phrases.stale) diagnostics.push({code: 'SOURCES_STALE', severity: 'warning', message: phrases.stale, hint: 'is the cron job running `hardstop run`? `hardstop sources test <id>` checks the feed'});
+    if (phrases.watch) diagnostics.push({code: 'SOURCES_WATCH', severity: 'warning', message: phrases.watch});
     const window = 'count' in lookback ? `last ${lookback.count} runs` : `last ${lookback.text}`;
     const lines: string[] = [];
     if (rows.length === 0) {
