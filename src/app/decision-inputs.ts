@@ -23,7 +23,10 @@ export function compileHomeRules(home: HomeRuleTexts): {pack: CompiledRulePack |
   return {...buildRuleTexts(home.read), compat: home.compat};
 }
 
-/** Compiles every enabled source's `suppress:` block against the pack. */
+/**
+ * Compiles every source's `suppress:` block against the pack. Each diagnostic names the
+ * source it belongs to, as the other problems of config/sources.yaml do.
+ */
 export function compileSourceRules(pack: CompiledRulePack, sources: readonly ResolvedSource[]): {rules: Map<string, SuppressRule[]>; diagnostics: Diagnostic[]} {
   const rules = new Map<string, SuppressRule[]>();
   const diagnostics: Diagnostic[] = [];
@@ -31,10 +34,36 @@ export function compileSourceRules(pack: CompiledRulePack, sources: readonly Res
   for (const s of sources) {
     if (!s.suppress) continue;
     const r = pack.compileSourceSuppressRules(s.suppress.src, s.suppress.path, s.id, seen);
-    diagnostics.push(...r.diagnostics);
+    // Problems of an entry's shape already name the source; those of its expressions do not.
+    const named = `source "${s.id}"`;
+    diagnostics.push(...r.diagnostics.map((d) => (d.message.includes(named) ? d : {...d, message: `${named}: ${d.message}`})));
     rules.set(s.id, r.rules);
   }
   return {rules, diagnostics};
+}
+
+/** Everything a run compiles, with every diagnostic: the pack, its compatibility inputs and the sources' `suppress:` blocks. */
+export interface CheckedDecisionRules {
+  /** Null when the pack or a compatibility input does not compile. */
+  pack: CompiledRulePack | null;
+  /** Of the pack's rule files and compatibility inputs. */
+  diagnostics: Diagnostic[];
+  /** Of the sources' `suppress:` blocks (none are compiled without a pack). */
+  sourceDiagnostics: Diagnostic[];
+  sourceRules: Map<string, SuppressRule[]>;
+  /** The text of every file the pack compiled, by name. */
+  sources: Map<string, string>;
+  compat: RuleCompatPaths;
+}
+
+/**
+ * Compiles what a run decides with, errors included: the one compile of the home's rules
+ * that `run`, `doctor`, `rules check` and `sources list` share.
+ */
+export function checkDecisionRules(home: HomeRuleTexts, sources: readonly ResolvedSource[]): CheckedDecisionRules {
+  const loaded = compileHomeRules(home);
+  const src = loaded.pack ? compileSourceRules(loaded.pack, sources) : {rules: new Map<string, SuppressRule[]>(), diagnostics: []};
+  return {...loaded, sourceDiagnostics: src.diagnostics, sourceRules: src.rules};
 }
 
 export interface DecisionInputs {
@@ -59,16 +88,15 @@ export interface CompiledDecisionRules {
 
 /** Compiles rule texts read by `readHomeRuleTexts` and every enabled source's `suppress:` block. */
 export function compileDecisionRules(home: HomeRuleTexts, sources: readonly ResolvedSource[]): CompiledDecisionRules {
-  const loaded = compileHomeRules(home);
-  if (!loaded.pack) failDecisions('RULES_INVALID', 'the rule pack does not compile', loaded.diagnostics);
-  const pack = loaded.pack;
-  const src = compileSourceRules(pack, sources);
-  if (src.diagnostics.some((d) => d.severity === 'error')) failDecisions('RULES_INVALID', 'per-source suppression rules in config/sources.yaml do not compile', src.diagnostics);
+  const checked = checkDecisionRules(home, sources);
+  if (!checked.pack) failDecisions('RULES_INVALID', 'the rule pack does not compile', checked.diagnostics);
+  const pack = checked.pack;
+  if (checked.sourceDiagnostics.some((d) => d.severity === 'error')) failDecisions('RULES_INVALID', 'per-source suppression rules in config/sources.yaml do not compile', checked.sourceDiagnostics);
   return {
     pack,
-    sourceRules: src.rules,
-    diagnostics: [...loaded.diagnostics, ...src.diagnostics].filter((d) => d.severity !== 'error'),
-    snapshot: snapshotOf(pack, loaded.sources, loaded.compat),
+    sourceRules: checked.sourceRules,
+    diagnostics: [...checked.diagnostics, ...checked.sourceDiagnostics].filter((d) => d.severity !== 'error'),
+    snapshot: snapshotOf(pack, checked.sources, checked.compat),
   };
 }
 
