@@ -2,7 +2,9 @@ import {buildId} from '../config/build-id.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {NetworkSnapshot} from '../model/network.js';
 import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
-import {INGEST_EXTERNAL_OPERATOR, type IngestDeps} from '../pipeline/ingest-external.js';
+import {INGEST_EXTERNAL_OPERATOR, type IngestDeps, type IngestOptions, type IngestSummary} from '../pipeline/ingest-external.js';
+import {runIngestOperator} from '../pipeline/ingest-operator.js';
+import type {RunGroup} from '../kernel/run-group.js';
 import {CompiledRulePack} from '../rules/pack.js';
 import {snapshotOf} from '../rules/pack-snapshot.js';
 import type {LoadedSourcesConfig} from '../sources/config.js';
@@ -22,11 +24,12 @@ export interface RunInputs {
   /** Warnings and infos of sources, rules and network. */
   diagnostics: Diagnostic[];
   /**
-   * The decision pipeline's dependencies. The pack is compiled and the network read only when
-   * raw items are pending; otherwise the pack is known by its identity, which is all that a run
-   * that decides nothing records.
+   * Runs the decision pipeline (`hardstop.ingest@1.0.0`). The pack is compiled and the network
+   * read only when raw items are pending; otherwise the pack is known by its identity, which is
+   * all that a run that decides nothing records, and items a concurrent fetch stores meanwhile
+   * stay pending for the next run.
    */
-  ingestDeps(): Promise<IngestDeps>;
+  ingest(group: RunGroup, opts: IngestOptions): Promise<IngestSummary>;
 }
 
 /** The compiler is loaded only by runs that compile: most runs find their check cached. */
@@ -72,14 +75,14 @@ export async function prepareDecisions(ctx: AppContext, opts: {noSuppress: boole
     });
   }
 
-  const ingestDeps = async (): Promise<IngestDeps> => {
+  const ingest = async (group: RunGroup, ingestOpts: IngestOptions): Promise<IngestSummary> => {
     if (!compiled && [...pendingCounts(store).values()].some((n) => n > 0)) {
       compiled = await compileRules(home, ctx);
       // A check kept by a build that compiled differently: the run records the pack it decides with.
       if (compiled.pack.hash !== check.identity.hash) saveRulePackSnapshot(store, compiled.snapshot);
     }
     let network: NetworkSnapshot | undefined;
-    return {
+    const deps: IngestDeps = {
       store,
       home: ctx.home,
       config: ctx.config,
@@ -90,6 +93,9 @@ export async function prepareDecisions(ctx: AppContext, opts: {noSuppress: boole
         return (network ??= loadNetwork(store));
       },
     };
+    // Nothing was pending: items a concurrent fetch stores meanwhile wait for the next run
+    // (a pack known only by its identity cannot decide them).
+    return runIngestOperator(deps, group, compiled ? ingestOpts : {...ingestOpts, limit: 0});
   };
-  return {store, inputs: {sourcesConfig, diagnostics, ingestDeps}};
+  return {store, inputs: {sourcesConfig, diagnostics, ingest}};
 }

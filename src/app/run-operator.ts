@@ -4,7 +4,6 @@ import {HardstopError} from '../kernel/errors.js';
 import {valueRef} from '../kernel/run-record.js';
 import type {RunGroup} from '../kernel/run-group.js';
 import type {IngestSummary} from '../pipeline/ingest-external.js';
-import {runIngestOperator} from '../pipeline/ingest-operator.js';
 import {briefFileOutputs, runBriefV2Operator} from '../reports/brief-v2/operator.js';
 import {progressPrinter} from '../sources/cli-format.js';
 import {fetchSources, type FetchSummary} from '../sources/fetch-operator.js';
@@ -86,8 +85,8 @@ export async function runHardstop(ctx: AppContext, opts: RunOptions): Promise<Ru
   );
   if (fetch) log.diagnostics.push(...fetch.diagnostics);
 
-  const ingest = await log.guard('ingest', 'INGEST_CRASHED', async () =>
-    runIngestOperator(await inputs.ingestDeps(), group, {noSuppress: opts.noSuppress, onProgress: opts.progress ? progressReporter('decide') : undefined}),
+  const ingest = await log.guard('ingest', 'INGEST_CRASHED', () =>
+    inputs.ingest(group, {noSuppress: opts.noSuppress, onProgress: opts.progress ? progressReporter('decide') : undefined}),
   );
   if (ingest) log.diagnostics.push(...ingest.diagnostics);
 

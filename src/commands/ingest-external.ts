@@ -2,7 +2,6 @@ import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../app/context.js';
 import {prepareDecisions} from '../app/run-inputs.js';
 import {ExitCode} from '../kernel/exit-status.js';
-import {runIngestOperator} from '../pipeline/ingest-operator.js';
 import {parseSinceFlag} from '../kernel/time.js';
 import {requireSource} from '../store/known-ids-repo.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';
@@ -24,8 +23,7 @@ export default class IngestExternal extends HardstopCommand<typeof IngestExterna
     const {store, inputs} = await prepareDecisions(ctx, {noSuppress: flags['no-suppress']});
     if (flags.source !== undefined) requireSource(inputs.sourcesConfig.sources.map((s) => s.id), flags.source, '--source', store);
     const group = ctx.runGroup('ingest-external', {source: flags.source ?? null, since: since?.text ?? null, limit: flags.limit ?? null});
-    const summary = await runIngestOperator(
-      await inputs.ingestDeps(),
+    const summary = await inputs.ingest(
       group,
       {
         sourceId: flags.source,
