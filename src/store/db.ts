@@ -7,7 +7,7 @@ import {LATEST_SCHEMA_VERSION, MIGRATIONS} from './migrations/index.js';
 export type Db = Database.Database;
 
 /** SQLite `cache_size` (negative = KiB). */
-const PAGE_CACHE_KIB = -65536;
+const PAGE_CACHE_KIB = -8192;
 
 export interface OpenOptions {
   /** Open read-only: doctor and reports never change the store. */
@@ -40,8 +40,9 @@ export class Store {
       db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
       if (!opts.readonly) db.pragma('journal_mode = WAL');
       db.pragma('foreign_keys = ON');
-      // Up to 64 MiB of page cache (allocated only as used; the default is 2 MiB): the decide
-      // loop's index lookups and inserts otherwise re-read the same B-tree pages from the OS.
+      // Up to 8 MiB of page cache (allocated only as used; the default is 2 MiB): enough for the
+      // decide loop's hot index pages. 64 MiB cost ~65 MiB of peak RSS on a 10,000-item run and
+      // saved no CPU time (measured side by side, issue 19).
       db.pragma(`cache_size = ${PAGE_CACHE_KIB}`);
     } catch (err) {
       throw new StoreError('DB_OPEN_FAILED', `cannot open database ${path}: ${(err as Error).message}`, {
