@@ -15,7 +15,7 @@ function dbBytes(home) {
 }
 
 /** Runs one CLI command as a fresh process; throws on an exit code outside `allow`. */
-function cli(root, home, args, {timeV = null, timingsFile = null, allow = [0, 1]} = {}) {
+export function cli(root, home, args, {timeV = null, timingsFile = null, allow = [0, 1]} = {}) {
   const bin = join(root, 'bin', 'run.js');
   const argv = [bin, ...args, '--home', home];
   const env = {...process.env, ...(timingsFile ? {HARDSTOP_PHASE_TIMINGS: timingsFile} : {})};
@@ -30,7 +30,7 @@ function cli(root, home, args, {timeV = null, timingsFile = null, allow = [0, 1]
 }
 
 /** The phases the timed process appended (the last line is the `run` command's). */
-function lastPhases(file) {
+export function lastPhases(file) {
   if (!existsSync(file)) return null;
   const lines = readFileSync(file, 'utf8').trim().split('\n');
   const last = JSON.parse(lines[lines.length - 1]);

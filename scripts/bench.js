@@ -9,6 +9,7 @@
 //   npm run bench -- --no-quality        # skip the decision-quality runs
 //   npm run bench -- --only rules-diff   # the 10,000-item set and `rules diff` over it, nothing else
 //   npm run bench -- --fresh-only        # fresh-process `run` of 2,000 and 20,000 / 10,000, one batch (issue 19)
+//   npm run bench -- --noop-only         # the no-op incremental run: second identical `run` over the golden home (issue 19)
 //   npm run bench -- --huge              # 20,000 / 1,000,000 in 20 batches, one fresh `run` each (not in CI)
 //
 // One JSON document on stdout; progress on stderr. docs/BENCHMARK.md explains every figure.
@@ -26,6 +27,7 @@ import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {decisionQuality} from './decision-quality.js';
 import {freshRunBench, hugeBench} from './bench-fresh.js';
+import {noopRunBench} from './bench-noop.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = (s) => process.stderr.write(`bench: ${s}\n`);
@@ -163,7 +165,7 @@ async function worker(dataDir, home, outFile, verbose, rulesDiff) {
 // ---------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = {sizes: null, small: false, seed: 7, batches: 10, keep: false, verbose: false, workDir: null, only: null, qualitySeeds: [11, 29], quality: true, qualityOnly: false, fresh: true, freshOnly: false, huge: false};
+  const o = {sizes: null, small: false, seed: 7, batches: 10, keep: false, verbose: false, workDir: null, only: null, qualitySeeds: [11, 29], quality: true, qualityOnly: false, fresh: true, freshOnly: false, huge: false, noopOnly: false};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--small') o.small = true;
@@ -180,6 +182,7 @@ function parseArgs(argv) {
     else if (a === '--fresh-only') o.freshOnly = true;
     else if (a === '--no-fresh') o.fresh = false;
     else if (a === '--huge') o.huge = true;
+    else if (a === '--noop-only') o.noopOnly = true;
     else {
       log(`unknown argument ${a}`);
       process.exit(2);
@@ -407,6 +410,12 @@ function qualityRun(sharedBench, corpus, work, seed, opts) {
 }
 
 async function parent(opts) {
+  if (opts.noopOnly) {
+    // Needs only the repository's golden fixtures, not the shared generator.
+    const noopRun = noopRunBench({root, timeV: existsSync('/usr/bin/time') ? '/usr/bin/time' : null, log, keep: opts.keep});
+    process.stdout.write(`${JSON.stringify({machine: {node: process.version, platform: process.platform, arch: process.arch}, noop_run: noopRun}, null, 2)}\n`);
+    return;
+  }
   const sharedBench = findSharedBench();
   if (!sharedBench) {
     log('cannot find ../shared/bench (gen_feeds.py, score.py) relative to the repository; set HARDSTOP_BENCH_DIR to the folder that holds them');
@@ -438,6 +447,7 @@ async function parent(opts) {
   };
   if (opts.huge) result.huge = hugeBench(freshOpts);
   else if (opts.freshOnly || (opts.fresh && !opts.only && !opts.qualityOnly)) result.fresh_run = freshRunBench(freshOpts);
+  if (!opts.huge && !opts.only && !opts.qualityOnly) result.noop_run = noopRunBench({root, timeV, log, keep: opts.keep});
   if (opts.freshOnly || opts.huge) {
     if (!opts.keep && !opts.workDir) rmSync(work, {recursive: true, force: true});
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

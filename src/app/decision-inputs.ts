@@ -1,48 +1,32 @@
-import {existsSync} from 'node:fs';
-import {join} from 'node:path';
 import type {Diagnostic} from '../kernel/diagnostic.js';
-import {HardstopError} from '../kernel/errors.js';
 import type {NetworkSnapshot} from '../model/network.js';
 import type {SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
-import {loadRulePack} from '../rules/loader.js';
+import {buildRuleTexts} from '../rules/loader.js';
+import {readHomeRuleTexts, type HomeRuleTexts, type RuleCompatPaths} from './home-rules.js';
 import type {LoadedSourcesConfig, ResolvedSource} from '../sources/config.js';
 import type {Store} from '../store/db.js';
 import {loadNetwork} from '../store/network-repo.js';
-import {type RulePackSnapshot, saveRulePackSnapshot} from '../store/rule-snapshots-repo.js';
-import {snapshotOf} from '../rules/snapshot.js';
+import type {RulePackSnapshot} from '../store/rule-snapshots-repo.js';
+import {decisionSources, failDecisions, networkEmptyWarning} from './input-checks.js';
+import {snapshotOf} from '../rules/pack-snapshot.js';
 import type {AppContext} from './context.js';
-import {INGEST_EXTERNAL_OPERATOR, type IngestDeps} from '../pipeline/ingest-external.js';
-import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
-import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 
 /** The compiled rule pack of the home, with compat inputs when present. */
-export function loadHomeRulePack(ctx: AppContext): {pack: CompiledRulePack | null; diagnostics: Diagnostic[]; sources: Map<string, string>; compat: {suppression?: string; keywords?: string}} {
-  const dir = join(ctx.home.rulesDir, ctx.config.domain.active_pack);
-  const rel = ctx.home.rel(dir);
-  if (!existsSync(dir)) {
-    return {
-      pack: null,
-      sources: new Map(),
-      compat: {},
-      diagnostics: [
-        {
-          code: 'RULE_PACK_MISSING',
-          severity: 'error',
-          message: `rule pack folder ${rel} does not exist`,
-          hint: 'run `hardstop init --force` to restore the shipped pack, or set domain.active_pack',
-        },
-      ],
-    };
-  }
-  const compat = {
-    suppression: existsSync(ctx.home.suppressionFile) ? 'config/suppression.yaml' : undefined,
-    keywords: existsSync(ctx.home.keywordsFile) ? 'config/keywords.yaml' : undefined,
-  };
-  return {...loadRulePack(rel, {cwd: ctx.home.root, suppressionCompat: compat.suppression, keywordsCompat: compat.keywords}), compat};
+export function loadHomeRulePack(ctx: AppContext): {pack: CompiledRulePack | null; diagnostics: Diagnostic[]; sources: Map<string, string>; compat: RuleCompatPaths} {
+  return compileHomeRules(readHomeRuleTexts(ctx));
 }
 
-/** Compiles every enabled source's `suppress:` block against the pack. */
+/** Checks and compiles rule texts read by `readHomeRuleTexts`. */
+export function compileHomeRules(home: HomeRuleTexts): {pack: CompiledRulePack | null; diagnostics: Diagnostic[]; sources: Map<string, string>; compat: RuleCompatPaths} {
+  if ('missing' in home) return {pack: null, sources: new Map(), compat: {}, diagnostics: [home.missing]};
+  return {...buildRuleTexts(home.read), compat: home.compat};
+}
+
+/**
+ * Compiles every source's `suppress:` block against the pack. Each diagnostic names the
+ * source it belongs to, as the other problems of config/sources.yaml do.
+ */
 export function compileSourceRules(pack: CompiledRulePack, sources: readonly ResolvedSource[]): {rules: Map<string, SuppressRule[]>; diagnostics: Diagnostic[]} {
   const rules = new Map<string, SuppressRule[]>();
   const diagnostics: Diagnostic[] = [];
@@ -50,10 +34,36 @@ export function compileSourceRules(pack: CompiledRulePack, sources: readonly Res
   for (const s of sources) {
     if (!s.suppress) continue;
     const r = pack.compileSourceSuppressRules(s.suppress.src, s.suppress.path, s.id, seen);
-    diagnostics.push(...r.diagnostics);
+    // Problems of an entry's shape already name the source; those of its expressions do not.
+    const named = `source "${s.id}"`;
+    diagnostics.push(...r.diagnostics.map((d) => (d.message.includes(named) ? d : {...d, message: `${named}: ${d.message}`})));
     rules.set(s.id, r.rules);
   }
   return {rules, diagnostics};
+}
+
+/** Everything a run compiles, with every diagnostic: the pack, its compatibility inputs and the sources' `suppress:` blocks. */
+export interface CheckedDecisionRules {
+  /** Null when the pack or a compatibility input does not compile. */
+  pack: CompiledRulePack | null;
+  /** Of the pack's rule files and compatibility inputs. */
+  diagnostics: Diagnostic[];
+  /** Of the sources' `suppress:` blocks (none are compiled without a pack). */
+  sourceDiagnostics: Diagnostic[];
+  sourceRules: Map<string, SuppressRule[]>;
+  /** The text of every file the pack compiled, by name. */
+  sources: Map<string, string>;
+  compat: RuleCompatPaths;
+}
+
+/**
+ * Compiles what a run decides with, errors included: the one compile of the home's rules
+ * that `run`, `doctor`, `rules check` and `sources list` share.
+ */
+export function checkDecisionRules(home: HomeRuleTexts, sources: readonly ResolvedSource[]): CheckedDecisionRules {
+  const loaded = compileHomeRules(home);
+  const src = loaded.pack ? compileSourceRules(loaded.pack, sources) : {rules: new Map<string, SuppressRule[]>(), diagnostics: []};
+  return {...loaded, sourceDiagnostics: src.diagnostics, sourceRules: src.rules};
 }
 
 export interface DecisionInputs {
@@ -66,54 +76,39 @@ export interface DecisionInputs {
   rulesSnapshot: RulePackSnapshot;
 }
 
-function fail(code: DiagnosticCode, message: string, diagnostics: Diagnostic[], hint?: string): never {
-  throw new HardstopError(code, message, {diagnostics: diagnostics.length ? diagnostics : undefined, hint});
+/** The home's pack and per-source rules, compiled; any error stops the command (RULES_INVALID). */
+export interface CompiledDecisionRules {
+  pack: CompiledRulePack;
+  sourceRules: Map<string, SuppressRule[]>;
+  /** Warnings and infos of the pack and of the per-source rules. */
+  diagnostics: Diagnostic[];
+  /** The exact text of every file the pack compiled, stored by deciding runs. */
+  snapshot: RulePackSnapshot;
+}
+
+/** Compiles rule texts read by `readHomeRuleTexts` and every enabled source's `suppress:` block. */
+export function compileDecisionRules(home: HomeRuleTexts, sources: readonly ResolvedSource[]): CompiledDecisionRules {
+  const checked = checkDecisionRules(home, sources);
+  if (!checked.pack) failDecisions('RULES_INVALID', 'the rule pack does not compile', checked.diagnostics);
+  const pack = checked.pack;
+  if (checked.sourceDiagnostics.some((d) => d.severity === 'error')) failDecisions('RULES_INVALID', 'per-source suppression rules in config/sources.yaml do not compile', checked.sourceDiagnostics);
+  return {
+    pack,
+    sourceRules: checked.sourceRules,
+    diagnostics: [...checked.diagnostics, ...checked.sourceDiagnostics].filter((d) => d.severity !== 'error'),
+    snapshot: snapshotOf(pack, checked.sources, checked.compat),
+  };
 }
 
 /**
- * Sources, rules and network, validated and compiled once per run. Any error stops the run
+ * Sources, rules and network, validated and compiled once per command. Any error stops it
  * before it decides anything (exit 2), with every diagnostic.
  */
 export function loadDecisionInputs(ctx: AppContext, store: Store): DecisionInputs {
-  const sourcesConfig = ctx.sourcesConfig;
-  const sourceErrors = sourcesConfig.diagnostics.filter((d) => d.severity === 'error');
-  if (sourceErrors.length) fail('SOURCES_INVALID', 'config/sources.yaml is invalid', sourcesConfig.diagnostics);
-  const loaded = loadHomeRulePack(ctx);
-  if (!loaded.pack) fail('RULES_INVALID', 'the rule pack does not compile', loaded.diagnostics);
-  const pack = loaded.pack;
-  const src = compileSourceRules(pack, sourcesConfig.sources);
-  if (src.diagnostics.some((d) => d.severity === 'error')) fail('RULES_INVALID', 'per-source suppression rules in config/sources.yaml do not compile', src.diagnostics);
+  const sourcesConfig = decisionSources(ctx);
+  const rules = compileDecisionRules(readHomeRuleTexts(ctx), sourcesConfig.sources);
   const network = loadNetwork(store);
-  const diagnostics = [...sourcesConfig.diagnostics, ...loaded.diagnostics, ...src.diagnostics].filter((d) => d.severity !== 'error');
-  if (network.facilities.length === 0) {
-    diagnostics.push({code: 'NETWORK_EMPTY', severity: 'warning', message: 'no network is loaded: nothing can be linked', hint: 'run `hardstop ingest` first'});
-  }
-  return {sourcesConfig, pack, sourceRules: src.rules, network, diagnostics, rulesSnapshot: snapshotOf(pack, loaded.sources, loaded.compat)};
-}
-
-/** The decision pipeline's dependencies from a context and its loaded inputs. */
-export function ingestDeps(ctx: AppContext, store: Store, inputs: DecisionInputs): IngestDeps {
-  return {store, home: ctx.home, config: ctx.config, sources: inputs.sourcesConfig.sources, pack: inputs.pack, sourceRules: inputs.sourceRules, network: inputs.network};
-}
-
-/**
- * What every deciding command does first: record `--no-suppress` in the fingerprint, open and
- * migrate the store, load and compile sources, rules and network (exit 2 on any error), store
- * the rule snapshot (the texts the run's RunRecord will name), and bring evidence files an
- * interrupted run left superseded up to date.
- */
-export function prepareDecisions(ctx: AppContext, opts: {noSuppress: boolean}): {store: Store; inputs: DecisionInputs; deps: IngestDeps} {
-  if (opts.noSuppress) ctx.flags.no_suppress = true;
-  const store = ctx.openStoreForWrite();
-  const inputs = loadDecisionInputs(ctx, store);
-  saveRulePackSnapshot(store, inputs.rulesSnapshot);
-  const restored = restoreEvidenceFiles(store, ctx.home.outputDir, INGEST_EXTERNAL_OPERATOR);
-  if (restored.restored.length) {
-    inputs.diagnostics.push({
-      code: 'EVIDENCE_FILES_RESTORED',
-      severity: 'info',
-      message: `rewrote ${restored.restored.length} incident evidence file(s) an interrupted run left superseded`,
-    });
-  }
-  return {store, inputs, deps: ingestDeps(ctx, store, inputs)};
+  const diagnostics = [...sourcesConfig.diagnostics.filter((d) => d.severity !== 'error'), ...rules.diagnostics];
+  if (network.facilities.length === 0) diagnostics.push(networkEmptyWarning());
+  return {sourcesConfig, pack: rules.pack, sourceRules: rules.sourceRules, network, diagnostics, rulesSnapshot: rules.snapshot};
 }

@@ -2,7 +2,8 @@ import {existsSync} from 'node:fs';
 import {diag} from '../kernel/diagnostic.js';
 import {computeSourceHealth, gatePhrases, healthGate, isStaleSource, watchReason} from '../sources/health.js';
 import {type CheckResult, type ExtraCheck, skippedCheck} from './checks.js';
-import {compileSourceRules, loadHomeRulePack} from './decision-inputs.js';
+import {checkDecisionRules} from './decision-inputs.js';
+import {readHomeRuleTexts} from './home-rules.js';
 import {runRecordCoverageCheck} from './run-record-coverage.js';
 import {sinksDoctorCheck} from './sinks/sinks-checks.js';
 
@@ -55,12 +56,9 @@ const sourcesCheck: ExtraCheck = (ctx, db) => {
 
 const rulesCheck: ExtraCheck = (ctx) => {
   if (!ctx.loaded.config) return [];
-  const r = loadHomeRulePack(ctx);
-  const diagnostics = [...r.diagnostics];
-  if (r.pack) {
-    const sources = ctx.sourcesConfig;
-    if (sources.ok) diagnostics.push(...compileSourceRules(r.pack, sources.sources).diagnostics);
-  }
+  // config/sources.yaml's own errors are the sources check's; an invalid file has no sources here.
+  const r = checkDecisionRules(readHomeRuleTexts(ctx), ctx.sourcesConfig.sources);
+  const diagnostics = [...r.diagnostics, ...r.sourceDiagnostics];
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   return {

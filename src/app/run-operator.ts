@@ -1,4 +1,4 @@
-import {timePhase, timePhaseAsync} from '../kernel/phase-timings.js';
+import {timePhaseAsync} from '../kernel/phase-timings.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';
 import {valueRef} from '../kernel/run-record.js';
@@ -12,7 +12,7 @@ import {computeSourceHealth} from '../sources/health.js';
 import type {Store} from '../store/db.js';
 import {sourceRunsOfGroup} from '../store/source-runs-repo.js';
 import type {AppContext} from './context.js';
-import {prepareDecisions} from './decision-inputs.js';
+import {prepareDecisions} from './run-inputs.js';
 import {progressReporter} from './progress.js';
 import {evaluateRunStatus, type RunStatus} from './run-status.js';
 import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
@@ -69,7 +69,7 @@ class StepLog {
  */
 export async function runHardstop(ctx: AppContext, opts: RunOptions): Promise<RunReport> {
   // Validate sources, rules and network before any work (B1: exit 2 with positions).
-  const {store, inputs, deps} = timePhase('inputs', () => prepareDecisions(ctx, {noSuppress: opts.noSuppress}));
+  const {store, inputs} = await timePhaseAsync('inputs', () => prepareDecisions(ctx, {noSuppress: opts.noSuppress}));
   const group = ctx.runGroup('run', {since: opts.since?.text ?? null, max_items: opts.maxItems ?? null, no_network: opts.noNetwork});
   const log = new StepLog();
   log.diagnostics.push(...inputs.diagnostics);
@@ -86,8 +86,8 @@ export async function runHardstop(ctx: AppContext, opts: RunOptions): Promise<Ru
   );
   if (fetch) log.diagnostics.push(...fetch.diagnostics);
 
-  const ingest = await log.guard('ingest', 'INGEST_CRASHED', () =>
-    runIngestOperator(deps, group, {noSuppress: opts.noSuppress, onProgress: opts.progress ? progressReporter('decide') : undefined}),
+  const ingest = await log.guard('ingest', 'INGEST_CRASHED', async () =>
+    runIngestOperator(await inputs.ingestDeps(), group, {noSuppress: opts.noSuppress, onProgress: opts.progress ? progressReporter('decide') : undefined}),
   );
   if (ingest) log.diagnostics.push(...ingest.diagnostics);
 

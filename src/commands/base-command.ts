@@ -1,5 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
-import {Command, Flags, type Interfaces} from '@oclif/core';
+import type {Interfaces} from '@oclif/core';
+import {Command} from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import {AppContext} from '../app/context.js';
 import {formatDiagnostic, sortDiagnostics, type Diagnostic} from '../kernel/diagnostic.js';
 import {HardstopError} from '../kernel/errors.js';

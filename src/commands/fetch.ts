@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../app/context.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {formatBytes} from '../present/table.js';

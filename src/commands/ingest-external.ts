@@ -1,6 +1,6 @@
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../app/context.js';
-import {prepareDecisions} from '../app/decision-inputs.js';
+import {prepareDecisions} from '../app/run-inputs.js';
 import {ExitCode} from '../kernel/exit-status.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';
 import {parseSinceFlag} from '../kernel/time.js';
@@ -21,11 +21,11 @@ export default class IngestExternal extends HardstopCommand<typeof IngestExterna
 
   protected async execute(ctx: AppContext, flags: CommandFlags<typeof IngestExternal>): Promise<CommandOutcome> {
     const since = parseSinceFlag(flags.since);
-    const {store, inputs, deps} = prepareDecisions(ctx, {noSuppress: flags['no-suppress']});
+    const {store, inputs} = await prepareDecisions(ctx, {noSuppress: flags['no-suppress']});
     if (flags.source !== undefined) requireSource(inputs.sourcesConfig.sources.map((s) => s.id), flags.source, '--source', store);
     const group = ctx.runGroup('ingest-external', {source: flags.source ?? null, since: since?.text ?? null, limit: flags.limit ?? null});
     const summary = await runIngestOperator(
-      deps,
+      await inputs.ingestDeps(),
       group,
       {
         sourceId: flags.source,

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../app/context.js';
 import {ingestNetwork} from '../network/ingest-operator.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from './base-command.js';

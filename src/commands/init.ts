@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../app/context.js';
 import {initHome} from '../app/init-home.js';
 import {ExitCode} from '../kernel/exit-status.js';

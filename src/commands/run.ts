@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../app/context.js';
 import {runHardstop, type RunReport} from '../app/run-operator.js';
 import {parseSinceFlag} from '../kernel/time.js';

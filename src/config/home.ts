@@ -29,6 +29,10 @@ export class Home {
   get outputDir(): string {
     return join(this.root, 'output');
   }
+  /** What Hardstop can recompute at any time, kept to save work (safe to delete). */
+  get cacheDir(): string {
+    return join(this.root, 'cache');
+  }
 
   /** Resolves a path from config or a flag: relative paths are relative to the home. */
   resolve(path: string): string {

@@ -2,7 +2,8 @@
  * The rule language: public API used by the decision pipeline and the `rules` commands.
  * See docs/RULES.md for the language and grammar/expression.ebnf for the syntax.
  */
-export {loadRulePack, buildRulePack, type LoadResult, type LoadOptions, type BuildOptions, type RuleSourceText} from './loader.js';
+export {loadRulePack, buildRulePack, type LoadResult} from './loader.js';
+export type {LoadOptions, BuildOptions, RuleSourceText} from './rule-texts.js';
 export {CompiledRulePack, type SuppressOptions} from './pack.js';
 export type {
   SuppressionVerdict, SuppressionMatch, ScoreResult, ScoreContribution, ClassifyResult, QualityResult, CorrelationResult,

@@ -1,7 +1,3 @@
-import {fsErrorReason} from '../kernel/errors.js';
-import {ruleFilesIn} from '../config/rule-files.js';
-import {readFileSync, statSync} from 'node:fs';
-import {relative, resolve} from 'node:path';
 import type {Node} from 'yaml';
 import {sha256Hex} from '../kernel/canonical-json.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
@@ -13,21 +9,9 @@ import type {SuppressRule} from './model.js';
 import {CompiledRulePack} from './pack.js';
 import {PackBuilder} from './pack-builder.js';
 import {findShadowed} from './shadow.js';
+import {readRuleTexts, type BuildOptions, type LoadOptions, type RuleSourceText, type RuleTexts} from './rule-texts.js';
 import {buildTestCase} from './test-input.js';
 import {entries, FileDiags, keyed, scalarValue, seqItems} from './yaml-walk.js';
-
-/** A rule file given as text (what the loader reads from disk, or a test passes in). */
-export interface RuleSourceText {
-  file: string;
-  text: string;
-}
-
-export interface BuildOptions {
-  /** Compatibility input: config/suppression.yaml (global rules, placed before the pack's). */
-  suppressionCompat?: RuleSourceText;
-  /** Compatibility input: config/keywords.yaml (replaces the pack's `risk_keywords` list). */
-  keywordsCompat?: RuleSourceText;
-}
 
 export interface LoadResult {
   pack: CompiledRulePack | null;
@@ -144,52 +128,17 @@ export function buildRulePack(files: RuleSourceText[], opts: BuildOptions = {}):
   return {pack: new CompiledRulePack(b, hashFiles), diagnostics, sources};
 }
 
-
-export interface LoadOptions {
-  /** Base for relative display names (default: process.cwd()). */
-  cwd?: string;
-  suppressionCompat?: string;
-  keywordsCompat?: string;
-}
-
 /**
  * Loads, checks and compiles a rule pack from files or a directory. File names in diagnostics
  * are as given (directory entries relative to `cwd`). Unreadable files are diagnostics too.
  */
 export function loadRulePack(input: string[] | string, opts: LoadOptions = {}): LoadResult {
-  const cwd = opts.cwd ?? process.cwd();
-  const paths: {abs: string; display: string}[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const inputs = typeof input === 'string' ? [input] : input;
-  for (const p of inputs) {
-    const abs = resolve(cwd, p);
-    let isDir = false;
-    try {
-      isDir = statSync(abs).isDirectory();
-    } catch {
-      diagnostics.push({code: 'RULE_FILE_MISSING', severity: 'error', message: `no such rule file or directory: ${p}`, file: p});
-      continue;
-    }
-    if (isDir) for (const f of ruleFilesIn(abs)) paths.push({abs: f, display: relative(cwd, f) || f});
-    else paths.push({abs, display: p});
-  }
-  const read = (abs: string, display: string): RuleSourceText | null => {
-    try {
-      return {file: display, text: readFileSync(abs, 'utf8').replace(/^\uFEFF/, '')};
-    } catch (e) {
-      diagnostics.push({code: 'RULE_FILE_MISSING', severity: 'error', message: `cannot read ${display}: ${fsErrorReason(e)}`, file: display});
-      return null;
-    }
-  };
-  const texts = paths.map((p) => read(p.abs, p.display)).filter((x): x is RuleSourceText => x !== null);
-  const build: BuildOptions = {};
-  if (opts.suppressionCompat) build.suppressionCompat = read(resolve(cwd, opts.suppressionCompat), opts.suppressionCompat) ?? undefined;
-  if (opts.keywordsCompat) build.keywordsCompat = read(resolve(cwd, opts.keywordsCompat), opts.keywordsCompat) ?? undefined;
-  if (texts.length === 0 && diagnostics.length === 0) {
-    diagnostics.push({code: 'RULE_FILE_MISSING', severity: 'error', message: 'no rule files found', hint: 'rule files are rules/**/*.yaml under the home directory'});
-  }
-  const r = buildRulePack(texts, build);
-  const all = sortDiagnostics([...diagnostics, ...r.diagnostics]);
-  return {pack: hasErrors(all) ? null : r.pack, diagnostics: all, sources: r.sources};
+  return buildRuleTexts(readRuleTexts(input, opts));
 }
 
+/** Checks and compiles rule texts already read (`readRuleTexts`), with the read problems. */
+export function buildRuleTexts(read: RuleTexts): LoadResult {
+  const r = buildRulePack(read.texts, read.build);
+  const all = sortDiagnostics([...read.diagnostics, ...r.diagnostics]);
+  return {pack: hasErrors(all) ? null : r.pack, diagnostics: all, sources: r.sources};
+}

@@ -51,37 +51,75 @@ function followKeys(value: unknown, key: string): string[] {
   return out;
 }
 
+/** What a RunRecord names of a pack: its hash and its files by content. */
+export interface RulePackIdentity {
+  readonly hash: string;
+  readonly files: readonly {path: string; sha256: string}[];
+}
+
 /**
  * A checked and compiled rule pack: what the decision pipeline evaluates. Pure: the same
  * context always gives the same results.
  */
-export class CompiledRulePack {
-  readonly typeRules: readonly TypeRule[];
-  readonly suppressRules: readonly SuppressRule[];
-  readonly scoreRules: readonly ScoreRule[];
-  readonly classifyRules: readonly ClassifyRule[];
-  readonly qualityRules: readonly QualityRule[];
-  readonly correlateRules: readonly CorrelateRule[];
-  readonly tests: readonly RuleTestCase[];
-  readonly bounds: {min: number | null; max: number | null};
+export class CompiledRulePack implements RulePackIdentity {
   readonly files: readonly {path: string; sha256: string}[];
   /** sha256 over the rule files' digests and the compiled form (ids, expressions, settings). */
   readonly hash: string;
+  private readonly builder_: PackBuilder | null;
+  private bounds_: {min: number | null; max: number | null} | undefined;
 
-  constructor(
-    private readonly builder: PackBuilder,
-    files: {path: string; sha256: string}[],
-  ) {
-    this.typeRules = builder.types;
-    this.suppressRules = builder.suppress;
-    this.scoreRules = builder.score;
-    this.classifyRules = builder.classify;
-    this.qualityRules = builder.quality;
-    this.correlateRules = builder.correlate;
-    this.tests = builder.testCases;
-    this.bounds = {min: builder.bounds?.min ?? null, max: builder.bounds?.max ?? null};
-    this.files = files;
-    this.hash = artifactHash({files, compiled: this.compiledForm()});
+  constructor(builder: PackBuilder, files: {path: string; sha256: string}[]);
+  constructor(builder: null, identity: RulePackIdentity);
+  constructor(builder: PackBuilder | null, filesOrIdentity: {path: string; sha256: string}[] | RulePackIdentity) {
+    this.builder_ = builder;
+    if (builder === null) {
+      const id = filesOrIdentity as RulePackIdentity;
+      this.files = id.files;
+      this.hash = id.hash;
+    } else {
+      this.files = filesOrIdentity as {path: string; sha256: string}[];
+      this.hash = artifactHash({files: this.files, compiled: this.compiledForm()});
+    }
+  }
+
+  /**
+   * A pack known only by its identity (a check of exactly these files by this build, cached):
+   * what a run that decides nothing records. Evaluating it is a bug, reported as one.
+   */
+  static identityOnly(identity: RulePackIdentity): CompiledRulePack {
+    return new CompiledRulePack(null, {hash: identity.hash, files: identity.files});
+  }
+
+  private get builder(): PackBuilder {
+    if (!this.builder_) throw new Error(`rule pack ${this.hash.slice(0, 12)} was not compiled in this process (only its identity is known)`);
+    return this.builder_;
+  }
+
+  get typeRules(): readonly TypeRule[] {
+    return this.builder.types;
+  }
+  get suppressRules(): readonly SuppressRule[] {
+    return this.builder.suppress;
+  }
+  get scoreRules(): readonly ScoreRule[] {
+    return this.builder.score;
+  }
+  get classifyRules(): readonly ClassifyRule[] {
+    return this.builder.classify;
+  }
+  get qualityRules(): readonly QualityRule[] {
+    return this.builder.quality;
+  }
+  get correlateRules(): readonly CorrelateRule[] {
+    return this.builder.correlate;
+  }
+  get tests(): readonly RuleTestCase[] {
+    return this.builder.testCases;
+  }
+  get bounds(): {min: number | null; max: number | null} {
+    const b = this.builder.bounds;
+    this.bounds_ ??= {min: b?.min ?? null, max: b?.max ?? null};
+    return this.bounds_;
   }
 
   /** The normalized, closure-free form of the pack (what the hash covers besides the bytes). */

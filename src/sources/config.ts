@@ -1,7 +1,7 @@
 import {fsErrorReason} from '../kernel/errors.js';
 import {existsSync, realpathSync} from 'node:fs';
 import {isAbsolute, relative, resolve, sep} from 'node:path';
-import {Ajv, type ErrorObject} from 'ajv';
+import type {ErrorObject} from 'ajv';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {isScalar} from 'yaml';
 import {nodeAt, positionOf, readYamlFile, type YamlSource} from '../kernel/yaml-source.js';
@@ -10,7 +10,8 @@ import type {Home} from '../config/home.js';
 import type {RuntimeConfig} from '../config/runtime.js';
 import {HARDSTOP_VERSION} from '../config/version.js';
 import type {SourceType, Tier} from '../model/raw-item.js';
-import {SOURCE_TYPES, SOURCES_SCHEMA, TIERS} from './sources-schema.js';
+import {SOURCE_TYPES, TIERS} from './sources-schema.js';
+import {validateSourcesConfig} from './sources-validator.js';
 
 /** Display name of the sources file in diagnostics (home-relative). */
 export const SOURCES_FILE = 'config/sources.yaml';
@@ -107,9 +108,9 @@ export interface ResolvedDefaults {
   geo?: SourceGeo;
 }
 
-// verbose: errors carry their parent schema, whose keys the did-you-mean hints choose from.
-const ajv = new Ajv({allErrors: true, strict: false, verbose: true});
-const validateSchema = ajv.compile(SOURCES_SCHEMA);
+// Generated from SOURCES_SCHEMA (scripts/schema-validators.ts): no schema is compiled at start-up.
+// Its errors are verbose: they carry their parent schema, whose keys the did-you-mean hints choose from.
+const validateSchema = validateSourcesConfig;
 
 type Path = (string | number)[];
 

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {buildRulePack} from '../../src/rules/loader.js';
-import {rebuildFromSnapshot, snapshotOf} from '../../src/rules/snapshot.js';
+import {rebuildFromSnapshot} from '../../src/rules/snapshot.js';
+import {snapshotOf} from '../../src/rules/pack-snapshot.js';
 
 const RULES = `version: 1
 lists:

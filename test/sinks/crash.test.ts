@@ -1,13 +1,11 @@
 import {cpSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {AppContext} from '../../src/app/context.js';
-import {sinksPush} from '../../src/app/sinks/sinks-ops.js';
-import {seededRandom} from '../../src/kernel/ids.js';
 import {DeliveryLedger} from '../../src/store/ledger/delivery-ledger.js';
 import {tempHome} from '../helpers/cli.js';
 import {BOT_TOKEN, FakeSlack} from './fake-slack.js';
-import {goldenBundleHome, spawnCli, writeSinkFile} from './cli-helpers.js';
+import {goldenBundleHome, writeSinkFile} from './cli-helpers.js';
+import {type CrashWorker, killChildPush, pushUntilHealthy, runTrials} from './crash-harness.js';
 
 /**
  * Crash trials (sinks.md §10): a child `hardstop sinks push` is SIGKILLed at a random moment of
@@ -21,10 +19,7 @@ const WEBHOOK_TRIALS = Math.max(5, Math.round(TRIALS / 5));
 /** Trials run on this many workers at once, each with its own home copy and fake Slack. */
 const WORKERS = 3;
 
-interface Worker {
-  fake: FakeSlack;
-  home: string;
-}
+type Worker = CrashWorker<FakeSlack>;
 
 let workers: Worker[] = [];
 let bundle: string;
@@ -49,54 +44,16 @@ retry:
 
 const env = (fake: FakeSlack) => ({HARDSTOP_SLACK_BOT_TOKEN: BOT_TOKEN, HARDSTOP_SLACK_WEBHOOK_URL: fake.webhookUrl});
 
-/** One trial: a child push killed at a random moment, then pushes in this process until exit 0. */
-async function trial(w: Worker, ledger: string, rand: () => number, windowMs: number): Promise<{killedMidPush: boolean}> {
-  const {fake, home} = w;
-  const {child, done} = spawnCli(['sinks', 'push', '--bundle', bundle, '--home', home, '--ledger', ledger, '--first-push-window', '100000d'], env(fake));
-  let killedMidPush = false;
-  const kill = () => child.kill('SIGKILL');
-  if (rand() < 0.15) {
-    // Sometimes before any request (start-up, verification, planning).
-    setTimeout(kill, Math.floor(rand() * 400));
-  } else {
-    fake.onRequest = () => {
-      fake.onRequest = null;
-      killedMidPush = true;
-      setTimeout(kill, Math.floor(rand() * windowMs));
-    };
-  }
-  const exit = await done;
-  fake.onRequest = null;
-  // A kill timed after the push had already finished is no crash.
-  killedMidPush &&= exit.signal === 'SIGKILL';
-  for (let i = 0; i < 4; i++) {
-    const ctx = AppContext.create({home}, {...process.env, ...env(fake)});
-    try {
-      const r = await sinksPush(ctx, bundle, {dryRun: false, noNetwork: false, ledger, firstPushWindow: '100000d'}, {});
-      if (r.exitCode === 0) return {killedMidPush};
-    } finally {
-      ctx.close();
-    }
-  }
-  throw new Error('push did not reach exit 0 after the crash');
-}
-
-/** Runs `count` trials spread over the workers; `check` asserts each trial's end state. */
+/** Runs `count` trials spread over the workers; `check` asserts each trial's end state. Returns how many kills landed mid-push. */
 async function trials(count: number, mode: 'web_api' | 'webhook', seed: number, check: (w: Worker, ledger: string, t: number) => void): Promise<number> {
   for (const w of workers) writeSinkFile(w.home, sinkFile(w.fake, mode));
-  let next = 0;
   let midPush = 0;
-  await Promise.all(
-    workers.map(async (w, i) => {
-      const rand = seededRandom(seed + i);
-      for (let t = next++; t < count; t = next++) {
-        w.fake.reset();
-        const ledger = join(tempHome('hardstop-crash-'), 'deliveries.db');
-        if ((await trial(w, ledger, rand, 250)).killedMidPush) midPush++;
-        check(w, ledger, t);
-      }
-    }),
-  );
+  await runTrials(workers, count, seed, async (w, rand, t) => {
+    const ledger = join(tempHome('hardstop-crash-'), 'deliveries.db');
+    if (await killChildPush(w, {bundle, ledger, env: env(w.fake), rand, earlyKill: 0.15, windowMs: 250})) midPush++;
+    await pushUntilHealthy(w.home, bundle, ledger, env(w.fake));
+    check(w, ledger, t);
+  });
   return midPush;
 }
 

@@ -1,11 +1,9 @@
 import {cpSync, readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {AppContext} from '../../src/app/context.js';
-import {sinksPush} from '../../src/app/sinks/sinks-ops.js';
-import {seededRandom} from '../../src/kernel/ids.js';
 import {tempHome} from '../helpers/cli.js';
-import {changedBundle, goldenBundleHome, spawnCli, writeSinkFile} from './cli-helpers.js';
+import {changedBundle, goldenBundleHome, writeSinkFile} from './cli-helpers.js';
+import {type CrashWorker, killChildPush, pushUntilHealthy, runTrials} from './crash-harness.js';
 import {FakeLinear, LINEAR_API_KEY} from './fake-linear.js';
 
 /**
@@ -17,10 +15,7 @@ import {FakeLinear, LINEAR_API_KEY} from './fake-linear.js';
 const TRIALS = Number(process.env.HARDSTOP_SINKS_CRASH_TRIALS ?? 50);
 const WORKERS = 2;
 
-interface Worker {
-  fake: FakeLinear;
-  home: string;
-}
+type Worker = CrashWorker<FakeLinear>;
 
 let workers: Worker[] = [];
 /** The golden bundle (first versions) and a later export where every alert has a new version. */
@@ -49,19 +44,6 @@ retry:
 
 const env = {HARDSTOP_LINEAR_API_KEY: LINEAR_API_KEY};
 
-async function pushUntilHealthy(home: string, bundle: string, ledger: string): Promise<void> {
-  for (let i = 0; i < 4; i++) {
-    const ctx = AppContext.create({home}, {...process.env, ...env});
-    try {
-      const r = await sinksPush(ctx, bundle, {dryRun: false, noNetwork: false, ledger, firstPushWindow: '100000d'}, {});
-      if (r.exitCode === 0) return;
-    } finally {
-      ctx.close();
-    }
-  }
-  throw new Error(`push of ${bundle} did not reach exit 0 after the crash`);
-}
-
 function deleteLedger(ledger: string): void {
   for (const suffix of ['', '-wal', '-shm', '.lock']) rmSync(ledger + suffix, {force: true});
 }
@@ -70,26 +52,12 @@ function deleteLedger(ledger: string): void {
 async function trial(w: Worker, rand: () => number): Promise<{killedMidPush: boolean; ledgerDeleted: boolean}> {
   const ledger = join(tempHome('hardstop-linear-crash-'), 'deliveries.db');
   const killLater = rand() < 0.6;
-  if (killLater) await pushUntilHealthy(w.home, first, ledger);
-  const {child, done} = spawnCli(['sinks', 'push', '--bundle', killLater ? later : first, '--home', w.home, '--ledger', ledger, '--first-push-window', '100000d'], env);
-  let killedMidPush = false;
-  const kill = () => child.kill('SIGKILL');
-  if (rand() < 0.1) {
-    setTimeout(kill, Math.floor(rand() * 400));
-  } else {
-    w.fake.onRequest = () => {
-      w.fake.onRequest = null;
-      killedMidPush = true;
-      setTimeout(kill, Math.floor(rand() * 200));
-    };
-  }
-  const exit = await done;
-  w.fake.onRequest = null;
-  killedMidPush &&= exit.signal === 'SIGKILL';
+  if (killLater) await pushUntilHealthy(w.home, first, ledger, env);
+  const killedMidPush = await killChildPush(w, {bundle: killLater ? later : first, ledger, env, rand, earlyKill: 0.1, windowMs: 200});
   const ledgerDeleted = rand() < 0.4;
   if (ledgerDeleted) deleteLedger(ledger);
-  if (!killLater) await pushUntilHealthy(w.home, first, ledger);
-  await pushUntilHealthy(w.home, later, ledger);
+  if (!killLater) await pushUntilHealthy(w.home, first, ledger, env);
+  await pushUntilHealthy(w.home, later, ledger, env);
   return {killedMidPush, ledgerDeleted};
 }
 
@@ -125,27 +93,20 @@ afterAll(async () => {
 describe('Linear crash trials', () => {
   it(`${TRIALS} SIGKILLed pushes (some with the ledger deleted) leave one issue per key, one attachment per issue, one comment per later version`, async () => {
     const seed = Number(process.env.HARDSTOP_SINKS_CRASH_SEED ?? 20251230);
-    let next = 0;
     let midPush = 0;
     let deleted = 0;
-    await Promise.all(
-      workers.map(async (w, i) => {
-        const rand = seededRandom(seed + i);
-        for (let t = next++; t < TRIALS; t = next++) {
-          w.fake.reset();
-          const r = await trial(w, rand);
-          if (r.killedMidPush) midPush++;
-          if (r.ledgerDeleted) deleted++;
-          const issues = [...w.fake.issues.values()];
-          const label = `trial ${t} (seed ${seed}, ledger deleted: ${r.ledgerDeleted})`;
-          expect(issues, label).toHaveLength(keys.length);
-          expect(w.fake.attachments.map((a) => a.issueId).sort(), label).toEqual(issues.map((x) => x.id).sort());
-          expect(w.fake.comments.size, label).toBe(laterVersions);
-          for (const issue of issues) expect(w.fake.commentsOf(issue.id).length, label).toBeGreaterThanOrEqual(1);
-          expect(w.fake.requests.filter((q) => q.field === 'issueCreate').length, label).toBeGreaterThanOrEqual(keys.length);
-        }
-      }),
-    );
+    await runTrials(workers, TRIALS, seed, async (w, rand, t) => {
+      const r = await trial(w, rand);
+      if (r.killedMidPush) midPush++;
+      if (r.ledgerDeleted) deleted++;
+      const issues = [...w.fake.issues.values()];
+      const label = `trial ${t} (seed ${seed}, ledger deleted: ${r.ledgerDeleted})`;
+      expect(issues, label).toHaveLength(keys.length);
+      expect(w.fake.attachments.map((a) => a.issueId).sort(), label).toEqual(issues.map((x) => x.id).sort());
+      expect(w.fake.comments.size, label).toBe(laterVersions);
+      for (const issue of issues) expect(w.fake.commentsOf(issue.id).length, label).toBeGreaterThanOrEqual(1);
+      expect(w.fake.requests.filter((q) => q.field === 'issueCreate').length, label).toBeGreaterThanOrEqual(keys.length);
+    });
     expect(midPush).toBeGreaterThan(TRIALS / 2);
     expect(deleted).toBeGreaterThan(0);
   }, 900_000);

@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Home} from '../../config/home.js';
 import {sha256Hex} from '../../kernel/canonical-json.js';
-import {sinkFilesIn} from '../../sinks/config/load-sinks.js';
+import {sinkFilesIn} from '../../sinks/config/sink-files.js';
 
 export const SINKS_DIR = 'sinks';
 

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../../app/context.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {alertListTable, DEFAULT_ALERTS_LIMIT, listAlerts, listedDocuments} from '../../reports/alerts.js';

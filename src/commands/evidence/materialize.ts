@@ -1,5 +1,5 @@
 import {readFileSync} from 'node:fs';
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../../app/context.js';
 import {openStoreForReport} from '../../app/report-store.js';
 import {sha256Hex} from '../../kernel/canonical-json.js';

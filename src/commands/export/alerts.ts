@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../../app/context.js';
 import {exportOutcome} from '../../app/export-command.js';
 import {reportSources} from '../../app/report-inputs.js';

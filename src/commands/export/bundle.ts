@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../../app/context.js';
 import {reportSources} from '../../app/report-inputs.js';
 import {openStoreIfPresent} from '../../app/report-store.js';

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../../app/context.js';
 import {compileSourceRules, loadDecisionInputs} from '../../app/decision-inputs.js';
 import {loadRulesDir, parseRulesFlag, StoredRulePacks} from '../../app/rule-packs.js';

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../../app/context.js';
 import {buildRulesDiff} from '../../app/rules-diff.js';
 import {ExitCode} from '../../kernel/exit-status.js';

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../../app/context.js';
 import {showRunRules} from '../../app/rules-show.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';

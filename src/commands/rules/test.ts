@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import type {AppContext} from '../../app/context.js';
 import {rulesTest} from '../../rules/cli/test.js';
 import {type CommandArgs, type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';

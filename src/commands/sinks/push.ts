@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../../app/context.js';
 import {sinksPush} from '../../app/sinks/sinks-ops.js';
 import {progressLine, pushText} from '../../app/sinks/sinks-text.js';

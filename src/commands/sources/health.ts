@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../../app/context.js';
 import type {Diagnostic} from '../../kernel/diagnostic.js';
 import {StoreError, UsageError} from '../../kernel/errors.js';

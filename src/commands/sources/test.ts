@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../../app/context.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {fetchResultsTable, progressPrinter} from '../../sources/cli-format.js';

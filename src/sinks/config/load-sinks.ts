@@ -1,5 +1,4 @@
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {readFileSync} from 'node:fs';
 import {isMap, isScalar, isSeq, type Node, type YAMLMap} from 'yaml';
 import {sha256Hex} from '../../kernel/canonical-json.js';
 import {hasErrors, sortDiagnostics, type Diagnostic} from '../../kernel/diagnostic.js';
@@ -7,6 +6,7 @@ import {didYouMean, unknownNameHint} from '../../kernel/text.js';
 import {parseYamlText, type YamlSource} from '../../kernel/yaml-source.js';
 import {compileRouteConditions, type CompiledRulePack} from '../../rules/index.js';
 import {checkEndpoint} from '../endpoint.js';
+import {sinkFilesIn} from './sink-files.js';
 import {ENV_NAME_PATTERN, FIELDS_BY_TYPE, RETRY_FIELDS, ROUTE_FIELDS, SINK_ID_PATTERN, SINK_TYPES, TOP_KEYS, type FieldSpec, type SinkType} from './fields.js';
 import {
   DEFAULT_LINEAR_PRIORITY, DEFAULT_MIN_INTERVAL_MS, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type DeclaredAt, type RetrySettings, type RouteConfig,
@@ -21,15 +21,6 @@ export interface LoadedSinks {
   files: {path: string; sha256: string}[];
   diagnostics: Diagnostic[];
   sources: Map<string, string>;
-}
-
-/** `sinks/*.yaml` (and `.yml`) of a folder, sorted by name. */
-export function sinkFilesIn(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => /\.ya?ml$/.test(n))
-    .sort()
-    .map((n) => join(dir, n));
 }
 
 type Fields = Map<string, {keyNode: Node; value: Node | null}>;

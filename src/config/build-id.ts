@@ -1,0 +1,15 @@
+import {readFileSync} from 'node:fs';
+
+/**
+ * The identity of this build of Hardstop's code (dist/build-id.json, written by
+ * `npm run build`), or null when running from the TypeScript sources. Keys caches whose
+ * content depends on the code, so that a rebuild or an upgrade never reuses them.
+ */
+export function buildId(): string | null {
+  try {
+    const parsed = JSON.parse(readFileSync(new URL('../build-id.json', import.meta.url), 'utf8')) as {build_id?: unknown};
+    return typeof parsed.build_id === 'string' && /^[0-9a-f]{64}$/.test(parsed.build_id) ? parsed.build_id : null;
+  } catch {
+    return null;
+  }
+}
