@@ -65,7 +65,7 @@ function decided(r: RuleTrace): boolean {
   return typeof o !== 'object' || o.matched === undefined || o.matched === true;
 }
 
-export function isValueRef(v: unknown): v is ValueRef {
+function isValueRef(v: unknown): v is ValueRef {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as ValueRef).$ref === 'string';
 }
 
@@ -98,11 +98,14 @@ class Compactor {
     if (n.value !== undefined) out.value = this.value(n.value);
     if (n.macro) {
       out.macro = n.macro;
-      if (this.macros.has(n.macro)) {
+      // Files may each define a macro of one name: its definition's text and place tell them apart.
+      const def = n.children[0];
+      const key = `${n.macro}|${def?.line}:${def?.col}|${def?.expr}`;
+      if (this.macros.has(key)) {
         out.macro_traced_above = true;
         return out;
       }
-      this.macros.add(n.macro);
+      this.macros.add(key);
     }
     for (const c of n.children) {
       if (c.evaluations === 0) this.notEvaluated += 1;

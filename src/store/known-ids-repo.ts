@@ -61,40 +61,29 @@ export function requireSource(configured: readonly string[], given: string, give
   });
 }
 
-/** Facility ids of the network and of the scopes of stored alerts (a facility since removed included). */
-export function knownFacilityIds(store: Store): string[] {
-  return (
-    store.db
-      .prepare("SELECT facility_id AS id FROM facilities UNION SELECT s.value FROM incidents i, json_each(i.scope_json, '$.facilities') s ORDER BY 1")
-      .all() as {id: string}[]
-  ).map((r) => r.id);
+/** The network ids a command can filter alerts by: the table that holds them and the alert scope key that names them. */
+const NETWORK_IDS = {
+  facility: {code: 'FACILITY_UNKNOWN', table: 'facilities', column: 'facility_id', scope: '$.facilities', csv: 'network/facilities.csv'},
+  lane: {code: 'LANE_UNKNOWN', table: 'lanes', column: 'lane_id', scope: '$.lanes', csv: 'network/lanes.csv'},
+} as const;
+
+export type NetworkIdKind = keyof typeof NETWORK_IDS;
+
+/** Ids of one kind in the network and in the scopes of stored alerts (an id since removed from the network included). */
+export function knownNetworkIds(store: Store, kind: NetworkIdKind): string[] {
+  const k = NETWORK_IDS[kind];
+  const sql = `SELECT ${k.column} AS id FROM ${k.table} UNION SELECT s.value FROM incidents i, json_each(i.scope_json, '${k.scope}') s ORDER BY 1`;
+  return (store.db.prepare(sql).all() as {id: string}[]).map((r) => r.id);
 }
 
-/** Lane ids of the network and of the scopes of stored alerts. */
-export function knownLaneIds(store: Store): string[] {
-  return (
-    store.db.prepare("SELECT lane_id AS id FROM lanes UNION SELECT s.value FROM incidents i, json_each(i.scope_json, '$.lanes') s ORDER BY 1").all() as {id: string}[]
-  ).map((r) => r.id);
-}
-
-/** A facility id of the network (or of a stored alert's scope). */
-export function requireFacility(store: Store, given: string, givenAs: string): string {
-  return resolveKnownId(given, knownFacilityIds(store), {
-    code: 'FACILITY_UNKNOWN',
-    what: 'facility',
+/** A facility or lane id of the network (or of a stored alert's scope). */
+export function requireNetworkId(store: Store, kind: NetworkIdKind, given: string, givenAs: string): string {
+  const k = NETWORK_IDS[kind];
+  return resolveKnownId(given, knownNetworkIds(store, kind), {
+    code: k.code,
+    what: kind,
     given_as: givenAs,
     where: 'in the network or the stored alerts',
-    list_hint: 'load the network with `hardstop ingest`; its facilities are network/facilities.csv',
-  });
-}
-
-/** A lane id of the network (or of a stored alert's scope). */
-export function requireLane(store: Store, given: string, givenAs: string): string {
-  return resolveKnownId(given, knownLaneIds(store), {
-    code: 'LANE_UNKNOWN',
-    what: 'lane',
-    given_as: givenAs,
-    where: 'in the network or the stored alerts',
-    list_hint: 'load the network with `hardstop ingest`; its lanes are network/lanes.csv',
+    list_hint: `load the network with \`hardstop ingest\`; its ${k.table} are ${k.csv}`,
   });
 }

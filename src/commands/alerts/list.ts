@@ -4,7 +4,7 @@ import {ExitCode} from '../../kernel/exit-status.js';
 import {alertListTable, DEFAULT_ALERTS_LIMIT, listAlerts, listedDocuments} from '../../reports/alerts.js';
 import {openStoreReadOnlyChecked} from '../../app/report-store.js';
 import {parseSinceFlag} from '../../kernel/time.js';
-import {requireFacility, requireLane, requireSource} from '../../store/known-ids-repo.js';
+import {requireNetworkId, requireSource} from '../../store/known-ids-repo.js';
 import {colourEnabled} from '../../present/colour.js';
 import {type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
@@ -35,8 +35,8 @@ export default class AlertsList extends HardstopCommand<typeof AlertsList> {
       const configured = ctx.sourcesConfig.ok ? ctx.sourcesConfig.sources.map((s) => s.id) : [];
       requireSource(configured, flags.source as string, '--source', store);
     }
-    const facilityIds = flags.facility?.map((id) => requireFacility(store, id.trim(), '--facility')) ?? null;
-    const laneIds = flags.lane?.map((id) => requireLane(store, id.trim(), '--lane')) ?? null;
+    const facilityIds = flags.facility?.map((id) => requireNetworkId(store, 'facility', id.trim(), '--facility')) ?? null;
+    const laneIds = flags.lane?.map((id) => requireNetworkId(store, 'lane', id.trim(), '--lane')) ?? null;
     const list = listAlerts(store, {
       now: ctx.clock.now(),
       sinceMicros: since?.micros ?? null,
