@@ -6,7 +6,7 @@ import type {Store} from '../store/db.js';
 import {ReplayRepo} from '../store/replay-repo.js';
 import {allRunRecordRows, type RunRecordRow} from '../store/run-records-repo.js';
 import {ruleFileText, hasRulePackSnapshot} from '../store/rule-snapshots-repo.js';
-import {evidenceFileWriters, evidenceJsonOf} from '../store/evidence-repo.js';
+import {evidenceFileWriters, evidenceJsonReader} from '../store/evidence-repo.js';
 import {configSnapshotText} from '../store/verify-repo.js';
 import type {AppContext} from './context.js';
 import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
@@ -172,12 +172,13 @@ export function verifyRunRecordChain(ctx: AppContext, store: Store): ChainVerifi
 
   // Evidence files under output/ are written on demand: each one present must hold the payload
   // of the version that last named it.
+  const payloadOf = evidenceJsonReader(store);
   for (const w of evidenceFileWriters(store)) {
     const text = readText(ctx.home.resolve(w.path));
     if (text === null) continue;
     artifacts++;
     const row = ingestOf.get(w.run_group_id) ?? null;
-    const expected = evidenceJsonOf(store, w.alert_id, w.version);
+    const expected = payloadOf(w.alert_id, w.version);
     const who = row ? '' : ` (run group ${w.run_group_id} has no ingest RunRecord)`;
     if (text !== expected) add('EVIDENCE_FILE_MISMATCH', row, `${w.path} differs from the stored evidence of ${w.alert_id} v${w.version} (sha256 ${sha256Hex(text).slice(0, 12)})${who}`, w.path);
   }

@@ -1,9 +1,10 @@
 import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {ATOMIC_TEMP_PATTERN, writeFileAtomic} from '../kernel/atomic-file.js';
+import {sha256Hex} from '../kernel/canonical-json.js';
 import type {EpochMicros} from '../kernel/time.js';
 import type {Store} from '../store/db.js';
-import {evidenceFileWriters, evidenceJsonOf} from '../store/evidence-repo.js';
+import {evidenceFileWriters, evidenceJsonReader} from '../store/evidence-repo.js';
 import {versionsOfInterruptedRuns} from '../store/replay-repo.js';
 import type {AlertDocument} from './alert.js';
 import {instantOf} from './rule-context.js';
@@ -50,24 +51,25 @@ export interface MaterializeResult {
   differing: string[];
   /** Files that already held the stored payload. */
   unchanged: string[];
+  /** SHA-256 of each file written (created or rewritten). */
+  writtenHashes: Map<string, string>;
 }
 
 /** Writes the evidence files the store names (filtered), each with the payload of its latest version. */
 export function materializeEvidenceFiles(store: Store, outputDir: string, opts: MaterializeOptions): MaterializeResult {
-  const result: MaterializeResult = {created: [], rewritten: [], differing: [], unchanged: []};
+  const result: MaterializeResult = {created: [], rewritten: [], differing: [], unchanged: [], writtenHashes: new Map()};
+  const payloadOf = evidenceJsonReader(store);
   for (const w of evidenceFileWriters(store, opts.alertIds)) {
     if (opts.sinceMicros !== undefined && (instantOf(w.decided_at) ?? 0) < opts.sinceMicros) continue;
-    const content = evidenceJsonOf(store, w.alert_id, w.version)!;
+    const content = payloadOf(w.alert_id, w.version)!;
     const file = fileOf(outputDir, w.path);
     const present = existsSync(file) ? readFileSync(file, 'utf8') : null;
     if (present === content) {
       result.unchanged.push(file);
-    } else if (present === null) {
+    } else if (present === null || opts.overwrite) {
       writeFileAtomic(file, content);
-      result.created.push(file);
-    } else if (opts.overwrite) {
-      writeFileAtomic(file, content);
-      result.rewritten.push(file);
+      (present === null ? result.created : result.rewritten).push(file);
+      result.writtenHashes.set(file, sha256Hex(content));
     } else {
       result.differing.push(file);
     }

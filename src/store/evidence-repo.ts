@@ -29,8 +29,8 @@ export function evidenceFileWriters(store: Store, alertIds?: readonly string[]):
   return rows;
 }
 
-/** The stored evidence payload of one alert version. */
-export function evidenceJsonOf(store: Store, alertId: string, version: number): string | null {
-  const row = store.db.prepare('SELECT evidence_json FROM alert_versions WHERE alert_id = ? AND version = ?').get(alertId, version) as {evidence_json: string} | undefined;
-  return row?.evidence_json ?? null;
+/** A reader of stored evidence payloads by (alert, version), its statement prepared once. */
+export function evidenceJsonReader(store: Store): (alertId: string, version: number) => string | null {
+  const stmt = store.db.prepare('SELECT evidence_json FROM alert_versions WHERE alert_id = ? AND version = ?').pluck();
+  return (alertId, version) => (stmt.get(alertId, version) as string | undefined) ?? null;
 }

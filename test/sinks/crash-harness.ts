@@ -9,6 +9,15 @@ import {spawnCli} from './cli-helpers.js';
  * trials spread over workers that each own a home and a fake service.
  */
 
+/** The end of every crash trial's sink file: route everything, retry fast with a fixed seed. */
+export const CRASH_ROUTES_AND_RETRY = `    routes:
+      - id: all
+        when: alert.classification >= 0
+retry:
+  seed: crash
+  base_ms: 5
+`;
+
 /** What the harness needs of a fake service: a hook on its next request, and a reset. */
 export interface CrashFake {
   onRequest: ((what: string) => void) | null;

@@ -5,7 +5,7 @@ import {DeliveryLedger} from '../../src/store/ledger/delivery-ledger.js';
 import {tempHome} from '../helpers/cli.js';
 import {BOT_TOKEN, FakeSlack} from './fake-slack.js';
 import {goldenBundleHome, writeSinkFile} from './cli-helpers.js';
-import {type CrashWorker, killChildPush, pushUntilHealthy, runTrials} from './crash-harness.js';
+import {CRASH_ROUTES_AND_RETRY, type CrashWorker, killChildPush, pushUntilHealthy, runTrials} from './crash-harness.js';
 
 /**
  * Crash trials (sinks.md §10): a child `hardstop sinks push` is SIGKILLed at a random moment of
@@ -34,13 +34,7 @@ ${mode === 'web_api' ? `    token_env: HARDSTOP_SLACK_BOT_TOKEN\n    channel: C0
     digest: true
     min_interval_ms: 0
     timeout_ms: 10000
-    routes:
-      - id: all
-        when: alert.classification >= 0
-retry:
-  seed: crash
-  base_ms: 5
-`;
+${CRASH_ROUTES_AND_RETRY}`;
 
 const env = (fake: FakeSlack) => ({HARDSTOP_SLACK_BOT_TOKEN: BOT_TOKEN, HARDSTOP_SLACK_WEBHOOK_URL: fake.webhookUrl});
 

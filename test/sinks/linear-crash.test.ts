@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {tempHome} from '../helpers/cli.js';
 import {changedBundle, goldenBundleHome, writeSinkFile} from './cli-helpers.js';
-import {type CrashWorker, killChildPush, pushUntilHealthy, runTrials} from './crash-harness.js';
+import {CRASH_ROUTES_AND_RETRY, type CrashWorker, killChildPush, pushUntilHealthy, runTrials} from './crash-harness.js';
 import {FakeLinear, LINEAR_API_KEY} from './fake-linear.js';
 
 /**
@@ -34,13 +34,7 @@ sinks:
     link_base_url: https://ops.example.com/hardstop
     min_interval_ms: 0
     timeout_ms: 2000
-    routes:
-      - id: all
-        when: alert.classification >= 0
-retry:
-  seed: crash
-  base_ms: 5
-`;
+${CRASH_ROUTES_AND_RETRY}`;
 
 const env = {HARDSTOP_LINEAR_API_KEY: LINEAR_API_KEY};
 

@@ -1,8 +1,6 @@
-import {readFileSync} from 'node:fs';
 import * as Flags from '@oclif/core/flags';
 import type {AppContext} from '../../app/context.js';
 import {openStoreForReport} from '../../app/report-store.js';
-import {sha256Hex} from '../../kernel/canonical-json.js';
 import type {Diagnostic} from '../../kernel/diagnostic.js';
 import {ExitCode} from '../../kernel/exit-status.js';
 import {batchRef} from '../../kernel/run-record.js';
@@ -35,8 +33,8 @@ export default class EvidenceMaterialize extends HardstopCommand<typeof Evidence
         sinceMicros: since ? ctx.clock.now() - since.micros : undefined,
         overwrite: flags.force,
       });
-      const written = [...result.created, ...result.rewritten].map((f) => ctx.home.rel(f)).sort();
-      trace.output(batchRef('IncidentEvidenceFile', group.id, written.map((p) => ({id: p, hash: sha256Hex(readFileSync(ctx.home.resolve(p), 'utf8'))})), 'incident-evidence-files/v1'));
+      const written = [...result.writtenHashes].map(([f, hash]) => ({id: ctx.home.rel(f), hash})).sort((a, b) => (a.id < b.id ? -1 : 1));
+      trace.output(batchRef('IncidentEvidenceFile', group.id, written, 'incident-evidence-files/v1'));
       return result;
     });
     const rel = (f: string) => ctx.home.rel(f);
