@@ -135,7 +135,7 @@ export class ChunkDecider {
   }
 
   private take(a: ReturnType<BlockingWorker<DecideRequest, DecideAnswer>['receive']>): void {
-    if (a.kind === 'timeout') return this.stop(`no answer for ${Math.round(this.stallMs / 1000)} s`);
+    if (a.kind === 'timeout') return this.stop(`no answer within ${this.stallMs} ms`);
     if (a.kind === 'exit') return this.stop(`the worker thread exited with code ${a.code}`);
     const m = a.message;
     if (m.kind === 'failed') return this.stop(m.message);
