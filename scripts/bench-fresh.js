@@ -42,6 +42,8 @@ export function lastPhases(file) {
   const out = {};
   for (const [k, v] of Object.entries(last.phases_ms)) out[k] = Math.round(v);
   out.other = Math.round(last.total_ms - Object.values(last.phases_ms).reduce((a, b) => a + b, 0));
+  // What the decide worker thread did meanwhile (not part of the main thread's split).
+  if (last.worker_phases_ms) out.worker = Object.fromEntries(Object.entries(last.worker_phases_ms).map(([k, v]) => [k, Math.round(v)]));
   return out;
 }
 
