@@ -70,8 +70,12 @@ export class Store {
     return MIGRATIONS.filter((m) => m.version > this.schemaVersion()).length;
   }
 
-  /** Applies every missing migration, each in its own transaction. Returns versions applied. */
-  migrate(): number[] {
+  /**
+   * Applies every missing migration, each in its own transaction. Returns versions applied.
+   * `reclaimSpace`: when an applied step freed many pages, VACUUM afterwards (outside any
+   * transaction; SQLite rebuilds the file atomically).
+   */
+  migrate(opts: {reclaimSpace?: boolean} = {}): number[] {
     const current = this.schemaVersion();
     if (current > LATEST_SCHEMA_VERSION) {
       throw new StoreError('DB_TOO_NEW', `database schema version ${current} is newer than this Hardstop (${LATEST_SCHEMA_VERSION})`, {
@@ -95,6 +99,7 @@ export class Store {
       }
       applied.push(m.version);
     }
+    if (opts.reclaimSpace && MIGRATIONS.some((m) => m.freesPages && applied.includes(m.version))) this.db.exec('VACUUM');
     return applied;
   }
 

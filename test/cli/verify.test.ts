@@ -45,6 +45,24 @@ describe('hardstop verify (the RunRecord chain)', () => {
     expect(v.out.problems).toEqual([]);
   });
 
+  it('a damaged stored document: exit 2 naming table, column and row; a report reading it fails with the typed error, no stack', () => {
+    const home = copy();
+    const db = new Database(join(home, 'hardstop.db'));
+    const row = db.prepare('SELECT rowid, alert_id, version FROM alert_versions ORDER BY rowid LIMIT 1').get() as {rowid: number; alert_id: string; version: number};
+    // A blob naming a dictionary the home never trained.
+    db.prepare("UPDATE alert_versions SET alert_json = X'01096e6f' WHERE rowid = ?").run(row.rowid);
+    db.close();
+    const v = verify(home);
+    expect(v.code).toBe(2);
+    const problem = v.out.problems.find((p) => p.code === 'STORED_DOCUMENT_CORRUPT') as (Problem & {message: string}) | undefined;
+    expect(problem?.message).toContain(`stored document alert_versions.alert_json of row ${row.rowid} is unreadable: unknown dictionary 9`);
+    const show = runCli(['alerts', 'show', row.alert_id, '--home', home]);
+    expect(show.code).toBe(2);
+    expect(show.stderr).toContain('STORED_DOCUMENT_CORRUPT');
+    expect(show.stderr).toContain('hardstop verify');
+    expect(show.stderr).not.toMatch(/\bat .+\.js:\d+/);
+  });
+
   it('one byte of a RunRecord file: exit 2 naming the record', () => {
     const home = copy();
     const file = join(home, 'run_records', group, '002-hardstop.ingest.json');

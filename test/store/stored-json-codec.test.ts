@@ -148,7 +148,7 @@ describe('corrupt stored documents', () => {
 });
 
 describe('migration 005 (compact stored documents)', () => {
-  function v4Home(items: number): string {
+  function v4Home(items: number, payload: (i: number) => string = payloadOf): string {
     const path = tempDb();
     const db = new Database(path);
     for (const m of MIGRATIONS.filter((x) => x.version <= 4)) {
@@ -158,7 +158,9 @@ describe('migration 005 (compact stored documents)', () => {
     const insert = db.prepare(
       `INSERT INTO raw_items (raw_id, source_id, tier, fetched_at, canonical_id, payload_json, content_hash, run_group_id) VALUES (?, 'src', 'global', '2025-01-01T00:00:00Z', ?, ?, ?, 'G1')`,
     );
-    for (let i = 0; i < items; i++) insert.run(`RAW-${i}`, `c-${i}`, payloadOf(i), `h${i}`);
+    db.transaction(() => {
+      for (let i = 0; i < items; i++) insert.run(`RAW-${i}`, `c-${i}`, payload(i), `h${i}`);
+    })();
     db.close();
     return path;
   }
@@ -173,6 +175,19 @@ describe('migration 005 (compact stored documents)', () => {
     const rows = storedPayloads(store);
     expect(rows.every((r) => r.type === 'blob')).toBe(true);
     expect(rows.map((r) => r.text)).toEqual(Array.from({length: 300}, (_, i) => payloadOf(i)));
+    store.close();
+  });
+
+  it('hardstop migrate (reclaimSpace) gives the freed pages back to the file system', () => {
+    const large = (i: number) => JSON.stringify({item: payloadOf(i), areas: Array.from({length: 12}, (_, k) => `County ${k} of state ${i % 7}`), body: 'Flood warning. '.repeat(20)});
+    const path = v4Home(1000, large);
+    const pages = (store: Store) => store.db.pragma('page_count', {simple: true}) as number;
+    const store = Store.open(path);
+    const before = pages(store);
+    store.migrate({reclaimSpace: true});
+    expect(pages(store)).toBeLessThan(before * 0.5);
+    expect(store.db.pragma('freelist_count', {simple: true})).toBe(0);
+    expect(storedPayloads(store).map((r) => r.text)).toEqual(Array.from({length: 1000}, (_, i) => large(i)));
     store.close();
   });
 

@@ -8,4 +8,6 @@ export interface Migration {
   sql: string;
   /** Rewrites existing rows after `sql`, in the same transaction (an interrupted step leaves nothing half-done). */
   apply?: (db: Database.Database, codec: StoredJsonCodec) => void;
+  /** The step frees many pages: `hardstop migrate` returns them to the file system (VACUUM) afterwards. */
+  freesPages?: boolean;
 }
