@@ -5,6 +5,7 @@
 // network ingest, feed copies) is not timed.
 import {spawnSync} from 'node:child_process';
 import {cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {loadavg} from 'node:os';
 import {join} from 'node:path';
 
 const MIB = 1024 * 1024;
@@ -26,7 +27,11 @@ export function cli(root, home, args, {timeV = null, timingsFile = null, allow =
   const seconds = (performance.now() - t0) / 1000;
   if (!allow.includes(r.status)) throw new Error(`hardstop ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  return {seconds, exitCode: r.status, peakRssBytes: m ? Number(m[1]) * 1024 : null};
+  // CPU seconds (user + system) stay meaningful when other work shares the machine; wall does not.
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr);
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr);
+  const cpuSeconds = user && sys ? Number(user[1]) + Number(sys[1]) : null;
+  return {seconds, exitCode: r.status, peakRssBytes: m ? Number(m[1]) * 1024 : null, cpuSeconds};
 }
 
 /** The phases the timed process appended (the last line is the `run` command's). */
@@ -37,6 +42,8 @@ export function lastPhases(file) {
   const out = {};
   for (const [k, v] of Object.entries(last.phases_ms)) out[k] = Math.round(v);
   out.other = Math.round(last.total_ms - Object.values(last.phases_ms).reduce((a, b) => a + b, 0));
+  // What the decide worker thread did meanwhile (not part of the main thread's split).
+  if (last.worker_phases_ms) out.worker = Object.fromEntries(Object.entries(last.worker_phases_ms).map(([k, v]) => [k, Math.round(v)]));
   return out;
 }
 
@@ -68,7 +75,7 @@ export function freshRuns({root, work, size, seed, batches, timeV, log, keep, pr
     const maxBytes = Math.max(5 * MIB, 2 ** Math.ceil(Math.log2(largest + 1)));
     writeFileSync(join(home, 'config', 'sources.yaml'), prepare.rewriteSources(yaml, clash, maxBytes));
     const r = cli(root, home, ['run', '--now', b.last_published, '--since', '36500d'], {timeV, timingsFile});
-    runs.push({batch: b.batch, items: b.items, seconds: Number(r.seconds.toFixed(3)), per_item_ms: Number(((r.seconds * 1000) / b.items).toFixed(4)), peak_rss_mib: r.peakRssBytes === null ? null : Number((r.peakRssBytes / MIB).toFixed(1)), exit_code: r.exitCode, phases_ms: lastPhases(timingsFile)});
+    runs.push({batch: b.batch, items: b.items, seconds: Number(r.seconds.toFixed(3)), cpu_seconds: r.cpuSeconds, per_item_ms: Number(((r.seconds * 1000) / b.items).toFixed(4)), per_item_cpu_ms: r.cpuSeconds === null ? null : Number(((r.cpuSeconds * 1000) / b.items).toFixed(4)), load_average_1m: Number(loadavg()[0].toFixed(2)), peak_rss_mib: r.peakRssBytes === null ? null : Number((r.peakRssBytes / MIB).toFixed(1)), exit_code: r.exitCode, phases_ms: lastPhases(timingsFile)});
     log(`  ${tag} batch ${b.batch}/${manifest.batches.length}: ${b.items} items in ${r.seconds.toFixed(2)} s, peak ${runs.at(-1).peak_rss_mib} MiB (exit ${r.exitCode})`);
   }
   const items = manifest.counts?.items ?? size.items;
@@ -85,7 +92,7 @@ export function freshRunBench(opts) {
     opts.log(`fresh-process run: ${facilities} facilities / 10,000 items, one batch…`);
     const r = freshRuns({...opts, size: {facilities, items: 10_000}, batches: 1, tag});
     const run = r.runs[0];
-    out.push({facilities, items: r.items, wall_seconds: run.seconds, peak_rss_mib: run.peak_rss_mib, phases_ms: run.phases_ms, db_bytes: r.bytes, db_bytes_per_item: Math.round(r.bytes / r.items), exit_code: run.exit_code});
+    out.push({facilities, items: r.items, wall_seconds: run.seconds, cpu_seconds: run.cpu_seconds, load_average_1m: run.load_average_1m, peak_rss_mib: run.peak_rss_mib, phases_ms: run.phases_ms, db_bytes: r.bytes, db_bytes_per_item: Math.round(r.bytes / r.items), exit_code: run.exit_code});
   }
   return {
     sizes: out,
@@ -111,6 +118,9 @@ export function hugeBench(opts) {
     per_item_ms_first_batch: first.per_item_ms,
     per_item_ms_last_batch: last.per_item_ms,
     per_item_cost_ratio_last_to_first: Number((last.per_item_ms / first.per_item_ms).toFixed(3)),
+    total_cpu_seconds: r.runs.every((x) => x.cpu_seconds !== null) ? Number(r.runs.reduce((a, x) => a + x.cpu_seconds, 0).toFixed(1)) : null,
+    per_item_cpu_ms_first_batch: first.per_item_cpu_ms,
+    per_item_cpu_ms_last_batch: last.per_item_cpu_ms,
     db_bytes: r.bytes,
     db_bytes_per_item: Math.round(r.bytes / r.items),
     runs: r.runs,

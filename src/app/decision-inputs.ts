@@ -10,7 +10,11 @@ import {loadNetwork} from '../store/network-repo.js';
 import type {RulePackSnapshot} from '../store/rule-snapshots-repo.js';
 import {decisionSources, failDecisions, networkEmptyWarning} from './input-checks.js';
 import {snapshotOf} from '../rules/pack-snapshot.js';
+import {compileSourceRules} from '../pipeline/source-rules.js';
 import type {AppContext} from './context.js';
+
+/** Compiled per-source rules: the pipeline's (the decide worker compiles them too). */
+export {compileSourceRules};
 
 /** The compiled rule pack of the home, with compat inputs when present. */
 export function loadHomeRulePack(ctx: AppContext): {pack: CompiledRulePack | null; diagnostics: Diagnostic[]; sources: Map<string, string>; compat: RuleCompatPaths} {
@@ -21,25 +25,6 @@ export function loadHomeRulePack(ctx: AppContext): {pack: CompiledRulePack | nul
 export function compileHomeRules(home: HomeRuleTexts): {pack: CompiledRulePack | null; diagnostics: Diagnostic[]; sources: Map<string, string>; compat: RuleCompatPaths} {
   if ('missing' in home) return {pack: null, sources: new Map(), compat: {}, diagnostics: [home.missing]};
   return {...buildRuleTexts(home.read), compat: home.compat};
-}
-
-/**
- * Compiles every source's `suppress:` block against the pack. Each diagnostic names the
- * source it belongs to, as the other problems of config/sources.yaml do.
- */
-export function compileSourceRules(pack: CompiledRulePack, sources: readonly ResolvedSource[]): {rules: Map<string, SuppressRule[]>; diagnostics: Diagnostic[]} {
-  const rules = new Map<string, SuppressRule[]>();
-  const diagnostics: Diagnostic[] = [];
-  const seen = new Set<string>();
-  for (const s of sources) {
-    if (!s.suppress) continue;
-    const r = pack.compileSourceSuppressRules(s.suppress.src, s.suppress.path, s.id, seen);
-    // Problems of an entry's shape already name the source; those of its expressions do not.
-    const named = `source "${s.id}"`;
-    diagnostics.push(...r.diagnostics.map((d) => (d.message.includes(named) ? d : {...d, message: `${named}: ${d.message}`})));
-    rules.set(s.id, r.rules);
-  }
-  return {rules, diagnostics};
 }
 
 /** Everything a run compiles, with every diagnostic: the pack, its compatibility inputs and the sources' `suppress:` blocks. */

@@ -1,6 +1,8 @@
 import {buildId} from '../config/build-id.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
+import {ConfigError} from '../kernel/errors.js';
 import type {NetworkSnapshot} from '../model/network.js';
+import {DECIDE_WORKER_MODES, type DecideWorkerMode} from '../pipeline/decide-ahead.js';
 import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
 import {INGEST_EXTERNAL_OPERATOR, type IngestDeps, type IngestOptions, type IngestSummary} from '../pipeline/ingest-external.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';
@@ -32,6 +34,17 @@ export interface RunInputs {
   ingest(group: RunGroup, opts: IngestOptions): Promise<IngestSummary>;
 }
 
+/**
+ * HARDSTOP_DECIDE_WORKER: where a run decides its items (`auto`, the default; `always`;
+ * `never`). It changes speed only, never a decision, so it is not part of the configuration.
+ */
+export function decideWorkerMode(env: NodeJS.ProcessEnv): DecideWorkerMode {
+  const value = env.HARDSTOP_DECIDE_WORKER;
+  if (value === undefined || value === '') return 'auto';
+  if ((DECIDE_WORKER_MODES as readonly string[]).includes(value)) return value as DecideWorkerMode;
+  throw new ConfigError('CONFIG_ENV_INVALID', `HARDSTOP_DECIDE_WORKER is "${value}"`, {hint: `set it to one of ${DECIDE_WORKER_MODES.join(', ')}, or unset it`});
+}
+
 /** The compiler is loaded only by runs that compile: most runs find their check cached. */
 async function compileRules(home: HomeRuleTexts, ctx: AppContext): Promise<CompiledDecisionRules> {
   const {compileDecisionRules} = await import('./decision-inputs.js');
@@ -47,6 +60,7 @@ async function compileRules(home: HomeRuleTexts, ctx: AppContext): Promise<Compi
  */
 export async function prepareDecisions(ctx: AppContext, opts: {noSuppress: boolean}): Promise<{store: Store; inputs: RunInputs}> {
   if (opts.noSuppress) ctx.flags.no_suppress = true;
+  const workerMode = decideWorkerMode(process.env);
   const store = ctx.openStoreForWrite();
   const sourcesConfig = decisionSources(ctx);
   const home = readHomeRuleTexts(ctx);
@@ -89,13 +103,15 @@ export async function prepareDecisions(ctx: AppContext, opts: {noSuppress: boole
       sources: sourcesConfig.sources,
       pack: compiled?.pack ?? CompiledRulePack.identityOnly(check.identity),
       sourceRules: compiled?.sourceRules ?? new Map(),
+      rulesSnapshot: compiled?.snapshot,
       get network() {
         return (network ??= loadNetwork(store));
       },
     };
     // Nothing was pending: items a concurrent fetch stores meanwhile wait for the next run
     // (a pack known only by its identity cannot decide them).
-    return runIngestOperator(deps, group, compiled ? ingestOpts : {...ingestOpts, limit: 0});
+    const opts: IngestOptions = {decideWorker: {mode: workerMode}, ...ingestOpts};
+    return runIngestOperator(deps, group, compiled ? opts : {...opts, limit: 0});
   };
   return {store, inputs: {sourcesConfig, diagnostics, ingest}};
 }

@@ -198,6 +198,7 @@ export const DIAGNOSTIC_CODES = {
   CONFIG_FINGERPRINT_MISMATCH: {severity: 'warning', strictSeverity: 'error'},
   CONFIG_SNAPSHOT_ALTERED: {severity: 'error'},
   CONFIG_SNAPSHOT_MISSING: {severity: 'warning', strictSeverity: 'error'},
+  DECIDE_WORKER_FAILED: {severity: 'warning'},
   EVIDENCE_FILES_RESTORED: {severity: 'info'},
   EVIDENCE_FILE_MISMATCH: {severity: 'error'},
   INCIDENT_ARTIFACT_MISMATCH: {severity: 'warning', strictSeverity: 'error'},

@@ -69,9 +69,15 @@ export interface AlertDocument {
   model_version: string;
 }
 
+/** The fields of the event an alert version is built from. */
+export type AlertEvent = Pick<CanonicalEvent, 'event_id' | 'type' | 'title' | 'event_time' | 'published_at' | 'source_id' | 'tier' | 'trust_tier' | 'url'>;
+
+/** The fields of the link result an alert version is built from (not the mentions or per-path evidence). */
+export type AlertLink = Pick<LinkResult, 'facilities' | 'lanes' | 'shipments' | 'shipments_total_linked' | 'shipments_truncated' | 'link_confidence' | 'link_provenance' | 'linking_notes'>;
+
 export interface AlertBuildInput {
-  event: CanonicalEvent;
-  link: LinkResult;
+  event: AlertEvent;
+  link: AlertLink;
   rawItem: {raw_id: string; fetched_at: string; published_at: string | null; url: string | null};
   score: ScoreResult;
   classify: ClassifyResult;

@@ -2,28 +2,29 @@ import {join} from 'node:path';
 import type {Home} from '../config/home.js';
 import type {RuntimeConfig} from '../config/runtime.js';
 import {writeFileAtomic} from '../kernel/atomic-file.js';
-import {artifactHash, canonicalJson, sha256Hex} from '../kernel/canonical-json.js';
+import {artifactHash} from '../kernel/canonical-json.js';
 import {timePhase} from '../kernel/phase-timings.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {OperatorTrace, RunGroup} from '../kernel/run-group.js';
 import {batchRef} from '../kernel/run-record.js';
 import {MICROS_PER_HOUR, type EpochMicros} from '../kernel/time.js';
-import type {NetworkSnapshot, Shipment} from '../model/network.js';
-import {NetworkIndex} from '../network/network-index.js';
+import type {NetworkSnapshot} from '../model/network.js';
 import type {SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
 import type {ResolvedSource} from '../sources/config.js';
 import type {Store} from '../store/db.js';
 import {DecisionsRepo, type PendingRawItem, type PendingRawItemKey, pendingRawItemKeys, pendingRawItemsByIds} from '../store/decisions-repo.js';
 import {setRawItemStatus} from '../store/raw-items-repo.js';
+import type {RulePackSnapshot} from '../store/rule-snapshots-repo.js';
 import {insertSourceRun} from '../store/source-runs-repo.js';
 import {buildAlertVersion} from './alert.js';
 import {CandidateIncidents, resolveIncident} from './correlate.js';
-import {type CanonicalEvent, storedEventJson} from './event.js';
-import {instantOf} from './rule-context.js';
-import {decideItem, type DecisionEnv, type ItemDecision} from './decide.js';
+import {ChunkDecider, type DecideWorkerOptions} from './decide-ahead.js';
+import {portableSource} from './decide-worker-protocol.js';
+import {type DecidedItem, decideForWriter, type WriteStamp} from './decided-item.js';
+import {contextTablesOf, instantOf} from './rule-context.js';
+import type {DecisionEnv} from './decide.js';
 import {evidenceDirOf, presentEvidenceFiles} from './evidence-files.js';
-import type {LinkResult} from './link.js';
 
 export const INGEST_EXTERNAL_OPERATOR = 'hardstop.ingest@1.0.0';
 
@@ -39,6 +40,8 @@ export interface IngestDeps {
   /** Compiled per-source suppression rules by source id. */
   sourceRules: ReadonlyMap<string, readonly SuppressRule[]>;
   network: NetworkSnapshot;
+  /** The rule files `pack` was compiled from: a decide worker rebuilds the pack from them. Without them every item is decided in this thread. */
+  rulesSnapshot?: RulePackSnapshot;
 }
 
 export interface IngestOptions {
@@ -48,6 +51,8 @@ export interface IngestOptions {
   limit?: number;
   noSuppress?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Where items are decided (default `auto`: a worker thread for runs of 512 items and more). */
+  decideWorker?: DecideWorkerOptions;
 }
 
 /** What happened to each item: the decisions export reads the same facts from the store. */
@@ -91,35 +96,6 @@ export function processingOrder<T extends Pick<PendingRawItem, 'published_at' | 
   return keyed.map((k) => k.it);
 }
 
-/**
- * The link result as stored with the event: what was linked, how (paths, confidences,
- * provenance, notes). The raw mentions and per-path evidence are left out: they can be
- * hundreds of kilobytes for a county alert, and replay and explain recompute them.
- */
-function storedLink(link: LinkResult): Omit<LinkResult, 'mentions' | 'facility_evidence'> {
-  const {mentions: _mentions, facility_evidence: _evidence, ...rest} = link;
-  return rest;
-}
-
-function eventRowOf(event: CanonicalEvent, link: LinkResult | null, suppressed: boolean, decidedAt: string, runGroupId: string) {
-  const eventJson = storedEventJson(event);
-  return {
-    event_id: event.event_id,
-    raw_id: event.raw_id,
-    source_id: event.source_id,
-    canonical_id: event.canonical_id,
-    event_type: event.type,
-    event_time: event.event_time,
-    title: event.title,
-    event_json: eventJson,
-    event_hash: sha256Hex(eventJson),
-    link_json: link ? canonicalJson(storedLink(link)) : null,
-    suppressed: (suppressed ? 1 : 0) as 0 | 1,
-    decided_at: decidedAt,
-    run_group_id: runGroupId,
-  };
-}
-
 type SourceTally = IngestCounts & {suppression_reason_counts: Record<string, number>; errors: string[]};
 type Ref = {id: string; hash: string};
 
@@ -156,16 +132,22 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   // Evidence files are written on demand; a run only keeps the ones already present current.
   const evidenceDir = evidenceDirOf(deps.home.outputDir);
   const present = items.length > 0 ? presentEvidenceFiles(deps.home.outputDir) : new Set<string>();
+  const decider = run.chunkDecider(items, opts.decideWorker ?? {mode: 'auto'});
   // Commits skip the fsync during the item loop: an OS crash could roll back the last commits,
   // which leaves their items NEW for the next run.
-  deps.store.withRelaxedSync(() => {
-    let done = 0;
-    for (let start = 0; start < items.length; start += ITEMS_PER_TRANSACTION) {
-      const chunk = pendingRawItemsByIds(deps.store, items.slice(start, start + ITEMS_PER_TRANSACTION).map((it) => it.raw_id));
-      for (const f of run.commitChunk(chunk)) if (present.has(f.name)) tally.evidenceFiles.push(writeEvidenceFile(evidenceDir, f.name, f.content));
-      for (let k = 0; k < chunk.length; k++) opts.onProgress?.(++done, items.length);
-    }
-  });
+  try {
+    deps.store.withRelaxedSync(() => {
+      let done = 0;
+      for (let start = 0; start < items.length; start += ITEMS_PER_TRANSACTION) {
+        const {items: chunk, decided} = decider.nextChunk();
+        for (const f of run.commitChunk(chunk, decided)) if (present.has(f.name)) tally.evidenceFiles.push(writeEvidenceFile(evidenceDir, f.name, f.content));
+        for (let k = 0; k < chunk.length; k++) opts.onProgress?.(++done, items.length);
+      }
+    });
+  } finally {
+    decider.close();
+  }
+  tally.diagnostics.push(...decider.diagnostics);
   writeIngestSourceRuns(deps.store, group, run.decidedAt, enabled, tally);
   traceIngest(trace, group, deps.pack, tally);
   return {counts: tally.counts, perSource: tally.perSource, evidenceFiles: tally.evidenceFiles, diagnostics: tally.diagnostics};
@@ -235,45 +217,69 @@ class IngestRun {
     this.itemTx = deps.store.savepoints();
   }
 
-  /** The decision tables, built on first use: a run with nothing pending never indexes the network. */
-  private get env(): DecisionEnv {
-    if (!this.env_) {
-      const {network, config, pack, sourceRules} = this.deps;
-      const shipmentsById = new Map<string, Shipment>(network.shipments.map((s) => [s.shipment_id, s]));
-      this.env_ = {tables: {index: NetworkIndex.build(network), shipmentsById, config, now: this.now}, pack, sourceRules, noSuppress: this.noSuppress};
-    }
-    return this.env_;
+  private get stamp(): WriteStamp {
+    return {decidedAt: this.decidedAt, runGroupId: this.group.id};
   }
 
-  /** Decides a chunk, commits it in one transaction, and returns the evidence files to write. */
-  commitChunk(chunk: readonly PendingRawItem[]): {name: string; content: string}[] {
-    // Decisions are pure: made before the write lock is taken. Correlation then reads the
-    // chunk's candidate incidents with one query inside the transaction.
-    const decided = timePhase('decide', () => chunk.map((item) => ({item, decision: this.tryDecide(item)})));
+  /** The decision tables, built on first use: a run with nothing pending never indexes the network. */
+  private get env(): DecisionEnv {
+    const {network, config, pack, sourceRules} = this.deps;
+    return (this.env_ ??= {tables: contextTablesOf(network, config, this.now), pack, sourceRules, noSuppress: this.noSuppress});
+  }
+
+  /**
+   * Where the chunks of `items` are decided: a decide worker when the mode and the run's size
+   * call for one and the pack's rule files are at hand, else this thread.
+   */
+  chunkDecider(items: readonly PendingRawItemKey[], opts: DecideWorkerOptions): ChunkDecider {
+    const snapshot = this.deps.rulesSnapshot;
+    if (!snapshot && opts.mode === 'always') throw new Error('a decide worker needs the rule files the pack was compiled from (IngestDeps.rulesSnapshot)');
+    const count = Math.ceil(items.length / ITEMS_PER_TRANSACTION);
+    return new ChunkDecider(
+      {
+        count,
+        items: items.length,
+        read: (k) => pendingRawItemsByIds(this.store, items.slice(k * ITEMS_PER_TRANSACTION, (k + 1) * ITEMS_PER_TRANSACTION).map((it) => it.raw_id)),
+        decideHere: (chunk) => chunk.map((item) => decideForWriter(item, this.sourceById.get(item.source_id)!, this.env, this.stamp)),
+        workerData: () => {
+          const {deps} = this;
+          return {
+            rules: snapshot!,
+            expect: {packHash: deps.pack.hash, sourceRuleIds: [...deps.sourceRules].map(([id, rules]) => [id, rules.map((r) => r.id)])},
+            sources: [...this.sourceById.values()].map(portableSource),
+            network: deps.network,
+            config: deps.config,
+            now: this.now,
+            noSuppress: this.noSuppress,
+            stamp: this.stamp,
+          };
+        },
+        // The worker decides from here on: this thread's tables (the network index) can go.
+        onWorkerReady: () => (this.env_ = null),
+      },
+      snapshot ? opts : {...opts, mode: 'never'},
+    );
+  }
+
+  /** Commits a decided chunk in one transaction and returns the evidence files to write. */
+  commitChunk(chunk: readonly PendingRawItem[], decided: readonly DecidedItem[]): {name: string; content: string}[] {
+    // Correlation reads the chunk's candidate incidents with one query inside the transaction.
     const files: {name: string; content: string}[] = [];
     timePhase('write', () => this.store.write(() => {
-      const incidents = this.candidatesFor(decided.map((d) => d.decision));
-      for (const d of decided) {
-        const file = this.commitOne(d.item, d.decision, incidents);
+      const incidents = this.candidatesFor(decided);
+      for (let i = 0; i < chunk.length; i++) {
+        const file = this.commitOne(chunk[i], decided[i], incidents);
         if (file) files.push(file);
       }
     }));
     return files;
   }
 
-  private tryDecide(item: PendingRawItem): ItemDecision | Error {
-    try {
-      return decideItem(item, this.sourceById.get(item.source_id)!, this.env);
-    } catch (err) {
-      return err instanceof Error ? err : new Error(String(err));
-    }
-  }
-
-  private candidatesFor(decisions: readonly (ItemDecision | Error)[]): CandidateIncidents {
+  private candidatesFor(decisions: readonly DecidedItem[]): CandidateIncidents {
     const keys = new Set<string>();
     let limit = 0;
     for (const d of decisions) {
-      if (d instanceof Error || d.kind !== 'alert') continue;
+      if (d.kind !== 'alert') continue;
       keys.add(d.correlation.key);
       for (const k of d.correlation.follow) keys.add(k);
       limit = Math.max(limit, d.correlation.max_candidates);
@@ -282,13 +288,13 @@ class IngestRun {
   }
 
   /** Commits one item's decision in its own savepoint; a failure marks the raw item FAILED. Returns its evidence file, if any. */
-  private commitOne(item: PendingRawItem, d: ItemDecision | Error, incidents: CandidateIncidents): {name: string; content: string} | null {
+  private commitOne(item: PendingRawItem, d: DecidedItem, incidents: CandidateIncidents): {name: string; content: string} | null {
     const source = this.sourceById.get(item.source_id)!;
     const sc = this.tally.perSource.get(source.id)!;
     this.tally.refs.raw.push({id: `raw-item:${item.source_id}:${item.raw_id}`, hash: item.content_hash});
     try {
-      if (d instanceof Error) throw d;
-      for (const x of d.diagnostics) if (x.severity !== 'info') this.tally.diagnostics.push({...x, details: {...x.details, raw_id: item.raw_id}});
+      for (const x of d.diagnostics) this.tally.diagnostics.push({...x, details: {...x.details, raw_id: item.raw_id}});
+      if (d.kind === 'failed') throw new Error(d.message);
       if (d.kind === 'suppressed') {
         this.commitSuppressed(item, source, d, sc);
         return null;
@@ -300,21 +306,19 @@ class IngestRun {
     }
   }
 
-  private commitSuppressed(item: PendingRawItem, source: ResolvedSource, d: Extract<ItemDecision, {kind: 'suppressed'}>, sc: SourceTally): void {
-    const {event, link} = d;
-    const primary = d.verdict.primary!;
+  private commitSuppressed(item: PendingRawItem, source: ResolvedSource, d: Extract<DecidedItem, {kind: 'suppressed'}>, sc: SourceTally): void {
+    const {eventRow, primary} = d;
     const auditRow = {
-      event_id: event.event_id,
+      event_id: eventRow.event_id,
       raw_id: item.raw_id,
       source_id: source.id,
       decided_at: this.decidedAt,
       rule_pack_hash: this.deps.pack.hash,
       primary_rule_id: primary.rule_id,
       primary_reason_code: primary.reason_code,
-      matches_json: canonicalJson(d.verdict.matches),
+      matches_json: d.matchesJson,
       run_group_id: this.group.id,
     };
-    const eventRow = eventRowOf(event, link, true, this.decidedAt, this.group.id);
     const created = this.itemTx(() => {
       const c = this.repo.insertEvent(eventRow);
       this.repo.insertSuppressionAudit(auditRow);
@@ -326,13 +330,13 @@ class IngestRun {
     this.tally.count(sc, 'suppressed');
     const reason = primary.reason_code || primary.rule_id || 'unknown';
     sc.suppression_reason_counts[reason] = (sc.suppression_reason_counts[reason] ?? 0) + 1;
-    this.tally.refs.events.push({id: event.event_id, hash: eventRow.event_hash});
-    this.tally.refs.suppressions.push({id: `suppression:${event.event_id}`, hash: artifactHash(auditRow)});
+    this.tally.refs.events.push({id: eventRow.event_id, hash: eventRow.event_hash});
+    this.tally.refs.suppressions.push({id: `suppression:${eventRow.event_id}`, hash: artifactHash(auditRow)});
   }
 
   /** Correlates with the open incidents, writes the new alert version, and returns its evidence file. */
-  private commitAlert(item: PendingRawItem, d: Extract<ItemDecision, {kind: 'alert'}>, incidents: CandidateIncidents, sc: SourceTally): {name: string; content: string} {
-    const {event, link, score, classify, quality, correlation} = d;
+  private commitAlert(item: PendingRawItem, d: Extract<DecidedItem, {kind: 'alert'}>, incidents: CandidateIncidents, sc: SourceTally): {name: string; content: string} {
+    const {eventRow, event, link, score, classify, quality, correlation} = d;
     const eventTime = instantOf(event.event_time) ?? this.now;
     const match = resolveIncident((key) => incidents.candidates(key, correlation.max_candidates), correlation, eventTime);
     const existing = match?.incident ?? null;
@@ -351,7 +355,6 @@ class IngestRun {
       windowHours: Math.round(correlation.window_micros / MICROS_PER_HOUR),
       pinned: this.group.mode === 'strict',
     });
-    const eventRow = eventRowOf(event, link, false, this.decidedAt, this.group.id);
     const created = this.itemTx(() => {
       const c = this.repo.insertEvent(eventRow);
       this.repo.writeVersion(build.incident, build.version);

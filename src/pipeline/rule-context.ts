@@ -1,7 +1,7 @@
 import type {RuntimeConfig} from '../config/runtime.js';
 import {parseIsoInstant, type EpochMicros} from '../kernel/time.js';
-import type {NetworkIndex} from '../network/network-index.js';
-import type {Shipment} from '../model/network.js';
+import {NetworkIndex} from '../network/network-index.js';
+import type {NetworkSnapshot, Shipment} from '../model/network.js';
 import type {RuleContext} from '../rules/schema.js';
 import type {CanonicalEvent, UntypedEvent} from './event.js';
 import type {LinkResult} from './link.js';
@@ -17,6 +17,11 @@ export interface ContextTables {
   shipmentsById: ReadonlyMap<string, Shipment>;
   config: RuntimeConfig;
   now: EpochMicros;
+}
+
+/** The tables of one run: the network indexed once, shipments by id, the config and the run clock. */
+export function contextTablesOf(network: NetworkSnapshot, config: RuntimeConfig, now: EpochMicros): ContextTables {
+  return {index: NetworkIndex.build(network), shipmentsById: new Map(network.shipments.map((s) => [s.shipment_id, s])), config, now};
 }
 
 function sortedUnique(values: Iterable<string>): string[] {
