@@ -160,8 +160,10 @@ export const DIAGNOSTIC_CODES = {
   PAYLOAD_VALUE_COERCED: {severity: 'warning'},
 
   // Rules (docs/RULES.md), rule snapshots and rules diff
+  RULES_DIFF_INPUTS_CHANGED: {severity: 'error'},
   RULES_DIFF_ITEM_FAILED: {severity: 'warning'},
   RULES_DIFF_NO_SNAPSHOT: {severity: 'info'},
+  RULES_DIFF_WORKER_FAILED: {severity: 'error'},
   RULES_INVALID: {severity: 'error'},
   RULE_BAD_DURATION: {severity: 'error', hint: 'write a number and a unit: 30m, 48h, 7d, 1w'},
   RULE_BAD_REGEX: {severity: 'error'},

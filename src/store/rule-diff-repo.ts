@@ -30,6 +30,12 @@ export function decidedItemsSince(store: Store, since: string, sourceId: string 
     .all(since, sourceId, sourceId) as DecidedItemRow[];
 }
 
+/** How many items `decidedItemsSince` would return: decides whether `rules diff` splits the work. */
+export function countDecidedItemsSince(store: Store, since: string, sourceId: string | null): number {
+  const row = store.db.prepare('SELECT COUNT(*) AS n FROM events e WHERE e.decided_at >= ? AND (? IS NULL OR e.source_id = ?)').get(since, sourceId, sourceId) as {n: number};
+  return row.n;
+}
+
 /** The RunRecord JSON of every execution of one operator, by run group (the first of each). */
 export function recordsOfOperator(store: Store, operatorId: string): Map<string, string> {
   const rows = store.db.prepare('SELECT run_group_id, record_json FROM run_records WHERE operator_id = ? ORDER BY run_group_id, seq').all(operatorId) as {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {parseFailOn, parseScoreDelta} from '../../src/app/rules-diff.js';
+import {parseFailOn, parseScoreDelta} from '../../src/app/rules-diff-inputs.js';
 import {compareFacts, type DecisionFacts, type DiffPolicy, groupIntoIncidents, incidentChanges} from '../../src/pipeline/rule-diff.js';
 
 const alert = (over: Partial<DecisionFacts> = {}): DecisionFacts => ({

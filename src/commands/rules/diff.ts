@@ -24,7 +24,7 @@ export default class RulesDiff extends HardstopCommand<typeof RulesDiff> {
   };
 
   protected async execute(ctx: AppContext, flags: CommandFlags<typeof RulesDiff>): Promise<CommandOutcome> {
-    const r = buildRulesDiff(ctx, {rules: flags.rules, since: flags.since, source: flags.source, maxScoreDelta: flags['max-score-delta'], failOn: flags['fail-on']});
+    const r = await buildRulesDiff(ctx, {rules: flags.rules, since: flags.since, source: flags.source, maxScoreDelta: flags['max-score-delta'], failOn: flags['fail-on']});
     if (!r.ok) return {exitCode: ExitCode.BROKEN, diagnostics: r.diagnostics, sources: r.sources, json: {ok: false}};
     const outcome: CommandOutcome = {exitCode: r.exitCode, diagnostics: r.diagnostics, json: {...r.report}};
     if (flags.format === 'json') outcome.payload = `${JSON.stringify(r.report, null, 2)}\n`;

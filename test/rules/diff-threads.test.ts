@@ -1,0 +1,60 @@
+import {cpSync} from 'node:fs';
+import {join} from 'node:path';
+import {beforeAll, describe, expect, it} from 'vitest';
+import {ROOT, runCli, tempHome} from '../helpers/cli.js';
+import {CASES, decidedHome, NOW} from './diff-cases.js';
+
+/*
+ * `rules diff` shares large windows with worker threads. HARDSTOP_RULES_DIFF_THREADS forces the
+ * split on the 13-item history, so slices cut across runs and incidents: every thread count must
+ * give the single-thread report byte for byte, and a failing worker no report at all.
+ */
+
+const THREAD_RUNS: {format: string; threads: string}[] = [
+  {format: 'json', threads: '2'},
+  {format: 'json', threads: '3'},
+  {format: 'text', threads: '2'},
+];
+
+describe('rules diff on several threads', () => {
+  let base: string;
+  beforeAll(() => {
+    base = decidedHome();
+  });
+  const copy = () => {
+    const h = tempHome('hardstop-rules-diff-threads-');
+    cpSync(base, h, {recursive: true});
+    return h;
+  };
+  const diff = (home: string, format: string, threads: string, env: Record<string, string> = {}, flags: string[] = []) =>
+    runCli(['rules', 'diff', '--home', home, '--now', NOW, '--format', format, ...flags], {env: {HARDSTOP_RULES_DIFF_THREADS: threads, ...env}});
+
+  it.each(CASES)('$name: the same report on 1, 2 and 3 threads', (c) => {
+    const home = copy();
+    c.change(home);
+    const single = {json: diff(home, 'json', '1', {}, c.flags), text: diff(home, 'text', '1', {}, c.flags)};
+    expect(single.json.code, single.json.stderr).toBe(c.exit);
+    for (const run of THREAD_RUNS) {
+      const r = diff(home, run.format, run.threads, {}, c.flags);
+      const one = single[run.format as 'json' | 'text'];
+      expect({code: r.code, stdout: r.stdout, stderr: r.stderr}, `${run.format} on ${run.threads} threads`).toEqual({code: one.code, stdout: one.stdout, stderr: one.stderr});
+    }
+  });
+
+  it.each(['throw', 'exit'])('a worker that fails (%s) stops the diff: exit 2, a clear error, no report', (fault) => {
+    const r = diff(copy(), 'json', '2', {NODE_OPTIONS: `--import ${join(ROOT, 'test/helpers/worker-fault.mjs')}`, HARDSTOP_TEST_WORKER_FAULT: fault});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('RULES_DIFF_WORKER_FAILED');
+    expect(r.stderr).toMatch(fault === 'throw' ? /worker thread failed: injected worker fault/ : /worker thread exited \(code 7\) before returning its items/);
+    expect(r.stderr).toContain('HARDSTOP_RULES_DIFF_THREADS=1');
+    expect(r.stdout).not.toContain('items_compared');
+    expect(r.stdout).toMatch(/^BROKEN \(exit 2\)/);
+  });
+
+  it('rejects a thread count that is not a number', () => {
+    const r = diff(copy(), 'json', 'many');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('CONFIG_ENV_INVALID');
+    expect(r.stderr).toContain('HARDSTOP_RULES_DIFF_THREADS');
+  });
+});
