@@ -183,6 +183,9 @@ export function verifyRunRecordChain(ctx: AppContext, store: Store): ChainVerifi
     if (text !== expected) add('EVIDENCE_FILE_MISMATCH', row, `${w.path} differs from the stored evidence of ${w.alert_id} v${w.version} (sha256 ${sha256Hex(text).slice(0, 12)})${who}`, w.path);
   }
 
+  // Every stored document must decode (stored-json-codec.ts): a damaged blob is named by table, rowid and column.
+  for (const p of store.json.problems()) add('STORED_DOCUMENT_CORRUPT', null, p.message);
+
   // Chain order: run groups by their first record's start, then seq; untracked files last.
   const start = new Map([...groups].map(([g, list]) => [g, list[0].started_at]));
   const rank = (p: ChainProblem) => (p.run_group_id === null ? '\uffff' : `${start.get(p.run_group_id) ?? ''}|${p.run_group_id}|${String(p.seq ?? 0).padStart(6, '0')}`);
