@@ -2,8 +2,8 @@ import {appendFileSync, cpSync, readdirSync, readFileSync, writeFileSync} from '
 import {join} from 'node:path';
 import Database from 'better-sqlite3';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {initHome as writeHome} from '../../src/app/init-home.js';
-import {ROOT, parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
+import {parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
+import {homeFrom} from '../helpers/home-templates.js';
 
 const NOW = '2025-12-29T17:00:00Z';
 
@@ -18,11 +18,7 @@ describe('hardstop verify (the RunRecord chain)', () => {
   let base: string;
   let group: string;
   beforeAll(() => {
-    base = tempHome('hardstop-verify-');
-    writeHome(base, {force: false});
-    cpSync(join(ROOT, 'fixtures/demo/home'), base, {recursive: true});
-    expect(runCli(['ingest', '--home', base, '--now', NOW]).code).toBe(0);
-    expect(runCli(['run', '--home', base, '--now', NOW, '--since', '7d']).code).toBe(0);
+    base = homeFrom('demo-decided', 'hardstop-verify-');
     const db = new Database(join(base, 'hardstop.db'), {readonly: true});
     group = (db.prepare("SELECT run_group_id FROM run_records WHERE operator_id = 'hardstop.ingest@1.0.0'").get() as {run_group_id: string}).run_group_id;
     db.close();
