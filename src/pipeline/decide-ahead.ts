@@ -90,7 +90,12 @@ export class ChunkDecider {
       if (opts.mode === 'always') throw new Error(`decide worker script ${fileURLToPath(script)} is missing (run \`npm run build\`)`);
       return;
     }
-    this.worker = new BlockingWorker(script, inputs.workerData(), {maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB});
+    try {
+      this.worker = new BlockingWorker(script, inputs.workerData(), {maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB});
+    } catch (err) {
+      this.stop(`it could not be started: ${(err as Error).message}`);
+      return;
+    }
     if (opts.mode === 'always') this.awaitReady();
   }
 

@@ -246,7 +246,8 @@ class IngestRun {
           return {
             rules: snapshot!,
             expect: {packHash: deps.pack.hash, sourceRuleIds: [...deps.sourceRules].map(([id, rules]) => [id, rules.map((r) => r.id)])},
-            sources: [...this.sourceById.values()].map(portableSource),
+            // Every source, as the writer's per-source rules were compiled over all of them.
+            sources: deps.sources.map(portableSource),
             network: deps.network,
             config: deps.config,
             now: this.now,

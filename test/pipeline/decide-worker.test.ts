@@ -44,6 +44,14 @@ tiers:
       trust_tier: 2
       suppress:
         - {id: weekly_digest, kind: keyword, field: title, pattern: "weekly summary"}
+  local:
+    - id: old_blog
+      type: rss
+      tier: local
+      url: "file://feeds/old.xml"
+      enabled: false
+      suppress:
+        - {id: old_noise, kind: keyword, field: title, pattern: "noise"}
 `;
 
 /**
