@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One folder per run for the home templates tests copy (test/helpers/home-templates.ts).
+    globalSetup: ['test/helpers/home-templates-setup.ts'],
   },
 });

@@ -170,18 +170,26 @@ export function verifyRunRecordChain(ctx: AppContext, store: Store): ChainVerifi
     }
   }
 
+  // Every stored document must decode (stored-json-codec.ts): a damaged blob is named by
+  // table, column and rowid. The evidence-file check below reads the documents, so it runs only
+  // when they all decode.
+  const unreadable = store.json.problems();
+  for (const p of unreadable) add('STORED_DOCUMENT_CORRUPT', null, p.message);
+
   // Evidence files under output/ are written on demand: each one present must hold the payload
   // of the version that last named it.
-  const payloadOf = evidenceJsonReader(store);
-  for (const w of evidenceFileWriters(store)) {
+  const payloadOf = unreadable.length === 0 ? evidenceJsonReader(store) : null;
+  for (const w of payloadOf ? evidenceFileWriters(store) : []) {
     const text = readText(ctx.home.resolve(w.path));
     if (text === null) continue;
     artifacts++;
     const row = ingestOf.get(w.run_group_id) ?? null;
-    const expected = payloadOf(w.alert_id, w.version);
+    const expected = payloadOf!(w.alert_id, w.version);
     const who = row ? '' : ` (run group ${w.run_group_id} has no ingest RunRecord)`;
     if (text !== expected) add('EVIDENCE_FILE_MISMATCH', row, `${w.path} differs from the stored evidence of ${w.alert_id} v${w.version} (sha256 ${sha256Hex(text).slice(0, 12)})${who}`, w.path);
   }
+
+
 
   // Chain order: run groups by their first record's start, then seq; untracked files last.
   const start = new Map([...groups].map(([g, list]) => [g, list[0].started_at]));

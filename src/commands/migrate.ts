@@ -8,7 +8,7 @@ export default class Migrate extends HardstopCommand<typeof Migrate> {
 
   protected async execute(ctx: AppContext): Promise<CommandOutcome> {
     const before = ctx.openStoreForWriteNoMigrate().schemaVersion();
-    const applied = ctx.openStoreForWriteNoMigrate().migrate();
+    const applied = ctx.openStoreForWriteNoMigrate().migrate({reclaimSpace: true});
     return {
       exitCode: ExitCode.HEALTHY,
       text: applied.length ? `Migrated ${ctx.home.rel(ctx.dbPath)} from v${before} to v${LATEST_SCHEMA_VERSION}` : `${ctx.home.rel(ctx.dbPath)} is current (v${before})`,

@@ -1,4 +1,4 @@
-import {MessageChannel, type MessagePort, parentPort, receiveMessageOnPort, Worker, workerData} from 'node:worker_threads';
+import {MessageChannel, type MessagePort, parentPort, receiveMessageOnPort, type ResourceLimits, Worker, workerData} from 'node:worker_threads';
 
 /*
  * A worker thread that synchronous code can wait on. Requests go to the worker as ordinary
@@ -27,13 +27,13 @@ export class BlockingWorker<Request, Answer> {
   private readonly signal: Int32Array;
   private exited: number | null = null;
 
-  constructor(script: URL, data: unknown) {
+  constructor(script: URL, data: unknown, resourceLimits?: ResourceLimits) {
     const {port1, port2} = new MessageChannel();
     const signal = new SharedArrayBuffer(4);
     this.port = port1;
     this.signal = new Int32Array(signal);
     const channelData: ChannelData<unknown> = {channel: {port: port2, signal}, data};
-    this.worker = new Worker(script, {workerData: channelData, transferList: [port2]});
+    this.worker = new Worker(script, {workerData: channelData, transferList: [port2], resourceLimits});
     // An error the worker dies of is answered as `exit` on the port (or noticed by a timeout);
     // the event itself arrives later, if ever, and must not crash the process.
     this.worker.on('error', () => {});

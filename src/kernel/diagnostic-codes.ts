@@ -64,6 +64,7 @@ export const DIAGNOSTIC_CODES = {
   DB_OPEN_FAILED: {severity: 'error'},
   DB_TOO_NEW: {severity: 'error'},
   DB_UNREADABLE: {severity: 'error'},
+  STORED_DOCUMENT_CORRUPT: {severity: 'error', hint: 'run `hardstop verify` to list every unreadable document'},
   LEDGER_LOCKED: {severity: 'error'},
   LEDGER_OPEN_FAILED: {severity: 'error'},
   LEDGER_OUTDATED: {severity: 'error'},

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import {StoreError} from '../kernel/errors.js';
 import {sha256Hex} from '../kernel/canonical-json.js';
 import {LATEST_SCHEMA_VERSION, MIGRATIONS} from './migrations/index.js';
+import {StoredJsonCodec, type StoredJsonValue} from './stored-json-codec.js';
 
 export type Db = Database.Database;
 
@@ -22,10 +23,18 @@ export interface OpenOptions {
 export class Store {
   readonly db: Db;
   readonly path: string;
+  /** How the large JSON documents are written and read (stored-json-codec.ts). */
+  readonly json: StoredJsonCodec;
 
   private constructor(db: Db, path: string) {
     this.db = db;
     this.path = path;
+    this.json = new StoredJsonCodec(db);
+    // SQL that reads inside a stored document (json_extract) decodes it first:
+    // json_extract(stored_json(v.alert_json, 'alert_versions.alert_json', v.rowid), '$.x').
+    db.function('stored_json', {deterministic: true}, (value, column, rowid) =>
+      this.json.decodeInSql(String(column), value as StoredJsonValue | null, Number(rowid)),
+    );
   }
 
   static open(path: string, opts: OpenOptions = {}): Store {
@@ -61,8 +70,12 @@ export class Store {
     return MIGRATIONS.filter((m) => m.version > this.schemaVersion()).length;
   }
 
-  /** Applies every missing migration, each in its own transaction. Returns versions applied. */
-  migrate(): number[] {
+  /**
+   * Applies every missing migration, each in its own transaction. Returns versions applied.
+   * `reclaimSpace`: when an applied step freed many pages, VACUUM afterwards (outside any
+   * transaction; SQLite rebuilds the file atomically).
+   */
+  migrate(opts: {reclaimSpace?: boolean} = {}): number[] {
     const current = this.schemaVersion();
     if (current > LATEST_SCHEMA_VERSION) {
       throw new StoreError('DB_TOO_NEW', `database schema version ${current} is newer than this Hardstop (${LATEST_SCHEMA_VERSION})`, {
@@ -74,15 +87,19 @@ export class Store {
       if (m.version <= current) continue;
       const step = this.db.transaction(() => {
         this.db.exec(m.sql);
+        this.json.forget();
+        m.apply?.(this.db, this.json);
         this.db.pragma(`user_version = ${m.version}`);
       });
       try {
         step.immediate();
       } catch (err) {
+        this.json.forget();
         throw new StoreError('DB_MIGRATION_FAILED', `migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, {cause: err});
       }
       applied.push(m.version);
     }
+    if (opts.reclaimSpace && MIGRATIONS.some((m) => m.freesPages && applied.includes(m.version))) this.db.exec('VACUUM');
     return applied;
   }
 
@@ -94,6 +111,7 @@ export class Store {
     try {
       return this.db.transaction(fn).immediate();
     } catch (err) {
+      this.json.forget();
       const code = (err as {code?: string}).code;
       if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
         throw new StoreError('DB_LOCKED', `database ${this.path} is locked by another Hardstop process`, {
@@ -111,7 +129,14 @@ export class Store {
    */
   savepoints(): <T>(fn: () => T) => T {
     const inSavepoint = this.db.transaction((fn: () => unknown) => fn());
-    return <T>(fn: () => T): T => inSavepoint(fn) as T;
+    return <T>(fn: () => T): T => {
+      try {
+        return inSavepoint(fn) as T;
+      } catch (err) {
+        this.json.forget();
+        throw err;
+      }
+    };
   }
 
   /**

@@ -78,9 +78,11 @@ const CORRELATION_COLUMNS = `alert_id, correlation_key, first_event_id, first_se
 /** SQL for events, suppression audit, incidents and their immutable alert versions. */
 export class DecisionsRepo {
   private readonly stmts;
+  private readonly json;
 
   constructor(store: Store) {
     const db = store.db;
+    this.json = store.json;
     this.stmts = {
       insertEvent: db.prepare(
         `INSERT INTO events (event_id, raw_id, source_id, canonical_id, event_type, event_time, title, event_json, event_hash, link_json, suppressed, decided_at, run_group_id)
@@ -114,7 +116,8 @@ export class DecisionsRepo {
 
   /** Inserts an event; false when an event with this id already exists (first write wins). */
   insertEvent(row: EventRow): boolean {
-    return this.stmts.insertEvent.run(row).changes > 0;
+    const stored = {...row, event_json: this.json.encode('events.event_json', row.event_json), link_json: this.json.encode('events.link_json', row.link_json)};
+    return this.stmts.insertEvent.run(stored).changes > 0;
   }
 
   insertSuppressionAudit(row: SuppressionAuditRow): void {
@@ -133,7 +136,11 @@ export class DecisionsRepo {
   /** Appends a version and moves the projection to it, in the caller's transaction. */
   writeVersion(incident: IncidentRow, version: AlertVersionRow): void {
     this.stmts.upsertIncident.run(incident);
-    this.stmts.insertVersion.run(version);
+    this.stmts.insertVersion.run({
+      ...version,
+      alert_json: this.json.encode('alert_versions.alert_json', version.alert_json),
+      evidence_json: this.json.encode('alert_versions.evidence_json', version.evidence_json),
+    });
   }
 }
 
@@ -165,6 +172,7 @@ export function pendingRawItemsByIds(store: Store, rawIds: readonly string[]): P
        FROM raw_items WHERE raw_id IN (SELECT value FROM json_each(?))`,
     )
     .all(JSON.stringify(rawIds)) as PendingRawItem[];
+  for (const r of rows) r.payload_json = store.json.decode('raw_items.payload_json', r.payload_json, r.raw_id);
   const byId = new Map(rows.map((r) => [r.raw_id, r]));
   return rawIds.map((id) => byId.get(id)!);
 }

@@ -133,7 +133,7 @@ export function recordCandidate(store: Store, ctx: RecordContext, c: RawItemCand
         `INSERT INTO raw_items (raw_id, source_id, tier, fetched_at, published_at, canonical_id, url, title, payload_json, content_hash, trust_tier, status, error, run_group_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', NULL, ?)`,
       )
-      .run(rawId, ctx.sourceId, ctx.tier, ctx.fetchedAt, c.published_at ?? null, cid, c.url ?? null, c.title ?? null, JSON.stringify(c.payload ?? {}), hash, ctx.trustTier, ctx.runGroupId);
+      .run(rawId, ctx.sourceId, ctx.tier, ctx.fetchedAt, c.published_at ?? null, cid, c.url ?? null, c.title ?? null, store.json.encode('raw_items.payload_json', JSON.stringify(c.payload ?? {})), hash, ctx.trustTier, ctx.runGroupId);
     addFirstHistory(store, rawId, ctx.fetchedAt, ctx.runGroupId);
   } else if (match.status === 'FAILED') {
     rawId = match.raw_id;

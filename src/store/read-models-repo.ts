@@ -112,7 +112,9 @@ export class VersionPayloads {
   private readonly stmt;
   private readonly scopeStmt;
   private readonly hashStmt;
+  private readonly json;
   constructor(store: Store) {
+    this.json = store.json;
     this.hashStmt = store.db.prepare('SELECT alert_hash, evidence_hash, run_group_id FROM alert_versions WHERE alert_id = ? AND version = ?');
     this.stmt = store.db.prepare(
       'SELECT alert_id, version, alert_json, alert_hash, evidence_json, evidence_hash, run_group_id FROM alert_versions WHERE alert_id = ? AND version = ?',
@@ -120,7 +122,8 @@ export class VersionPayloads {
     this.scopeStmt = store.db.prepare('SELECT scope_json FROM incidents WHERE alert_id = ?');
   }
   get(alertId: string, version: number): VersionPayloadRow | undefined {
-    return this.stmt.get(alertId, version) as VersionPayloadRow | undefined;
+    const row = this.stmt.get(alertId, version) as VersionPayloadRow | undefined;
+    return row && this.json.decodeVersion(row);
   }
   /** Hashes of one version without loading its payloads. */
   hashes(alertId: string, version: number): {alert_hash: string; evidence_hash: string; run_group_id: string} | undefined {
@@ -186,9 +189,11 @@ export interface AlertDetailRow extends AlertSummaryRow {
 
 /** The projection row of one alert. Its document is the current version's: the projection does not keep one. */
 export function alertDetail(store: Store, alertId: string): AlertDetailRow | undefined {
-  return store.db.prepare(`SELECT ${SUMMARY_COLUMNS}, i.first_event_id, i.scope_json, i.root_event_ids_json, v.alert_json ${SUMMARY_FROM} WHERE i.alert_id = ?`).get(alertId) as
+  const row = store.db.prepare(`SELECT ${SUMMARY_COLUMNS}, i.first_event_id, i.scope_json, i.root_event_ids_json, v.alert_json ${SUMMARY_FROM} WHERE i.alert_id = ?`).get(alertId) as
     | AlertDetailRow
     | undefined;
+  if (row) row.alert_json = store.json.decode('alert_versions.alert_json', row.alert_json, `${alertId}@${row.current_version}`);
+  return row;
 }
 
 /** One alert version (its document left out) with the event that made it. */
@@ -200,7 +205,7 @@ export interface AlertVersionHistoryRow extends Omit<AlertVersionRow, 'alert_id'
 
 /** Every version of an alert, oldest first. */
 export function alertVersionHistory(store: Store, alertId: string): AlertVersionHistoryRow[] {
-  return store.db
+  const rows = store.db
     .prepare(
       `SELECT v.version, v.event_id, v.correlation_action, v.classification, v.impact_score, v.decided_at, v.alert_hash, v.evidence_hash,
               v.evidence_json, v.run_group_id, e.title AS event_title, e.event_time, e.source_id AS event_source_id
@@ -208,6 +213,8 @@ export function alertVersionHistory(store: Store, alertId: string): AlertVersion
        WHERE v.alert_id = ? ORDER BY v.version`,
     )
     .all(alertId) as AlertVersionHistoryRow[];
+  for (const r of rows) r.evidence_json = store.json.decode('alert_versions.evidence_json', r.evidence_json, `${alertId}@${r.version}`);
+  return rows;
 }
 
 /** Root events of an alert with their raw items' times and source tiers (provenance). */
@@ -291,15 +298,17 @@ export function iterateDecisionRows(store: Store, opts: {runGroupId?: string | n
   // file (connection-level, harmless for every other statement). Events are read in table
   // order (NOT INDEXED): left to itself SQLite walks events_raw and seeks every large row.
   store.db.pragma('temp_store = MEMORY');
+  store.json.refresh();
   const filter = opts.runGroupId ? 'WHERE e.run_group_id = ?' : '';
   const stmt = store.db.prepare(
     `SELECT COALESCE(r.canonical_id, e.canonical_id, e.raw_id) AS item_id, e.raw_id, e.source_id, e.event_id, e.event_hash, e.suppressed,
             a.primary_rule_id, a.primary_reason_code, a.matches_json,
-            json_extract(e.link_json, '$.facilities') AS facilities_json,
-            json_extract(e.link_json, '$.facility_paths') AS paths_json,
+            json_extract(stored_json(e.link_json, 'events.link_json', e.rowid), '$.facilities') AS facilities_json,
+            json_extract(stored_json(e.link_json, 'events.link_json', e.rowid), '$.facility_paths') AS paths_json,
             (SELECT v.alert_id FROM alert_versions v WHERE v.event_id = e.event_id ORDER BY v.version LIMIT 1) AS incident_id,
             e.event_type,
-            (SELECT CASE WHEN json_extract(v.alert_json, '$.correlation.follow_up') THEN json_extract(v.alert_json, '$.risk_type') END
+            (SELECT CASE WHEN json_extract(stored_json(v.alert_json, 'alert_versions.alert_json', v.rowid), '$.correlation.follow_up')
+                         THEN json_extract(stored_json(v.alert_json, 'alert_versions.alert_json', v.rowid), '$.risk_type') END
                FROM alert_versions v WHERE v.event_id = e.event_id ORDER BY v.version LIMIT 1) AS follow_type
      FROM events e NOT INDEXED
      LEFT JOIN raw_items r ON r.raw_id = e.raw_id

@@ -7,7 +7,8 @@ export class ReplayRepo {
   constructor(private readonly store: Store) {}
 
   versions(alertId: string): AlertVersionRow[] {
-    return this.store.db.prepare('SELECT * FROM alert_versions WHERE alert_id = ? ORDER BY version').all(alertId) as AlertVersionRow[];
+    const rows = this.store.db.prepare('SELECT * FROM alert_versions WHERE alert_id = ? ORDER BY version').all(alertId) as AlertVersionRow[];
+    return rows.map((r) => this.store.json.decodeVersion(r));
   }
 
   alertIdsOfRun(runGroupId: string | null): string[] {
@@ -18,11 +19,20 @@ export class ReplayRepo {
   }
 
   event(eventId: string): {event_id: string; raw_id: string; event_json: string; event_hash: string; link_json: string | null} | undefined {
-    return this.store.db.prepare('SELECT event_id, raw_id, event_json, event_hash, link_json FROM events WHERE event_id = ?').get(eventId) as never;
+    const row = this.store.db.prepare('SELECT event_id, raw_id, event_json, event_hash, link_json FROM events WHERE event_id = ?').get(eventId) as
+      | {event_id: string; raw_id: string; event_json: string; event_hash: string; link_json: string | null}
+      | undefined;
+    if (row) {
+      row.event_json = this.store.json.decode('events.event_json', row.event_json, eventId);
+      row.link_json = this.store.json.decode('events.link_json', row.link_json, eventId);
+    }
+    return row;
   }
 
   rawItem(rawId: string): StoredRawItem | undefined {
-    return this.store.db.prepare('SELECT * FROM raw_items WHERE raw_id = ?').get(rawId) as StoredRawItem | undefined;
+    const row = this.store.db.prepare('SELECT * FROM raw_items WHERE raw_id = ?').get(rawId) as StoredRawItem | undefined;
+    if (row) row.payload_json = this.store.json.decode('raw_items.payload_json', row.payload_json, rawId);
+    return row;
   }
 
   /** The RunRecords a producing operator wrote in a run group (never replay's own). */
@@ -49,19 +59,23 @@ export class ReplayRepo {
  * without a RunRecord are read.
  */
 export function versionsOfInterruptedRuns(store: Store, operatorId: string): {alert_json: string; evidence_json: string}[] {
-  return store.db
+  const rows = store.db
     .prepare(
       `WITH RECURSIVE groups(id) AS (
          SELECT MIN(run_group_id) FROM alert_versions
          UNION ALL
          SELECT (SELECT MIN(run_group_id) FROM alert_versions WHERE run_group_id > groups.id) FROM groups WHERE groups.id IS NOT NULL
        )
-       SELECT alert_json, evidence_json FROM alert_versions
+       SELECT alert_id, version, alert_json, evidence_json FROM alert_versions
        WHERE run_group_id IN (
          SELECT id FROM groups
          WHERE id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM run_records r WHERE r.run_group_id = groups.id AND r.operator_id = ?)
        )
        ORDER BY alert_id, version`,
     )
-    .all(operatorId) as {alert_json: string; evidence_json: string}[];
+    .all(operatorId) as {alert_id: string; version: number; alert_json: string; evidence_json: string}[];
+  return rows.map((r) => {
+    const {alert_json, evidence_json} = store.json.decodeVersion(r);
+    return {alert_json, evidence_json};
+  });
 }

@@ -19,7 +19,7 @@ export interface DecidedItemRow {
 
 /** Every decided item whose decision time is at or after `since` (canonical instant text). */
 export function decidedItemsSince(store: Store, since: string, sourceId: string | null): DecidedItemRow[] {
-  return store.db
+  const rows = store.db
     .prepare(
       `SELECT e.event_id, e.event_json, e.event_time, e.decided_at, e.run_group_id,
               r.raw_id, r.source_id, r.canonical_id, r.title, r.url, r.published_at, r.payload_json, r.content_hash
@@ -28,6 +28,11 @@ export function decidedItemsSince(store: Store, since: string, sourceId: string 
        ORDER BY e.event_id`,
     )
     .all(since, sourceId, sourceId) as DecidedItemRow[];
+  for (const r of rows) {
+    r.event_json = store.json.decode('events.event_json', r.event_json, r.event_id);
+    r.payload_json = store.json.decode('raw_items.payload_json', r.payload_json, r.raw_id);
+  }
+  return rows;
 }
 
 /** How many items `decidedItemsSince` would return: decides whether `rules diff` splits the work. */

@@ -1,9 +1,10 @@
 import {cpSync, existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {runCli, tempHome} from '../helpers/cli.js';
 import {pipelineDigests} from '../helpers/digests.js';
 import {GOLDEN_DIR, GOLDEN_NOW} from '../helpers/golden.js';
+import {templateHome} from '../helpers/home-templates.js';
 
 /**
  * A deciding command reuses the last passing rule check of the same files and build
@@ -15,15 +16,21 @@ afterEach(() => {
   for (const h of homes.splice(0)) rmSync(h, {recursive: true, force: true});
 });
 
+/** The golden network and sources after `ingest`, built once; each test changes a copy. */
+let ingested = '';
+beforeAll(() => {
+  ingested = join(tempHome('hardstop-rule-check-'), 'home');
+  cpSync(templateHome('init'), ingested, {recursive: true});
+  cpSync(join(GOLDEN_DIR, 'network'), join(ingested, 'network'), {recursive: true, force: true});
+  cpSync(join(GOLDEN_DIR, 'home'), ingested, {recursive: true, force: true});
+  const ingest = runCli(['ingest', '--home', ingested, '--now', GOLDEN_NOW]);
+  expect(ingest.code, ingest.stderr).toBe(0);
+});
+
 function goldenHome(): string {
   const home = tempHome('hardstop-rule-check-');
   homes.push(home);
-  const init = runCli(['init', '--home', home]);
-  expect(init.code, init.stderr).toBe(0);
-  cpSync(join(GOLDEN_DIR, 'network'), join(home, 'network'), {recursive: true, force: true});
-  cpSync(join(GOLDEN_DIR, 'home'), home, {recursive: true, force: true});
-  const ingest = runCli(['ingest', '--home', home, '--now', GOLDEN_NOW]);
-  expect(ingest.code, ingest.stderr).toBe(0);
+  cpSync(ingested, home, {recursive: true});
   return home;
 }
 

@@ -1,16 +1,16 @@
 import {spawnSync} from 'node:child_process';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {parseJsonOutput, ROOT, runCli, tempHome} from '../helpers/cli.js';
-import {GOLDEN_NOW, runGolden} from '../helpers/golden.js';
+import {parseJsonOutput, ROOT, runCli} from '../helpers/cli.js';
+import {GOLDEN_NOW} from '../helpers/golden.js';
+import {homeFrom} from '../helpers/home-templates.js';
 
 const ESC = '\u001b[';
 
 /** The golden home after its run: alerts linked to PLANT-01, PLANT-02 and their lanes. */
 let home = '';
 beforeAll(() => {
-  home = join(tempHome('hardstop-alerts-'), 'home');
-  runGolden(home);
+  home = homeFrom('golden', 'hardstop-alerts-');
 }, 300_000);
 
 interface Listed {

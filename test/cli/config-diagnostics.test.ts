@@ -2,12 +2,12 @@ import {cpSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {runCli, tempHome} from '../helpers/cli.js';
+import {homeFrom} from '../helpers/home-templates.js';
 
 /** One pristine home from `init`; each case edits a copy of one of its files. */
 let pristine = '';
 beforeAll(() => {
-  pristine = join(tempHome('hardstop-cfgdiag-'), 'home');
-  expect(runCli(['init', '--home', pristine]).code).toBe(0);
+  pristine = homeFrom('init', 'hardstop-cfgdiag-');
 });
 
 function homeWith(file: string, edit: (text: string) => string): string {

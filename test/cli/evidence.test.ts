@@ -2,8 +2,8 @@ import {cpSync, existsSync, readdirSync, readFileSync, writeFileSync} from 'node
 import {join} from 'node:path';
 import Database from 'better-sqlite3';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {initHome as writeHome} from '../../src/app/init-home.js';
-import {ROOT, parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
+import {parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
+import {homeFrom} from '../helpers/home-templates.js';
 
 const NOW = '2025-12-29T17:00:00Z';
 
@@ -32,12 +32,7 @@ describe('incident evidence files are written on demand (issue 19)', () => {
   };
 
   beforeAll(() => {
-    base = tempHome('hardstop-evidence-');
-    writeHome(base, {force: false});
-    cpSync(join(ROOT, 'fixtures/demo/home'), base, {recursive: true});
-    expect(runCli(['ingest', '--home', base, '--now', NOW]).code).toBe(0);
-    const run = runCli(['run', '--home', base, '--now', NOW, '--since', '7d']);
-    expect(run.code, run.stdout + run.stderr).toBe(0);
+    base = homeFrom('demo-decided', 'hardstop-evidence-');
   });
 
   it('a run stores the payloads and writes no evidence file; verify passes without them', () => {

@@ -3,6 +3,7 @@ import {join, relative} from 'node:path';
 import Database from 'better-sqlite3';
 import {describe, expect, it} from 'vitest';
 import {parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
+import {homeFrom} from '../helpers/home-templates.js';
 import {expectValidRunRecords, listFiles} from '../helpers/run-records.js';
 import {initHome as writeHome} from '../../src/app/init-home.js';
 
@@ -47,8 +48,7 @@ describe('ingest', () => {
   });
 
   it('rejects a shipment on an unknown lane at data line 7 with file:line:col and leaves the database unchanged', () => {
-    const home = initHome();
-    expect(runCli(['ingest', '--home', home, '--now', NOW]).code).toBe(0);
+    const home = homeFrom('ingested');
     const before = tableHashes(join(home, 'hardstop.db'));
     const ships = join(home, 'network/shipments.csv');
     const lines = readFileSync(ships, 'utf8').split('\n');
@@ -124,8 +124,7 @@ describe('ingest', () => {
   });
 
   it('CSV-10 a reload replaces the network', () => {
-    const home = initHome();
-    expect(runCli(['ingest', '--home', home, '--now', NOW]).code).toBe(0);
+    const home = homeFrom('ingested');
     const dir = join(home, 'network');
     writeFileSync(join(dir, 'facilities.csv'), readFileSync(join(dir, 'facilities.csv'), 'utf8').replace(/^DC-04.*\n/m, ''));
     writeFileSync(join(dir, 'lanes.csv'), readFileSync(join(dir, 'lanes.csv'), 'utf8').replace(/^LANE-008.*\n/m, ''));
@@ -160,8 +159,7 @@ describe('doctor', () => {
   });
 
   it('never changes the database', () => {
-    const home = initHome();
-    expect(runCli(['ingest', '--home', home, '--now', NOW]).code).toBe(0);
+    const home = homeFrom('ingested');
     const before = tableHashes(join(home, 'hardstop.db'));
     runCli(['doctor', '--home', home]);
     expect(tableHashes(join(home, 'hardstop.db'))).toEqual(before);

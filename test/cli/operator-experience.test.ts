@@ -1,19 +1,14 @@
 import {spawnSync} from 'node:child_process';
-import {copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import Database from 'better-sqlite3';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {parseJsonOutput, ROOT, runCli, tempHome} from '../helpers/cli.js';
+import {cliEnv, parseJsonOutput, ROOT, runCli, tempHome} from '../helpers/cli.js';
+import {homeFrom} from '../helpers/home-templates.js';
 
 const NOW = '2025-12-29T17:00:00Z';
 /** A fresh home with the demo's three file:// sources and network loaded. */
-function demoSourcesHome(): string {
-  const home = join(tempHome('hardstop-src-'), 'home');
-  expect(runCli(['init', '--home', home]).code).toBe(0);
-  cpSync(join(ROOT, 'fixtures', 'demo', 'home'), home, {recursive: true});
-  expect(runCli(['ingest', '--home', home, '--now', NOW]).code).toBe(0);
-  return home;
-}
+const demoSourcesHome = () => homeFrom('demo-ingested', 'hardstop-src-');
 
 const STATUS_LINE = /^(HEALTHY|WARNING|BROKEN) \(exit [012]\) (strict|best-effort) run (-|[0-9a-f]{8}) config (-|[0-9a-f]{12})$/m;
 
@@ -22,7 +17,7 @@ let demoHome = '';
 let demoOut = '';
 beforeAll(() => {
   demoHome = join(tempHome('hardstop-opx-'), 'home');
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'demo.js'), demoHome], {cwd: ROOT, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}, timeout: 300_000});
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'demo.js'), demoHome], {cwd: ROOT, encoding: 'utf8', env: cliEnv(), timeout: 300_000});
   expect(r.status, r.stderr).toBe(0);
   demoOut = r.stdout;
 }, 300_000);
@@ -114,7 +109,7 @@ describe('issue 20 finding 18: the demo and the help examples name things that e
     expect(demoOut).not.toMatch(/^\$ hardstop /m);
     for (const c of commands) {
       const args = c.split(/\s+/).slice(2);
-      const r = spawnSync('npx', ['--offline', 'hardstop', ...args], {cwd: ROOT, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}});
+      const r = spawnSync('npx', ['--offline', 'hardstop', ...args], {cwd: ROOT, encoding: 'utf8', env: cliEnv()});
       expect(r.status, `${c}\n${r.stderr}`).toBeLessThanOrEqual(1);
       expect(r.stdout + r.stderr).toMatch(STATUS_LINE);
     }
@@ -148,8 +143,7 @@ describe('issue 20 finding 18: the demo and the help examples name things that e
 
 describe('issue 20 finding 4: paths in flags are relative to the working directory', {timeout: 300_000}, () => {
   it('ingest --facilities/--lanes/--shipments and brief --out resolve against the cwd, config paths against the home', () => {
-    const home = join(tempHome(), 'home');
-    expect(runCli(['init', '--home', home]).code).toBe(0);
+    const home = homeFrom('init');
     const work = tempHome('hardstop-cwd-');
     for (const f of ['facilities', 'lanes', 'shipments']) copyFileSync(join(home, 'network', `${f}.csv`), join(work, `${f}.csv`));
     rmSync(join(home, 'network'), {recursive: true});
@@ -176,8 +170,7 @@ describe('issue 20 finding 8: artifacts name files home-relative, error records 
   it('a failed ingest writes the same RunRecord in two homes', () => {
     const records: string[][] = [];
     for (const n of [1, 2]) {
-      const home = join(tempHome(`hardstop-home${n}-`), 'home');
-      expect(runCli(['init', '--home', home]).code).toBe(0);
+      const home = homeFrom('init', `hardstop-home${n}-`);
       rmSync(join(home, 'network', 'facilities.csv'));
       const r = runCli(['ingest', '--home', home, '--now', NOW]);
       expect(r.code).toBe(2);

@@ -2,6 +2,7 @@ import {cpSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
+import {homeFrom} from '../helpers/home-templates.js';
 
 /**
  * `rules check` (no files) and `sources list` check what a run compiles: the pack, its
@@ -10,8 +11,7 @@ import {parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
  */
 let pristine = '';
 beforeAll(() => {
-  pristine = join(tempHome('hardstop-rulescheck-'), 'home');
-  expect(runCli(['init', '--home', pristine]).code).toBe(0);
+  pristine = homeFrom('init', 'hardstop-rulescheck-');
 });
 
 function homeWith(files: Record<string, (text: string) => string>): string {

@@ -1,14 +1,13 @@
-import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
-import {GOLDEN_NOW, runGolden} from '../helpers/golden.js';
+import {parseJsonOutput, runCli} from '../helpers/cli.js';
+import {GOLDEN_NOW} from '../helpers/golden.js';
+import {homeFrom} from '../helpers/home-templates.js';
 
 /** The golden home after its run: NWS alerts linked to facilities, lanes and shipments. */
 let home = '';
 let stormAlert = '';
 beforeAll(() => {
-  home = join(tempHome('hardstop-explain-'), 'home');
-  runGolden(home);
+  home = homeFrom('golden', 'hardstop-explain-');
   const list = parseJsonOutput(runCli(['alerts', 'list', '--home', home, '--now', GOLDEN_NOW, '--json'])) as {alerts: {alert_id: string; summary: string; source: {id: string}}[]};
   stormAlert = list.alerts.find((a) => a.source.id === 'golden_nws' && a.summary.startsWith('Winter Storm Warning'))!.alert_id;
 }, 300_000);

@@ -1,15 +1,15 @@
 import {copyFileSync, cpSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {parseJsonOutput, ROOT, runCli, tempHome} from '../helpers/cli.js';
+import {parseJsonOutput, ROOT, runCli} from '../helpers/cli.js';
+import {homeFrom} from '../helpers/home-templates.js';
 
 const NOW = '2025-12-29T17:00:00Z';
 const WEEK_LATER = '2026-01-05T17:00:00Z';
 
 describe('issue 20 finding 17: stale sources are called stale; warning counts are per item', {timeout: 300_000}, () => {
   it('doctor and sources health say "stale" with the hours since the last success, not "near their failure budget"', () => {
-    const home = join(tempHome('hardstop-stale-'), 'home');
-    expect(runCli(['init', '--home', home]).code).toBe(0);
+    const home = homeFrom('init', 'hardstop-stale-');
     cpSync(join(ROOT, 'fixtures', 'demo', 'home'), home, {recursive: true});
     expect(runCli(['fetch', '--home', home, '--now', NOW, '--since', '7d']).code).toBeLessThanOrEqual(1);
 
@@ -30,8 +30,7 @@ describe('issue 20 finding 17: stale sources are called stale; warning counts ar
   });
 
   it('a 48-item feed with several unparseable dates per item counts the values and the items they are in (was "and 237 more")', () => {
-    const home = join(tempHome('hardstop-dates-'), 'home');
-    expect(runCli(['init', '--home', home]).code).toBe(0);
+    const home = homeFrom('init', 'hardstop-dates-');
     copyFileSync(join(ROOT, 'fixtures', 'corpus', 'nws_alerts_json', 'nws_alerts_active_area_IA_tornado_flood_dates_templated.json'), join(home, 'feeds.json'));
     writeFileSync(
       join(home, 'config', 'sources.yaml'),

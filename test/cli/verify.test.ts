@@ -2,8 +2,8 @@ import {appendFileSync, cpSync, readdirSync, readFileSync, writeFileSync} from '
 import {join} from 'node:path';
 import Database from 'better-sqlite3';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {initHome as writeHome} from '../../src/app/init-home.js';
-import {ROOT, parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
+import {parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
+import {homeFrom} from '../helpers/home-templates.js';
 
 const NOW = '2025-12-29T17:00:00Z';
 
@@ -18,11 +18,7 @@ describe('hardstop verify (the RunRecord chain)', () => {
   let base: string;
   let group: string;
   beforeAll(() => {
-    base = tempHome('hardstop-verify-');
-    writeHome(base, {force: false});
-    cpSync(join(ROOT, 'fixtures/demo/home'), base, {recursive: true});
-    expect(runCli(['ingest', '--home', base, '--now', NOW]).code).toBe(0);
-    expect(runCli(['run', '--home', base, '--now', NOW, '--since', '7d']).code).toBe(0);
+    base = homeFrom('demo-decided', 'hardstop-verify-');
     const db = new Database(join(base, 'hardstop.db'), {readonly: true});
     group = (db.prepare("SELECT run_group_id FROM run_records WHERE operator_id = 'hardstop.ingest@1.0.0'").get() as {run_group_id: string}).run_group_id;
     db.close();
@@ -43,6 +39,24 @@ describe('hardstop verify (the RunRecord chain)', () => {
     expect(v.out.ok).toBe(true);
     expect(v.out.records).toBeGreaterThanOrEqual(5);
     expect(v.out.problems).toEqual([]);
+  });
+
+  it('a damaged stored document: exit 2 naming table, column and row; a report reading it fails with the typed error, no stack', () => {
+    const home = copy();
+    const db = new Database(join(home, 'hardstop.db'));
+    const row = db.prepare('SELECT rowid, alert_id, version FROM alert_versions ORDER BY rowid LIMIT 1').get() as {rowid: number; alert_id: string; version: number};
+    // A blob naming a dictionary the home never trained.
+    db.prepare("UPDATE alert_versions SET alert_json = X'01096e6f' WHERE rowid = ?").run(row.rowid);
+    db.close();
+    const v = verify(home);
+    expect(v.code).toBe(2);
+    const problem = v.out.problems.find((p) => p.code === 'STORED_DOCUMENT_CORRUPT') as (Problem & {message: string}) | undefined;
+    expect(problem?.message).toContain(`stored document alert_versions.alert_json of row ${row.rowid} is unreadable: unknown dictionary 9`);
+    const show = runCli(['alerts', 'show', row.alert_id, '--home', home]);
+    expect(show.code).toBe(2);
+    expect(show.stderr).toContain('STORED_DOCUMENT_CORRUPT');
+    expect(show.stderr).toContain('hardstop verify');
+    expect(show.stderr).not.toMatch(/\bat .+\.js:\d+/);
   });
 
   it('one byte of a RunRecord file: exit 2 naming the record', () => {

@@ -13,13 +13,22 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI (dist/) as a user would, with a clean HARDSTOP_* environment. */
-export function runCli(args: string[], opts: {env?: Record<string, string>; cwd?: string} = {}): CliResult {
+/**
+ * The environment of a user's shell for a child CLI, plus `extra`: no HARDSTOP_* settings, no
+ * colour, and no NODE_ENV (vitest sets it to `test`, which makes oclif look for TypeScript
+ * sources: a warning on stderr and about twice the start-up work of every command).
+ */
+export function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('HARDSTOP_') && v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('HARDSTOP_') && k !== 'NODE_ENV' && v !== undefined) env[k] = v;
+  return {...env, NO_COLOR: '1', ...extra};
+}
+
+/** Runs the built CLI (dist/) as a user would, in the environment of `cliEnv`. */
+export function runCli(args: string[], opts: {env?: Record<string, string>; cwd?: string} = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
-    env: {...env, NO_COLOR: '1', ...opts.env},
+    env: cliEnv(opts.env),
     encoding: 'utf8',
     timeout: 120_000,
   });

@@ -1,26 +1,17 @@
-import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {Home} from '../../src/config/home.js';
-import {RUNTIME_DEFAULTS} from '../../src/config/runtime.js';
-import {PinnedClock} from '../../src/kernel/clock.js';
-import {RunGroup} from '../../src/kernel/run-group.js';
 import type {RunRecord} from '../../src/kernel/run-record.js';
-import {parseIsoInstant} from '../../src/kernel/time.js';
-import type {NetworkSnapshot} from '../../src/model/network.js';
 import type {DecideWorkerOptions} from '../../src/pipeline/decide-ahead.js';
 import type {IngestSummary} from '../../src/pipeline/ingest-external.js';
 import {runIngestOperator} from '../../src/pipeline/ingest-operator.js';
-import {compileSourceRules} from '../../src/pipeline/source-rules.js';
-import {buildRulePack, loadRulePack} from '../../src/rules/loader.js';
+import {buildRulePack} from '../../src/rules/loader.js';
 import {snapshotOf} from '../../src/rules/pack-snapshot.js';
 import {readRuleTexts} from '../../src/rules/rule-texts.js';
-import {loadSourcesConfig} from '../../src/sources/config.js';
-import {Store} from '../../src/store/db.js';
 import {recordCandidate} from '../../src/store/raw-items-repo.js';
 import {ROOT, tempHome} from '../helpers/cli.js';
-import {fac, lane, shipment} from './link-fixtures.js';
+import {ingestFixture, SHIPPED_RULES} from './ingest-fixture.js';
 
 /**
  * The decide worker (issue 19, "both cores"): a worker thread decides chunk k+1 while the
@@ -30,7 +21,6 @@ import {fac, lane, shipment} from './link-fixtures.js';
  */
 const NOW = '2025-12-29T17:00:00Z';
 const FETCHED = '2025-12-29T16:00:00Z';
-const micros = (s: string) => (parseIsoInstant(s) as {micros: number}).micros;
 const WORKER = pathToFileURL(join(ROOT, 'dist', 'pipeline', 'decide-worker.js'));
 const dirs: string[] = [];
 
@@ -38,9 +28,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, {recursive: true, force: true});
 });
 
-const RULES = loadRulePack('rules/supply-chain', {cwd: ROOT});
-const PACK = RULES.pack!;
-const SNAPSHOT = snapshotOf(PACK, RULES.sources);
+const SNAPSHOT = snapshotOf(SHIPPED_RULES.pack, SHIPPED_RULES.sources);
 
 const SOURCES = `version: 1
 defaults:
@@ -57,24 +45,6 @@ tiers:
       suppress:
         - {id: weekly_digest, kind: keyword, field: title, pattern: "weekly summary"}
 `;
-
-function network(): NetworkSnapshot {
-  return {
-    facilities: [
-      fac('PLANT-01', 'Avon Chemical Manufacturing', 'PLANT', 'Avon', 'IN', {criticality_score: 8, state_code: 'IN'}),
-      fac('DC-01', 'Memphis Logistics Hub', 'DC', 'Memphis', 'TN', {criticality_score: 7, state_code: 'TN'}),
-      fac('DC-02', 'Atlanta Distribution Center', 'DC', 'Atlanta', 'GA', {criticality_score: 5, state_code: 'GA'}),
-    ],
-    lanes: [
-      {...lane('LANE-001', 'PLANT-01', 'DC-01'), volume_score: 8},
-      {...lane('LANE-002', 'PLANT-01', 'DC-02'), volume_score: 7},
-    ],
-    shipments: [
-      shipment('SHP-1001', 'LANE-001', {status: 'IN_TRANSIT', ship_date: '2025-12-28', eta_date: '2025-12-31', priority_flag: 1}),
-      shipment('SHP-1003', 'LANE-002', {status: 'IN_TRANSIT', ship_date: '2025-12-28', eta_date: '2026-01-02', priority_flag: 1}),
-    ],
-  };
-}
 
 /**
  * `n` items that link to the network and correlate across chunk boundaries (the same story
@@ -107,16 +77,8 @@ interface Outcome {
 
 /** A fresh store with `n` pending items, decided by one ingest run. */
 async function decide(n: number, worker: DecideWorkerOptions, snapshot = SNAPSHOT): Promise<Outcome> {
-  const dir = tempHome('hardstop-decide-worker-');
-  dirs.push(dir);
-  mkdirSync(join(dir, 'config'), {recursive: true});
-  writeFileSync(join(dir, 'config', 'sources.yaml'), SOURCES);
-  const home = new Home(dir);
-  const sourcesConfig = loadSourcesConfig(home, {runtime: RUNTIME_DEFAULTS});
-  expect(sourcesConfig.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const store = Store.open(join(dir, 'hardstop.db'));
+  const {store, records, group, deps} = ingestFixture(SOURCES, NOW, dirs);
   try {
-    store.migrate();
     store.write(() => {
       for (const it of items(n)) {
         const [tier, trustTier] = it.source === 'gov_feed' ? ['global', 3] : ['regional', 2];
@@ -127,27 +89,7 @@ async function decide(n: number, worker: DecideWorkerOptions, snapshot = SNAPSHO
         );
       }
     });
-    const records: RunRecord[] = [];
-    const group = new RunGroup({
-      command: 'ingest-external',
-      args: {},
-      clock: new PinnedClock(micros(NOW)),
-      mode: 'strict',
-      configHash: 'test-config',
-      version: '0.0.0-test',
-      sink: {write: (r) => void records.push(r)},
-    });
-    const deps = {
-      store,
-      home,
-      config: RUNTIME_DEFAULTS,
-      sources: sourcesConfig.sources,
-      pack: PACK,
-      sourceRules: compileSourceRules(PACK, sourcesConfig.sources).rules,
-      network: network(),
-      rulesSnapshot: snapshot,
-    };
-    const summary = await runIngestOperator(deps, group, {decideWorker: worker});
+    const summary = await runIngestOperator({...deps, rulesSnapshot: snapshot}, group, {decideWorker: worker});
     const all = (sql: string) => store.db.prepare(sql).raw().all();
     const rows = {
       raw_items: all('SELECT raw_id, status, error FROM raw_items ORDER BY raw_id'),

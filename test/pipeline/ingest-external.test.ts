@@ -1,24 +1,13 @@
-import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {rmSync} from 'node:fs';
 import {afterAll, describe, expect, it} from 'vitest';
-import {compileSourceRules} from '../../src/app/decision-inputs.js';
-import {Home} from '../../src/config/home.js';
-import {RUNTIME_DEFAULTS} from '../../src/config/runtime.js';
 import {canonicalJson, sha256Hex} from '../../src/kernel/canonical-json.js';
-import {PinnedClock} from '../../src/kernel/clock.js';
-import {RunGroup} from '../../src/kernel/run-group.js';
 import type {RunRecord} from '../../src/kernel/run-record.js';
-import {parseIsoInstant} from '../../src/kernel/time.js';
-import type {NetworkSnapshot} from '../../src/model/network.js';
 import {runIngestOperator} from '../../src/pipeline/ingest-operator.js';
 import type {IngestSummary} from '../../src/pipeline/ingest-external.js';
-import {loadRulePack} from '../../src/rules/loader.js';
-import {loadSourcesConfig} from '../../src/sources/config.js';
 import {Store} from '../../src/store/db.js';
 import {recordCandidate} from '../../src/store/raw-items-repo.js';
-import {ROOT, tempHome} from '../helpers/cli.js';
 import {digestRowsOf, pipelineDigests} from '../helpers/digests.js';
-import {fac, lane, shipment} from './link-fixtures.js';
+import {ingestFixture} from './ingest-fixture.js';
 
 /**
  * The ingest path in-process (pipeline.md §0.2, §8): a migrated store on a temp file, raw
@@ -26,17 +15,10 @@ import {fac, lane, shipment} from './link-fixtures.js';
  */
 const NOW = '2025-12-29T17:00:00Z';
 const FETCHED = '2025-12-29T16:00:00Z';
-const micros = (s: string) => (parseIsoInstant(s) as {micros: number}).micros;
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, {recursive: true, force: true});
 });
-
-const PACK = (() => {
-  const r = loadRulePack('rules/supply-chain', {cwd: ROOT});
-  if (!r.pack) throw new Error(`shipped pack does not compile: ${JSON.stringify(r.diagnostics)}`);
-  return r.pack;
-})();
 
 const SOURCES = `version: 1
 defaults:
@@ -54,25 +36,6 @@ tiers:
     - {id: union_blog, type: rss, tier: local, url: "file://feeds/union.xml"}
     - {id: old_feed, type: rss, tier: local, url: "file://feeds/old.xml", enabled: false}
 `;
-
-/** A small network where DC-02 has a high-volume lane and a priority shipment in the window (SC-3). */
-function network(): NetworkSnapshot {
-  return {
-    facilities: [
-      fac('PLANT-01', 'Avon Chemical Manufacturing', 'PLANT', 'Avon', 'IN', {criticality_score: 8, state_code: 'IN'}),
-      fac('DC-01', 'Memphis Logistics Hub', 'DC', 'Memphis', 'TN', {criticality_score: 7, state_code: 'TN'}),
-      fac('DC-02', 'Atlanta Distribution Center', 'DC', 'Atlanta', 'GA', {criticality_score: 5, state_code: 'GA'}),
-    ],
-    lanes: [
-      {...lane('LANE-001', 'PLANT-01', 'DC-01'), volume_score: 8},
-      {...lane('LANE-002', 'PLANT-01', 'DC-02'), volume_score: 7},
-    ],
-    shipments: [
-      shipment('SHP-1001', 'LANE-001', {status: 'IN_TRANSIT', ship_date: '2025-12-28', eta_date: '2025-12-31', priority_flag: 1}),
-      shipment('SHP-1003', 'LANE-002', {status: 'IN_TRANSIT', ship_date: '2025-12-28', eta_date: '2026-01-02', priority_flag: 1}),
-    ],
-  };
-}
 
 interface Item {
   source: 'gov_feed' | 'news_feed' | 'union_blog' | 'old_feed';
@@ -93,35 +56,7 @@ interface Env {
 const TIERS: Record<Item['source'], [string, number]> = {gov_feed: ['global', 3], news_feed: ['regional', 2], union_blog: ['local', 1], old_feed: ['local', 1]};
 
 function env(): Env {
-  const dir = tempHome('hardstop-ingest-');
-  dirs.push(dir);
-  mkdirSync(join(dir, 'config'), {recursive: true});
-  writeFileSync(join(dir, 'config', 'sources.yaml'), SOURCES);
-  const home = new Home(dir);
-  const sourcesConfig = loadSourcesConfig(home, {runtime: RUNTIME_DEFAULTS});
-  const errors = sourcesConfig.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new Error(JSON.stringify(errors));
-  const store = Store.open(join(dir, 'hardstop.db'));
-  store.migrate();
-  const records: RunRecord[] = [];
-  const group = new RunGroup({
-    command: 'ingest-external',
-    args: {},
-    clock: new PinnedClock(micros(NOW)),
-    mode: 'strict',
-    configHash: 'test-config',
-    version: '0.0.0-test',
-    sink: {write: (r) => void records.push(r)},
-  });
-  const deps = {
-    store,
-    home,
-    config: RUNTIME_DEFAULTS,
-    sources: sourcesConfig.sources,
-    pack: PACK,
-    sourceRules: compileSourceRules(PACK, sourcesConfig.sources).rules,
-    network: network(),
-  };
+  const {dir, store, records, group, deps} = ingestFixture(SOURCES, NOW, dirs);
   return {
     dir,
     store,

@@ -3,7 +3,7 @@ import {cpSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import Database from 'better-sqlite3';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {ROOT, runCli, tempHome} from '../helpers/cli.js';
+import {cliEnv, ROOT, runCli, tempHome} from '../helpers/cli.js';
 import {digestRowsOf, pipelineDigests} from '../helpers/digests.js';
 import {GOLDEN_DIR} from '../helpers/golden.js';
 
@@ -112,7 +112,7 @@ interface KillOutcome {
  * not all) of them are decided. Reports honestly whether the kill landed mid-ingest.
  */
 async function runAndKillMidIngest(home: string, n: number): Promise<KillOutcome> {
-  const child = spawn(process.execPath, [BIN, 'run', '--since', '7d', '--now', NOW, '--home', home], {stdio: 'ignore', env: {...process.env, NO_COLOR: '1'}});
+  const child = spawn(process.execPath, [BIN, 'run', '--since', '7d', '--now', NOW, '--home', home], {stdio: 'ignore', env: cliEnv()});
   let exited = false;
   const exit = new Promise<void>((resolve) => child.on('exit', () => ((exited = true), resolve())));
   let db: Database.Database | null = null;

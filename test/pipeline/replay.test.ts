@@ -1,38 +1,20 @@
 import {cpSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import Database from 'better-sqlite3';
-import {beforeAll, describe, expect, it} from 'vitest';
-import {ROOT, parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
+import {describe, expect, it} from 'vitest';
+import {parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
+import {homeFrom} from '../helpers/home-templates.js';
 import {expectValidRunRecords} from '../helpers/run-records.js';
-import {initHome as writeHome} from '../../src/app/init-home.js';
 
 const NOW = '2025-12-29T17:00:00Z';
 
-/** A demo home after one full run: network, bundled feeds, decisions. */
-function decidedHome(): string {
-  const home = tempHome('hardstop-replay-');
-  writeHome(home, {force: false});
-  cpSync(join(ROOT, 'fixtures/demo/home'), home, {recursive: true});
-  expect(runCli(['ingest', '--home', home, '--now', NOW]).code).toBe(0);
-  const run = runCli(['run', '--home', home, '--now', NOW, '--since', '7d']);
-  expect(run.code, run.stdout + run.stderr).toBe(0);
-  return home;
-}
-
-function copyHome(src: string): string {
-  const dst = tempHome('hardstop-replay-copy-');
-  cpSync(src, dst, {recursive: true});
-  return dst;
-}
+/** A copy of the demo home after one full run: network, bundled feeds, decisions. */
+const decidedHome = () => homeFrom('demo-decided', 'hardstop-replay-');
 
 describe('incidents replay (pipeline.md §11.2)', () => {
-  let base: string;
-  beforeAll(() => {
-    base = decidedHome();
-  });
-
   it('RP-1: strict replay of every incident recomputes identical decisions and evidence (exit 0)', () => {
-    const r = runCli(['incidents', 'replay', '--home', copyHome(base), '--now', NOW, '--json']);
+    const home = decidedHome();
+    const r = runCli(['incidents', 'replay', '--home', home, '--now', NOW, '--json']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const out = parseJsonOutput(r) as {versions: {differences: unknown[]; stored: {evidence_hash: string}; recomputed: {evidence_hash: string}}[]};
     expect(out.versions.length).toBeGreaterThanOrEqual(10);
@@ -40,11 +22,11 @@ describe('incidents replay (pipeline.md §11.2)', () => {
       expect(v.differences).toEqual([]);
       expect(v.recomputed.evidence_hash).toBe(v.stored.evidence_hash);
     }
-    expect(expectValidRunRecords(base)).toBeGreaterThanOrEqual(5);
+    expect(expectValidRunRecords(home)).toBeGreaterThanOrEqual(5);
   });
 
   it('issue 18: a follow-up joins the open story at its place, different types stay apart, and replay agrees (exit 0)', () => {
-    const home = copyHome(base);
+    const home = decidedHome();
     const item = (guid: string, title: string, time: string, body: string) =>
       `<item><title>${title}</title><link>https://story.example.invalid/${guid}</link><guid>${guid}</guid><pubDate>Mon, 29 Dec 2025 ${time} +0000</pubDate><description>${body}</description></item>`;
     writeFileSync(
@@ -82,7 +64,7 @@ describe('incidents replay (pipeline.md §11.2)', () => {
   });
 
   it('RP-2/RP-3: a changed network fails strict replay naming the network hash; best-effort lists differences (exit 1)', () => {
-    const home = copyHome(base);
+    const home = decidedHome();
     const f = join(home, 'network/facilities.csv');
     writeFileSync(f, readFileSync(f, 'utf8').replace('-86.3997,8', '-86.3997,3'));
     expect(runCli(['ingest', '--home', home, '--now', NOW]).code).toBe(0);
@@ -96,7 +78,7 @@ describe('incidents replay (pipeline.md §11.2)', () => {
   });
 
   it('an altered input artifact fails strict replay with exit 2', () => {
-    const home = copyHome(base);
+    const home = decidedHome();
     expect(runCli(['evidence', 'materialize', '--home', home, '--now', NOW]).code).toBe(0);
     const dir = join(home, 'output/incidents');
     const file = join(dir, readdirSync(dir).sort()[0]);
@@ -116,13 +98,13 @@ describe('incidents replay (pipeline.md §11.2)', () => {
   });
 
   it('an unknown incident id is exit 2 with a hint', () => {
-    const r = runCli(['incidents', 'replay', 'ALERT-NOPE', '--home', copyHome(base), '--now', NOW]);
+    const r = runCli(['incidents', 'replay', 'ALERT-NOPE', '--home', decidedHome(), '--now', NOW]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('ALERT_NOT_FOUND');
   });
 
   it('rules explain --alert traces the decision behind a stored alert', () => {
-    const home = copyHome(base);
+    const home = decidedHome();
     const list = parseJsonOutput(runCli(['alerts', 'list', '--home', home, '--now', NOW, '--json'])) as {alerts: {alert_id: string; summary: string}[]};
     const spill = list.alerts.find((a) => a.summary.includes('acid spill'))!;
     const r = runCli(['rules', 'explain', '--alert', spill.alert_id, '--home', home, '--json']);
@@ -134,7 +116,7 @@ describe('incidents replay (pipeline.md §11.2)', () => {
   });
 
   it('replays under the rules of the run that decided after a rule edit (exit 0); --rules current and --rules DIR replay under others', () => {
-    const home = copyHome(base);
+    const home = decidedHome();
     const scoring = join(home, 'rules/supply-chain/scoring.yaml');
     const original = readFileSync(scoring, 'utf8');
     writeFileSync(scoring, original.replace(/(id: facility_criticality\n\s+when: [^\n]+\n\s+add: )2/, '$13'));
@@ -162,7 +144,7 @@ describe('incidents replay (pipeline.md §11.2)', () => {
   });
 
   it('rules show --run prints the exact rule files a run decided with', () => {
-    const home = copyHome(base);
+    const home = decidedHome();
     const scoring = join(home, 'rules/supply-chain/scoring.yaml');
     const original = readFileSync(scoring, 'utf8');
     writeFileSync(scoring, `# edited after the run\n${original}`);

@@ -7,7 +7,8 @@ import {readVerifiedBundle} from '../../src/reports/bundle/reader.js';
 import {verifyBundle} from '../../src/reports/bundle/verify.js';
 import {parseJsonOutput, runCli, tempHome} from '../helpers/cli.js';
 import {listFiles} from '../helpers/run-records.js';
-import {GOLDEN_BUNDLE_DIR, GOLDEN_NOW, GOLDEN_SINCE, runGolden} from '../helpers/golden.js';
+import {GOLDEN_BUNDLE_DIR, GOLDEN_NOW, GOLDEN_SINCE} from '../helpers/golden.js';
+import {homeFrom} from '../helpers/home-templates.js';
 
 /**
  * Export bundles (outputs.md §8.3) and `export verify` (§8.4) on the golden run's bundle:
@@ -19,13 +20,12 @@ let bundle: string;
 const scratch: string[] = [];
 
 beforeAll(() => {
-  home = tempHome('hardstop-bundle-');
-  runGolden(home);
+  home = homeFrom('golden', 'hardstop-bundle-');
   bundle = join(home, GOLDEN_BUNDLE_DIR);
 }, 120_000);
 
 afterAll(() => {
-  for (const d of [home, ...scratch]) rmSync(d, {recursive: true, force: true});
+  for (const d of [dirname(home), ...scratch]) rmSync(d, {recursive: true, force: true});
 });
 
 /** A fresh copy of the golden bundle to break. */

@@ -3,7 +3,8 @@ import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {sha256Hex} from '../../src/kernel/canonical-json.js';
 import {Store} from '../../src/store/db.js';
-import {runCli, tempHome} from '../helpers/cli.js';
+import {runCli} from '../helpers/cli.js';
+import {homeFrom} from '../helpers/home-templates.js';
 import {addAlert, addEvent, addRawItem, addSuppression} from './fixture.js';
 
 const NOW = '--now=2025-12-29T17:00:00Z';
@@ -11,8 +12,7 @@ const NOW = '--now=2025-12-29T17:00:00Z';
 describe('report commands (built CLI)', () => {
   let home: string;
   beforeAll(() => {
-    home = tempHome('hardstop-reports-');
-    expect(runCli(['init', '--home', home]).code).toBe(0);
+    home = homeFrom('init', 'hardstop-reports-');
     const s = Store.open(join(home, 'hardstop.db'));
     s.migrate();
     addAlert(s, {alertId: 'ALERT-1', classification: 2, impact: 5, versions: 2, facilities: ['DC-1']});
@@ -43,8 +43,7 @@ describe('report commands (built CLI)', () => {
   });
 
   it('brief on an empty home (no database yet) prints the quiet-day brief and exits 0', () => {
-    const empty = tempHome('hardstop-empty-');
-    expect(runCli(['init', '--home', empty]).code).toBe(0);
+    const empty = homeFrom('init', 'hardstop-empty-');
     const r = runCli(['brief', '--home', empty]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('## Quiet Day\n\nNo alerts found for the selected time window.');

@@ -2,8 +2,8 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {cpSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {artifactHash, sha256Hex} from '../../src/kernel/canonical-json.js';
-import {ROOT, runCli, tempHome} from '../helpers/cli.js';
-import {GOLDEN_NOW, runGolden} from '../helpers/golden.js';
+import {cliEnv, ROOT} from '../helpers/cli.js';
+import {homeFrom, TEMPLATE_BUNDLE} from '../helpers/home-templates.js';
 
 const BIN = join(ROOT, 'bin', 'run.js');
 
@@ -14,16 +14,9 @@ export interface AsyncCliResult {
   stderr: string;
 }
 
-function cleanEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  // NODE_ENV=test (set by vitest) makes oclif look for TypeScript sources; a user's shell has none.
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('HARDSTOP_') && k !== 'NODE_ENV' && v !== undefined) env[k] = v;
-  return {...env, NO_COLOR: '1', ...extra};
-}
-
 /** The built CLI as a child that does not block this process (the fake servers live here). */
 export function spawnCli(args: string[], env: Record<string, string> = {}): {child: ChildProcess; done: Promise<AsyncCliResult>} {
-  const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe']});
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe']});
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
@@ -36,14 +29,10 @@ export function runCliAsync(args: string[], env: Record<string, string> = {}): P
   return spawnCli(args, env).done;
 }
 
-/** A golden home (init, ingest, run with the pinned clock) and its export bundle at `<home>/out/bundle`. */
+/** A copy of the golden home (init, ingest, run with the pinned clock) and its export bundle at `<home>/out/bundle`. */
 export function goldenBundleHome(): {home: string; bundle: string} {
-  const home = tempHome('hardstop-sinks-cli-');
-  runGolden(home);
-  const bundle = join(home, 'out', 'bundle');
-  const r = runCli(['export', 'bundle', '--out', bundle, '--since', '7d', '--include-class0', '--now', GOLDEN_NOW, '--home', home]);
-  if (r.code !== 0) throw new Error(`export bundle exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-  return {home, bundle};
+  const home = homeFrom('golden-bundle', 'hardstop-sinks-cli-');
+  return {home, bundle: join(home, TEMPLATE_BUNDLE)};
 }
 
 /** Writes the one sink file of a test home (the disabled examples stay). */

@@ -2,10 +2,11 @@ import {m001Initial} from './001-initial.js';
 import {m002ConfigSnapshots} from './002-config-snapshots.js';
 import {m003ReadIndexes} from './003-read-indexes.js';
 import {m004RuleSnapshots} from './004-rule-snapshots.js';
+import {m005StoredJsonDictionaries} from './005-stored-json-dictionaries.js';
 import type {Migration} from './types.js';
 
 /** Every migration in order. Append only: never edit a released step, add a new one. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002ConfigSnapshots, m003ReadIndexes, m004RuleSnapshots];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002ConfigSnapshots, m003ReadIndexes, m004RuleSnapshots, m005StoredJsonDictionaries];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 export type {Migration};
