@@ -22,11 +22,11 @@
 // then scores predictions.jsonl with the generator's score.py.
 import {spawn, spawnSync} from 'node:child_process';
 import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {loadavg, tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {decisionQuality} from './decision-quality.js';
-import {freshRunBench, hugeBench} from './bench-fresh.js';
+import {cli as freshCli, freshRunBench, hugeBench, lastPhases} from './bench-fresh.js';
 import {noopRunBench} from './bench-noop.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -69,6 +69,30 @@ function packIdsOf(home) {
     for (const m of readFileSync(join(home, 'rules', f), 'utf8').matchAll(/^\s*-\s*id:\s*([A-Za-z0-9_.-]+)\s*$/gm)) ids.add(m[1]);
   }
   return ids;
+}
+
+/**
+ * `rules diff` again as a fresh process, as CI runs it: wall and CPU seconds, peak RSS, and the
+ * phase split (the main thread's phases, and each worker thread's setup and items apart; the
+ * thread count is 1 + the worker threads that reported).
+ */
+function freshRulesDiff(home, candidate, now) {
+  const timingsFile = join(home, 'rules-diff-phases.jsonl');
+  rmSync(timingsFile, {force: true});
+  const timeV = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  const load = loadavg()[0];
+  const r = freshCli(root, home, ['rules', 'diff', '--rules', candidate, '--since', '36500d', '--now', now, '--format', 'json'], {timeV, timingsFile});
+  const phases = lastPhases(timingsFile);
+  const workerItems = Object.keys(phases?.worker ?? {}).filter((k) => k.endsWith('_items')).length;
+  return {
+    seconds: r.seconds,
+    cpu_seconds: r.cpuSeconds,
+    peak_rss_bytes: r.peakRssBytes,
+    load_average_1m: load,
+    exit_code: r.exitCode,
+    threads: 1 + workerItems,
+    phases_ms: phases,
+  };
 }
 
 async function worker(dataDir, home, outFile, verbose, rulesDiff) {
@@ -145,6 +169,9 @@ async function worker(dataDir, home, outFile, verbose, rulesDiff) {
       by_kind: report.summary.by_kind,
     };
     log(`  rules diff: ${report.items_compared} items in ${(r.ms / 1000).toFixed(2)} s, ${report.summary.items_changed} changed (exit ${r.code})`);
+    rulesDiffResult.fresh = freshRulesDiff(home, candidate, lastNow);
+    rulesDiffResult.threads = rulesDiffResult.fresh.threads;
+    log(`  rules diff, fresh process: ${rulesDiffResult.fresh.seconds.toFixed(2)} s, ${rulesDiffResult.fresh.cpu_seconds} CPU s on ${rulesDiffResult.fresh.threads} thread(s)`);
   }
   process.stdout.write = realStdout;
   const ru = process.resourceUsage();

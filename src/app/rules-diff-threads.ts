@@ -1,6 +1,7 @@
 import {availableParallelism} from 'node:os';
 import {Worker} from 'node:worker_threads';
 import {ConfigError, HardstopError} from '../kernel/errors.js';
+import {addWorkerPhase} from '../kernel/phase-timings.js';
 import type {DecidedItemRow} from '../store/rule-diff-repo.js';
 import type {ItemOutcome} from './rules-diff-items.js';
 import type {RulesDiffOptions} from './rules-diff-inputs.js';
@@ -42,7 +43,9 @@ export interface RulesDiffJob {
   packHashes: (string | null)[];
 }
 
-export type RulesDiffReply = {kind: 'done'; fingerprint: string; outcomes: ItemOutcome[]} | {kind: 'failed'; code: string; message: string; hint?: string};
+export type RulesDiffReply =
+  | {kind: 'done'; fingerprint: string; outcomes: ItemOutcome[]; setupMs: number; itemsMs: number}
+  | {kind: 'failed'; code: string; message: string; hint?: string};
 
 const WORKER_HINT = 'run `hardstop rules diff` again; if it fails again, set HARDSTOP_RULES_DIFF_THREADS=1 to compute in one thread and report the problem';
 
@@ -67,8 +70,8 @@ export class RulesDiffWorker {
     this.reply.catch(() => {});
   }
 
-  /** Hands the slice over and waits for its outcomes, in the order given. */
-  async run(job: RulesDiffJob, fingerprint: string): Promise<ItemOutcome[]> {
+  /** Hands the slice over and waits for its outcomes, in the order given; `name` labels its phase timings. */
+  async run(job: RulesDiffJob, fingerprint: string, name: string): Promise<ItemOutcome[]> {
     this.worker.postMessage(job);
     const reply = await this.reply;
     if (reply.kind === 'failed') throw new RulesDiffError('RULES_DIFF_WORKER_FAILED', `a rules diff worker thread failed: ${reply.code}: ${reply.message}`, {hint: reply.hint ?? WORKER_HINT});
@@ -77,6 +80,8 @@ export class RulesDiffWorker {
         hint: 'run `hardstop rules diff` again once nothing is editing the home',
       });
     }
+    addWorkerPhase(`${name}_setup`, reply.setupMs);
+    addWorkerPhase(`${name}_items`, reply.itemsMs);
     return reply.outcomes;
   }
 

@@ -1,7 +1,7 @@
 import {parentPort, workerData} from 'node:worker_threads';
 import {HardstopError} from '../kernel/errors.js';
 import {AppContext} from './context.js';
-import {diffItem} from './rules-diff-items.js';
+import {ItemDiffer} from './rules-diff-items.js';
 import {loadRulesDiffInputs, type LoadedRulesDiffInputs} from './rules-diff-inputs.js';
 import type {RulesDiffJob, RulesDiffReply, RulesDiffWorkerData} from './rules-diff-threads.js';
 
@@ -18,6 +18,7 @@ function failed(err: unknown): RulesDiffReply {
   throw err;
 }
 
+const setupStart = performance.now();
 let ctx: AppContext | undefined;
 let loaded: LoadedRulesDiffInputs | RulesDiffReply;
 try {
@@ -26,6 +27,7 @@ try {
 } catch (err) {
   loaded = failed(err);
 }
+const setupMs = performance.now() - setupStart;
 
 port.once('message', (job: RulesDiffJob) => {
   let reply: RulesDiffReply;
@@ -33,7 +35,10 @@ port.once('message', (job: RulesDiffJob) => {
   else if (!loaded.ok) reply = {kind: 'failed', code: 'RULES_INVALID', message: loaded.diagnostics.find((d) => d.severity === 'error')?.message ?? 'the rules do not check'};
   else {
     const inputs = loaded.inputs;
-    reply = {kind: 'done', fingerprint: inputs.fingerprint, outcomes: job.rows.map((row, i) => diffItem(inputs, row, job.packHashes[i]))};
+    const t0 = performance.now();
+    const differ = new ItemDiffer(inputs);
+    const outcomes = job.rows.map((row, i) => differ.diff(row, job.packHashes[i]));
+    reply = {kind: 'done', fingerprint: inputs.fingerprint, outcomes, setupMs, itemsMs: performance.now() - t0};
   }
   ctx?.close();
   port.postMessage(reply);

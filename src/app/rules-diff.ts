@@ -1,13 +1,14 @@
 import {existsSync} from 'node:fs';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {RunRecord} from '../kernel/run-record.js';
+import {timePhase, timePhaseAsync} from '../kernel/phase-timings.js';
 import {formatInstant, parseSinceFlag} from '../kernel/time.js';
 import {INGEST_EXTERNAL_OPERATOR, processingOrder} from '../pipeline/ingest-external.js';
 import {CHANGE_KINDS, type ChangedItem, type CorrelatedItem, groupIntoIncidents, incidentChanges, type RulesDiffReport, summarize} from '../pipeline/rule-diff.js';
 import {instantOf} from '../pipeline/rule-context.js';
 import {countDecidedItemsSince, type DecidedItemRow, decidedItemsSince, recordsOfOperator} from '../store/rule-diff-repo.js';
 import type {AppContext} from './context.js';
-import {diffItem, type ItemOutcome} from './rules-diff-items.js';
+import {type ItemOutcome, ItemDiffer} from './rules-diff-items.js';
 import {loadRulesDiffInputs, type RulesDiffInputs, type RulesDiffOptions} from './rules-diff-inputs.js';
 import {RulesDiffWorker, rulesDiffThreads} from './rules-diff-threads.js';
 
@@ -56,10 +57,11 @@ async function diffAll(inputs: RulesDiffInputs, rows: DecidedItemRow[], packHash
   const size = Math.ceil(rows.length / threads);
   const pending = workers.slice(0, threads - 1).map((w, i) => {
     const [from, to] = [(i + 1) * size, Math.min((i + 2) * size, rows.length)];
-    return w.run({rows: rows.slice(from, to), packHashes: packHashes.slice(from, to)}, inputs.fingerprint);
+    return w.run({rows: rows.slice(from, to), packHashes: packHashes.slice(from, to)}, inputs.fingerprint, `thread${i + 2}`);
   });
-  const own = rows.slice(0, size).map((row, i) => diffItem(inputs, row, packHashes[i]));
-  return [...own, ...(await Promise.all(pending)).flat()];
+  const differ = new ItemDiffer(inputs);
+  const own = timePhase('items', () => rows.slice(0, size).map((row, i) => differ.diff(row, packHashes[i])));
+  return [...own, ...(await timePhaseAsync('wait_threads', () => Promise.all(pending))).flat()];
 }
 
 /**
@@ -77,14 +79,14 @@ export async function buildRulesDiff(ctx: AppContext, opts: RulesDiffOptions): P
   const sinceText = formatInstant(Math.floor(from / 1_000_000) * 1_000_000 - 1_000_000);
   const workers = startWorkers(ctx, opts, sinceText);
   try {
-    const loaded = loadRulesDiffInputs(ctx, opts);
+    const loaded = timePhase('inputs', () => loadRulesDiffInputs(ctx, opts));
     if (!loaded.ok) return loaded;
     const inputs = loaded.inputs;
-    const rows = decisionOrder(decidedItemsSince(inputs.store, sinceText, opts.source ?? null).filter((r) => (instantOf(r.decided_at) ?? -Infinity) >= from));
+    const rows = timePhase('query', () => decisionOrder(decidedItemsSince(inputs.store, sinceText, opts.source ?? null).filter((r) => (instantOf(r.decided_at) ?? -Infinity) >= from)));
     const records = recordsOfOperator(inputs.store, INGEST_EXTERNAL_OPERATOR);
     const packCache = new Map<string, string | null>();
     const outcomes = await diffAll(inputs, rows, rows.map((r) => packOfRun(records, packCache, r.run_group_id)), workers);
-    return assemble(inputs, opts, {since: formatInstant(from), until: formatInstant(until)}, outcomes);
+    return timePhase('report', () => assemble(inputs, opts, {since: formatInstant(from), until: formatInstant(until)}, outcomes));
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
   }

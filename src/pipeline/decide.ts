@@ -117,20 +117,55 @@ export function decideItem(item: DecisionItem, source: ResolvedSource, env: Deci
 }
 
 /**
+ * Stages a second pack shares with the pack that made `decision`: the same rules at the same
+ * lines of same-named files (`rules diff` decides one prepared item under two packs that mostly
+ * agree). A shared stage whose inputs are also equal has the same result, so it is taken, not
+ * re-run; its `file` fields name the first pack's files.
+ */
+export interface SharedStages {
+  decision: ItemDecision;
+  types: boolean;
+  score: boolean;
+  classify: boolean;
+  quality: boolean;
+  correlate: boolean;
+}
+
+/**
  * The rule-pack part of decideItem, on a prepared item: `rules diff` prepares an item once and
  * decides it under two packs. The pack types the event first (its `types:` table sees the event
  * without a type; everything after it sees the type); the prepared item is never changed.
  */
-export function decidePrepared(prepared: PreparedItem, source: ResolvedSource, env: DecisionEnv): ItemDecision {
+export function decidePrepared(prepared: PreparedItem, source: ResolvedSource, env: DecisionEnv, shared?: SharedStages): ItemDecision {
   const {config} = env.tables;
   const {link, diagnostics} = prepared;
-  const type = env.pack.eventType(prepared.ctx);
+  const type = shared?.types ? shared.decision.type : env.pack.eventType(prepared.ctx);
   const event: CanonicalEvent = {...prepared.event, type: type.type};
   const ctx: RuleContext = {...prepared.ctx, event: {...prepared.ctx.event, type: type.type}};
   const verdict = env.noSuppress ? null : env.pack.suppress(ctx, {sourceRules: env.sourceRules.get(source.id) ?? [], pass: 'all'});
   if (verdict?.suppressed && verdict.primary) return {kind: 'suppressed', event, type, link, ctx, diagnostics, verdict};
-  const score = env.pack.score(ctx);
-  const classify = env.pack.classify(score.score, ctx);
+  // The shared decision saw the same rule context when it gave the same type.
+  const prior = shared && shared.decision.kind === 'alert' && shared.decision.type.type === type.type ? shared.decision : null;
+  const score = prior && shared!.score ? prior.score : env.pack.score(ctx);
+  // Classify reads the score; the quality stage reads the score, its flags and the class.
+  const sameScore = prior !== null && score.score === prior.score.score;
+  const classify = sameScore && shared!.classify ? prior.classify : env.pack.classify(score.score, ctx);
+  const sameQualityInputs = sameScore && classify.classification === prior.classify.classification && score.flags.join('\n') === prior.score.flags.join('\n');
+  const quality = sameQualityInputs && shared!.quality ? prior.quality : decideQuality(env, ctx, event, link, score, classify);
+  // Without a matching correlate rule an item is an incident of its own: never a silent merge.
+  const correlation = (prior && shared!.correlate ? prior.correlation : env.pack.correlate(ctx)) ?? {
+    rule_id: 'builtin:event',
+    key: `EVENT|${event.event_id}`,
+    parts: [event.event_id],
+    follow: [],
+    window_micros: config.correlation.window_hours * MICROS_PER_HOUR,
+    max_candidates: config.correlation.max_candidates,
+  };
+  return {kind: 'alert', event, type, link, ctx, diagnostics, verdict, score, classify, quality, correlation};
+}
+
+/** The pack's quality cap, then the built-in quality checks and the source's floor. */
+function decideQuality(env: DecisionEnv, ctx: RuleContext, event: CanonicalEvent, link: LinkResult, score: ScoreResult, classify: ClassifyResult): QualityResult {
   const highImpact = detectHighImpactKeywords(highImpactText(event.title, event.raw_text));
   const packCap = env.pack.quality({
     ...ctx,
@@ -139,7 +174,7 @@ export function decidePrepared(prepared: PreparedItem, source: ResolvedSource, e
     flags: score.flags,
     quality: {high_impact_keywords: highImpact.keywords},
   });
-  const quality = applyQuality(
+  return applyQuality(
     {
       facility_confidence: link.link_confidence.facility,
       facility_provenance: link.link_provenance.facility ?? null,
@@ -153,16 +188,6 @@ export function decidePrepared(prepared: PreparedItem, source: ResolvedSource, e
       classification_floor: event.classification_floor,
       pack_cap: packCap,
     },
-    {allow_quality_override_floor: config.alert_quality.allow_quality_override_floor},
+    {allow_quality_override_floor: env.tables.config.alert_quality.allow_quality_override_floor},
   );
-  // Without a matching correlate rule an item is an incident of its own: never a silent merge.
-  const correlation = env.pack.correlate(ctx) ?? {
-    rule_id: 'builtin:event',
-    key: `EVENT|${event.event_id}`,
-    parts: [event.event_id],
-    follow: [],
-    window_micros: config.correlation.window_hours * MICROS_PER_HOUR,
-    max_candidates: config.correlation.max_candidates,
-  };
-  return {kind: 'alert', event, type, link, ctx, diagnostics, verdict, score, classify, quality, correlation};
 }
