@@ -35,12 +35,14 @@ export interface RunInputs {
 }
 
 /**
- * HARDSTOP_DECIDE_WORKER: where a run decides its items (`auto`, the default; `always`;
- * `never`). It changes speed only, never a decision, so it is not part of the configuration.
+ * HARDSTOP_DECIDE_WORKER: where a run decides its items (`never`, the default: one thread;
+ * `auto`: a worker thread from 512 pending items; `always`). The worker did not pay on the
+ * 2-core machine it was measured on (same wall time, +30 % CPU, +80 MiB; docs/BENCHMARK.md),
+ * so it is opt-in. It changes speed only, never a decision, so it is not configuration.
  */
 export function decideWorkerMode(env: NodeJS.ProcessEnv): DecideWorkerMode {
   const value = env.HARDSTOP_DECIDE_WORKER;
-  if (value === undefined || value === '') return 'auto';
+  if (value === undefined || value === '') return 'never';
   if ((DECIDE_WORKER_MODES as readonly string[]).includes(value)) return value as DecideWorkerMode;
   throw new ConfigError('CONFIG_ENV_INVALID', `HARDSTOP_DECIDE_WORKER is "${value}"`, {hint: `set it to one of ${DECIDE_WORKER_MODES.join(', ')}, or unset it`});
 }
