@@ -1,4 +1,3 @@
-import {availableParallelism} from 'node:os';
 import {Worker} from 'node:worker_threads';
 import {ConfigError, HardstopError} from '../kernel/errors.js';
 import {addWorkerPhase} from '../kernel/phase-timings.js';
@@ -9,15 +8,14 @@ import type {RulesDiffOptions} from './rules-diff-inputs.js';
 /** `rules diff` could not use a worker thread's share of the items: no report is produced. */
 export class RulesDiffError extends HardstopError {}
 
-/** Below this many items one thread is faster than starting a second one. */
-export const PARALLEL_MIN_ITEMS = 1000;
-
-/** Sets the number of threads (`1` forces one, `2` splits even a small window); unset: automatic. */
+/** Sets the number of threads (`2` or more splits the window); unset: one. */
 export const THREADS_ENV = 'HARDSTOP_RULES_DIFF_THREADS';
 
 /**
  * How many threads recompute `items` items: the variable's value when set (never more than the
- * items), otherwise two on a machine with two cores or more once the window is large enough.
+ * items), otherwise one. Two threads did not pay on the 2-core machine they were measured on:
+ * each thread's half of 10,000 items took about as long as one thread's whole window (same
+ * wall time, +40 % CPU, +120 MiB; docs/BENCHMARK.md), so splitting is opt-in.
  */
 export function rulesDiffThreads(env: NodeJS.ProcessEnv, items: number): number {
   const set = env[THREADS_ENV];
@@ -25,7 +23,7 @@ export function rulesDiffThreads(env: NodeJS.ProcessEnv, items: number): number 
     if (!/^[1-9]\d?$/.test(set)) throw new ConfigError('CONFIG_ENV_INVALID', `${THREADS_ENV}: "${set}" is not a number of threads`, {hint: `set ${THREADS_ENV} to a whole number from 1 to 99, or unset it`});
     return Math.max(1, Math.min(Number(set), items));
   }
-  return items >= PARALLEL_MIN_ITEMS ? Math.min(2, availableParallelism()) : 1;
+  return 1;
 }
 
 /** What a worker needs to load the same inputs as the main thread. */
