@@ -1,13 +1,14 @@
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {artifactHash, sha256Hex} from '../kernel/canonical-json.js';
-import {batchRef, recordHash, type RunRecord} from '../kernel/run-record.js';
+import {recordHash, type RunRecord} from '../kernel/run-record.js';
 import type {Store} from '../store/db.js';
 import {ReplayRepo} from '../store/replay-repo.js';
 import {allRunRecordRows, type RunRecordRow} from '../store/run-records-repo.js';
 import {ruleFileText, hasRulePackSnapshot} from '../store/rule-snapshots-repo.js';
 import {evidenceFileWriters, evidenceJsonReader} from '../store/evidence-repo.js';
 import {configSnapshotText} from '../store/verify-repo.js';
+import {versionBatchRefs} from '../pipeline/version-batch-refs.js';
 import type {AppContext} from './context.js';
 import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 
@@ -156,15 +157,14 @@ export function verifyRunRecordChain(ctx: AppContext, store: Store): ChainVerifi
     const out = (kind: string) => record.output_refs.find((r) => r.kind === kind);
     if (out('AlertVersion') || out('IncidentEvidence')) {
       ingestOf.set(row.run_group_id, row);
-      const versions = replay.versionsOfRun(row.run_group_id);
-      for (const [kind, prefix, field] of [
-        ['AlertVersion', 'alert-version', 'alert_hash'],
-        ['IncidentEvidence', 'incident-evidence', 'evidence_hash'],
+      const written = versionBatchRefs(replay, row.run_group_id);
+      for (const [kind, now] of [
+        ['AlertVersion', written.versions],
+        ['IncidentEvidence', written.evidence],
       ] as const) {
         const ref = out(kind);
         if (!ref) continue;
         artifacts++;
-        const now = batchRef(kind, row.run_group_id, versions.map((v) => ({id: `${prefix}:${v.alert_id}@${v.version}`, hash: v[field]})));
         if (now.hash !== ref.hash) add('ARTIFACT_MISMATCH', row, `the stored ${kind} batch of its run group hashes to ${now.hash.slice(0, 12)}, the record says ${ref.hash.slice(0, 12)}`);
       }
     }

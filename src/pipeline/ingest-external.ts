@@ -13,9 +13,10 @@ import type {SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
 import type {ResolvedSource} from '../sources/config.js';
 import type {Store} from '../store/db.js';
-import {DecisionsRepo, type PendingRawItem, type PendingRawItemKey, pendingRawItemKeys, pendingRawItemsByIds} from '../store/decisions-repo.js';
+import {DecisionsRepo, type PendingRawItem, pendingRawItemKeys, pendingRawItemsByIds} from '../store/decisions-repo.js';
 import {setRawItemStatus} from '../store/raw-items-repo.js';
 import type {RulePackSnapshot} from '../store/rule-snapshots-repo.js';
+import {ReplayRepo} from '../store/replay-repo.js';
 import {insertSourceRun} from '../store/source-runs-repo.js';
 import {buildAlertVersion} from './alert.js';
 import {CandidateIncidents, resolveIncident} from './correlate.js';
@@ -25,6 +26,7 @@ import {type DecidedItem, decideForWriter, type WriteStamp} from './decided-item
 import {contextTablesOf, instantOf} from './rule-context.js';
 import type {DecisionEnv} from './decide.js';
 import {evidenceDirOf, presentEvidenceFiles} from './evidence-files.js';
+import {versionBatchRefs} from './version-batch-refs.js';
 
 export const INGEST_EXTERNAL_OPERATOR = 'hardstop.ingest@1.0.0';
 
@@ -105,7 +107,8 @@ class IngestTally {
   readonly perSource = new Map<string, SourceTally>();
   readonly diagnostics: Diagnostic[] = [];
   readonly evidenceFiles: string[] = [];
-  readonly refs = {raw: [] as Ref[], events: [] as Ref[], versions: [] as Ref[], evidence: [] as Ref[], suppressions: [] as Ref[]};
+  /** Refs of the per-item artifacts the store cannot name by run group; alert versions and their evidence are read back from the store. */
+  readonly refs = {raw: [] as Ref[], events: [] as Ref[], suppressions: [] as Ref[]};
 
   constructor(sources: readonly ResolvedSource[]) {
     for (const s of sources) this.perSource.set(s.id, {...zeroCounts(), suppression_reason_counts: {}, errors: []});
@@ -149,15 +152,16 @@ export function ingestExternal(deps: IngestDeps, group: RunGroup, trace: Operato
   }
   tally.diagnostics.push(...decider.diagnostics);
   writeIngestSourceRuns(deps.store, group, run.decidedAt, enabled, tally);
-  traceIngest(trace, group, deps.pack, tally);
+  traceIngest(trace, group, deps.pack, tally, versionBatchRefs(new ReplayRepo(deps.store), group.id));
   return {counts: tally.counts, perSource: tally.perSource, evidenceFiles: tally.evidenceFiles, diagnostics: tally.diagnostics};
 }
 
 /**
- * Pending raw items of the enabled sources in processing order, cut by `--since` and
- * `--limit`. Items of sources that are not enabled stay pending, with an info diagnostic.
+ * The raw ids of the pending raw items of the enabled sources in processing order, cut by
+ * `--since` and `--limit`. Items of sources that are not enabled stay pending, with an info
+ * diagnostic. Only the ids are kept for the run: chunks read their items when they are decided.
  */
-function selectPendingItems(store: Store, sourceById: ReadonlyMap<string, ResolvedSource>, opts: IngestOptions, diagnostics: Diagnostic[]): PendingRawItemKey[] {
+function selectPendingItems(store: Store, sourceById: ReadonlyMap<string, ResolvedSource>, opts: IngestOptions, diagnostics: Diagnostic[]): string[] {
   let items = processingOrder(pendingRawItemKeys(store));
   const unknownSources = new Set(items.filter((it) => !sourceById.has(it.source_id)).map((it) => it.source_id));
   for (const id of [...unknownSources].sort()) {
@@ -171,7 +175,7 @@ function selectPendingItems(store: Store, sourceById: ReadonlyMap<string, Resolv
   items = items.filter((it) => sourceById.has(it.source_id));
   if (opts.sinceMicros !== undefined) items = items.filter((it) => (instantOf(it.fetched_at) ?? 0) >= opts.sinceMicros!);
   if (opts.limit !== undefined) items = items.slice(0, opts.limit);
-  return items;
+  return items.map((it) => it.raw_id);
 }
 
 function writeEvidenceFile(dir: string, name: string, content: string): string {
@@ -228,18 +232,18 @@ class IngestRun {
   }
 
   /**
-   * Where the chunks of `items` are decided: a decide worker when the mode and the run's size
+   * Where the chunks of `rawIds` are decided: a decide worker when the mode and the run's size
    * call for one and the pack's rule files are at hand, else this thread.
    */
-  chunkDecider(items: readonly PendingRawItemKey[], opts: DecideWorkerOptions): ChunkDecider {
+  chunkDecider(rawIds: readonly string[], opts: DecideWorkerOptions): ChunkDecider {
     const snapshot = this.deps.rulesSnapshot;
     if (!snapshot && opts.mode === 'always') throw new Error('a decide worker needs the rule files the pack was compiled from (IngestDeps.rulesSnapshot)');
-    const count = Math.ceil(items.length / ITEMS_PER_TRANSACTION);
+    const count = Math.ceil(rawIds.length / ITEMS_PER_TRANSACTION);
     return new ChunkDecider(
       {
         count,
-        items: items.length,
-        read: (k) => pendingRawItemsByIds(this.store, items.slice(k * ITEMS_PER_TRANSACTION, (k + 1) * ITEMS_PER_TRANSACTION).map((it) => it.raw_id)),
+        items: rawIds.length,
+        read: (k) => pendingRawItemsByIds(this.store, rawIds.slice(k * ITEMS_PER_TRANSACTION, (k + 1) * ITEMS_PER_TRANSACTION)),
         decideHere: (chunk) => chunk.map((item) => decideForWriter(item, this.sourceById.get(item.source_id)!, this.env, this.stamp)),
         workerData: () => {
           const {deps} = this;
@@ -366,10 +370,7 @@ class IngestRun {
     if (created) this.tally.count(sc, 'events_created');
     this.tally.count(sc, 'processed');
     this.tally.count(sc, existing ? 'alerts_updated' : 'alerts_created');
-    const {alert_id, version} = build.version;
     this.tally.refs.events.push({id: event.event_id, hash: eventRow.event_hash});
-    this.tally.refs.versions.push({id: `alert-version:${alert_id}@${version}`, hash: build.version.alert_hash});
-    this.tally.refs.evidence.push({id: `incident-evidence:${alert_id}@${version}`, hash: build.version.evidence_hash});
     return {name: build.evidenceFile, content: build.version.evidence_json};
   }
 
@@ -410,7 +411,7 @@ function writeIngestSourceRuns(store: Store, group: RunGroup, runAt: string, ena
 }
 
 /** What the RunRecord names: the raw items and rules read, the events, verdicts, versions and evidence written. */
-function traceIngest(trace: OperatorTrace, group: RunGroup, pack: CompiledRulePack, tally: IngestTally): void {
+function traceIngest(trace: OperatorTrace, group: RunGroup, pack: CompiledRulePack, tally: IngestTally, written: ReturnType<typeof versionBatchRefs>): void {
   const {refs} = tally;
   trace.input(batchRef('RawItemBatch', group.id, refs.raw, 'raw-items/v1'));
   trace.input({id: `rule-pack:${pack.hash.slice(0, 16)}`, kind: 'RulePack', hash: pack.hash});
@@ -419,7 +420,7 @@ function traceIngest(trace: OperatorTrace, group: RunGroup, pack: CompiledRulePa
   for (const f of pack.files) trace.input({id: `rule-file:${f.path}`, kind: 'RuleFile', hash: f.sha256});
   trace.output(batchRef('SignalCanonical', group.id, refs.events, 'signals/v1'));
   trace.output(batchRef('SuppressionVerdict', group.id, refs.suppressions, 'suppression-audit/v1'));
-  trace.output(batchRef('AlertVersion', group.id, refs.versions, 'alert-versions/v1'));
-  trace.output(batchRef('IncidentEvidence', group.id, refs.evidence, 'incident-evidence/v1'));
+  trace.output(written.versions);
+  trace.output(written.evidence);
   trace.report(...tally.diagnostics);
 }

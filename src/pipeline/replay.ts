@@ -2,7 +2,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {artifactHash, canonicalJson, sha256Hex} from '../kernel/canonical-json.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
-import {batchRef, type RunRecord} from '../kernel/run-record.js';
+import type {RunRecord} from '../kernel/run-record.js';
 import {MICROS_PER_HOUR} from '../kernel/time.js';
 import type {NetworkIndex} from '../network/network-index.js';
 import type {Shipment} from '../model/network.js';
@@ -22,6 +22,7 @@ import {type StoredEvent, storedEventJson} from './event.js';
 import {verifyIncidentEvidence} from './evidence.js';
 import {INGEST_EXTERNAL_OPERATOR} from './ingest-external.js';
 import {instantOf} from './rule-context.js';
+import {versionBatchRefs} from './version-batch-refs.js';
 import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 
 /** One recomputed value that differs from what was stored. */
@@ -132,9 +133,7 @@ function provenanceFindings(repo: ReplayRepo, v: AlertVersionRow, strict: boolea
     };
   }
   const record = JSON.parse(json) as RunRecord;
-  const rows = repo.versionsOfRun(v.run_group_id);
-  const versions = batchRef('AlertVersion', v.run_group_id, rows.map((r) => ({id: `alert-version:${r.alert_id}@${r.version}`, hash: r.alert_hash})));
-  const evidence = batchRef('IncidentEvidence', v.run_group_id, rows.map((r) => ({id: `incident-evidence:${r.alert_id}@${r.version}`, hash: r.evidence_hash})));
+  const {versions, evidence} = versionBatchRefs(repo, v.run_group_id);
   const out = (kind: string) => record.output_refs.find((r) => r.kind === kind)?.hash;
   const diagnostics: Diagnostic[] = [];
   if (out('AlertVersion') !== versions.hash) diagnostics.push(finding(strict, 'RUN_RECORD_MISMATCH', `the RunRecord ${record.run_id} does not match the stored alert versions of its run group`));

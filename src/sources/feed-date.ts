@@ -18,6 +18,7 @@
  * Output is the canonical instant text `YYYY-MM-DDTHH:MM:SS[.ffffff]Z` (kernel/time.ts).
  */
 import {diag, type Diagnostic} from '../kernel/diagnostic.js';
+import {detachedCopy} from '../kernel/text.js';
 import {formatInstant, parseIsoInstant, type EpochMicros} from '../kernel/time.js';
 import {collapseWhitespace} from './html-text.js';
 
@@ -173,13 +174,16 @@ function parseText(raw: string): Parsed | null {
   return parseRfc822(text) ?? parseDtg(text);
 }
 
-/** The last date text parsed: consecutive fields often repeat it (NWS sent = effective = onset). */
+/**
+ * The last date text parsed: consecutive fields often repeat it (NWS sent = effective = onset).
+ * Kept as a detached copy: the text is cut from the feed body, which must not outlive the fetch.
+ */
 let lastText: {text: string; parsed: Parsed | null; instant: string | null} = {text: '', parsed: null, instant: null};
 
 function parseTextOnce(text: string): {parsed: Parsed | null; instant: string | null} {
   if (text !== lastText.text) {
     const parsed = parseText(text);
-    lastText = {text, parsed, instant: parsed === null ? null : formatInstant(parsed.micros)};
+    lastText = {text: detachedCopy(text), parsed, instant: parsed === null ? null : formatInstant(parsed.micros)};
   }
   return lastText;
 }
