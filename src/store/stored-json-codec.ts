@@ -1,5 +1,6 @@
-import {deflateRawSync, inflateRawSync} from 'node:zlib';
+import {inflateRawSync} from 'node:zlib';
 import type Database from 'better-sqlite3';
+import {Compressor, Decompressor} from 'zstd-napi';
 import {StoreError} from '../kernel/errors.js';
 
 /**
@@ -7,19 +8,21 @@ import {StoreError} from '../kernel/errors.js';
  *
  * A document is written either as TEXT (exactly the text the pipeline hashed) or as a BLOB:
  * one format byte, the id of a preset dictionary (unsigned LEB128), then the UTF-8 text
- * compressed with raw deflate against that dictionary. Reading gives back the exact text, so
- * every hash computed on the text (event_hash, alert_hash, evidence_hash, content_hash) keeps
- * verifying.
+ * compressed against that dictionary. Reading gives back the exact text, so every hash computed
+ * on the text (event_hash, alert_hash, evidence_hash, content_hash) keeps verifying.
  *
  * Small JSON documents share most of their bytes with each other (key names, enum values, the
- * home's own facility names) but little within one document, so plain deflate gains only
- * 2-3×. A dictionary made from the column's own first documents gains 3-7×. Dictionaries are
+ * home's own facility names) but little within one document, so plain compression gains only
+ * 2-3×. A dictionary made from the column's own first documents gains 4-7×. Dictionaries are
  * trained per home and per column from the first TRAINING_DOCUMENTS documents of the column
  * (rowid order, so deterministic for a home) and stored in `stored_json_dictionaries`; they are
  * never changed or deleted, and every blob names its dictionary by id, so a later dictionary
  * (a retrained one) never makes an older blob unreadable. Until a column has that many
  * documents it is stored as TEXT; the training documents themselves are rewritten as blobs.
  * Homes created before migration 005 keep readable TEXT values; the migration compacts them.
+ *
+ * Blobs are written as Zstandard frames (format 2). Format 1 (raw deflate against the same kind
+ * of dictionary), written by earlier builds, stays readable: nothing stored is rewritten.
  */
 
 /** The compressed columns, named `table.column`. */
@@ -35,32 +38,63 @@ export type StoredJsonColumn = (typeof STORED_JSON_COLUMNS)[number];
 /** A stored document as SQLite hands it over: TEXT (legacy or untrained) or a BLOB. */
 export type StoredJsonValue = string | Uint8Array;
 
-/** Format byte of a blob: raw deflate against a stored preset dictionary. */
+/** Format byte of a blob: raw deflate against a stored preset dictionary (read only). */
 const FORMAT_DEFLATE_DICTIONARY = 0x01;
+/** Format byte of a blob: a Zstandard frame against a stored raw-content dictionary. */
+const FORMAT_ZSTD_DICTIONARY = 0x02;
 /** Documents a dictionary is trained from. */
 const TRAINING_DOCUMENTS = 64;
 /**
- * Dictionary size and deflate settings, chosen by measurement on the 10,000-item bench home
- * (docs/BENCHMARK.md): 4 KiB at level 4 gains 4.5× over the five columns; 8 KiB gains ~5% more
- * bytes for ~10% more CPU (deflate hashes the whole dictionary on every call), and levels
- * above 4 cost more CPU than the bytes they save. A 16 KiB window and memLevel 4 allocate less
- * per call (documents are small) with no measurable loss.
+ * Dictionary size and compression level, chosen by measurement on the 10,000-item bench home
+ * (docs/BENCHMARK.md). Zstandard loads a dictionary once per context instead of hashing it on
+ * every call as deflate does, so a 16 KiB dictionary costs no more per document than a 4 KiB
+ * one; level 3 with it compresses as well as deflate level 4 did with 4 KiB, at a quarter of
+ * the CPU (12 against 45 µs a document), and decodes 3-5× faster.
  */
-const DICTIONARY_BYTES = 4096;
-const DEFLATE_OPTIONS = {level: 4, memLevel: 4, windowBits: 14} as const;
+const DICTIONARY_BYTES = 16_384;
+const ZSTD_LEVEL = 3;
 
 const TABLE_OF = new Map<StoredJsonColumn, [string, string]>(STORED_JSON_COLUMNS.map((c) => [c, c.split('.') as [string, string]]));
 const utf8 = new TextDecoder('utf-8', {fatal: true});
 
-/** The dictionary a column's first documents make: the last DICTIONARY_BYTES of their UTF-8 concatenation (deflate looks back from the end). */
+/** The dictionary a column's first documents make: the last DICTIONARY_BYTES of their UTF-8 concatenation (the most recent content matches best). */
 export function trainDictionary(documents: readonly string[]): Buffer {
   const all = Buffer.from(documents.join(''), 'utf8');
   return all.subarray(Math.max(0, all.length - DICTIONARY_BYTES));
 }
 
+/**
+ * One compression and one decompression context per dictionary, made on first use: loading a
+ * dictionary is the costly part, so it is done once, not per document. Keyed by the dictionary
+ * bytes' identity (the codec caches each dictionary's Buffer for the life of the connection).
+ */
+const compressors = new WeakMap<Uint8Array, Compressor>();
+const decompressors = new WeakMap<Uint8Array, Decompressor>();
+
+function compressorFor(dictionary: Uint8Array): Compressor {
+  let c = compressors.get(dictionary);
+  if (!c) {
+    c = new Compressor();
+    c.setParameters({compressionLevel: ZSTD_LEVEL, checksumFlag: false, dictIDFlag: false, contentSizeFlag: true});
+    c.loadDictionary(dictionary);
+    compressors.set(dictionary, c);
+  }
+  return c;
+}
+
+function decompressorFor(dictionary: Uint8Array): Decompressor {
+  let d = decompressors.get(dictionary);
+  if (!d) {
+    d = new Decompressor();
+    d.loadDictionary(dictionary);
+    decompressors.set(dictionary, d);
+  }
+  return d;
+}
+
 /** Encodes a document against a dictionary (pure: the blob bytes for one text). */
 export function encodeStoredJson(text: string, dictionaryId: number, dictionary: Uint8Array): Buffer {
-  const header: number[] = [FORMAT_DEFLATE_DICTIONARY];
+  const header: number[] = [FORMAT_ZSTD_DICTIONARY];
   for (let id = dictionaryId; ; id = Math.floor(id / 128)) {
     if (id < 128) {
       header.push(id);
@@ -68,7 +102,7 @@ export function encodeStoredJson(text: string, dictionaryId: number, dictionary:
     }
     header.push((id % 128) | 0x80);
   }
-  const body = deflateRawSync(Buffer.from(text, 'utf8'), {...DEFLATE_OPTIONS, dictionary});
+  const body = compressorFor(dictionary).compress(Buffer.from(text, 'utf8'));
   return Buffer.concat([Buffer.from(header), body]);
 }
 
@@ -85,15 +119,16 @@ function corrupt(place: StoredJsonPlace, reason: string): StoreError {
   });
 }
 
-/** Reads the header of a blob: its dictionary id and where the deflate body starts. */
-function parseHeader(blob: Uint8Array, place: StoredJsonPlace): {dictionaryId: number; bodyStart: number} {
+/** Reads the header of a blob: its format, its dictionary id and where the compressed body starts. */
+function parseHeader(blob: Uint8Array, place: StoredJsonPlace): {format: number; dictionaryId: number; bodyStart: number} {
   if (blob.length === 0) throw corrupt(place, 'empty blob');
-  if (blob[0] !== FORMAT_DEFLATE_DICTIONARY) throw corrupt(place, `unknown format byte 0x${blob[0].toString(16).padStart(2, '0')}`);
+  const format = blob[0];
+  if (format !== FORMAT_ZSTD_DICTIONARY && format !== FORMAT_DEFLATE_DICTIONARY) throw corrupt(place, `unknown format byte 0x${format.toString(16).padStart(2, '0')}`);
   let id = 0;
   let scale = 1;
   for (let i = 1; i < blob.length && i <= 5; i++) {
     id += (blob[i] & 0x7f) * scale;
-    if ((blob[i] & 0x80) === 0) return {dictionaryId: id, bodyStart: i + 1};
+    if ((blob[i] & 0x80) === 0) return {format, dictionaryId: id, bodyStart: i + 1};
     scale *= 128;
   }
   throw corrupt(place, 'truncated header');
@@ -101,14 +136,16 @@ function parseHeader(blob: Uint8Array, place: StoredJsonPlace): {dictionaryId: n
 
 /** Decodes a blob against a known dictionary (pure). */
 export function decodeStoredJson(blob: Uint8Array, dictionaryOf: (id: number) => Uint8Array | undefined, place: StoredJsonPlace): string {
-  const {dictionaryId, bodyStart} = parseHeader(blob, place);
+  const {format, dictionaryId, bodyStart} = parseHeader(blob, place);
   const dictionary = dictionaryOf(dictionaryId);
   if (!dictionary) throw corrupt(place, `unknown dictionary ${dictionaryId}`);
   let bytes: Buffer;
   try {
-    bytes = inflateRawSync(blob.subarray(bodyStart), {dictionary});
+    const body = blob.subarray(bodyStart);
+    bytes = format === FORMAT_ZSTD_DICTIONARY ? decompressorFor(dictionary).decompress(body) : inflateRawSync(body, {dictionary});
   } catch (err) {
-    throw corrupt(place, `deflate data damaged (${(err as {code?: string}).code ?? (err as Error).message})`);
+    const what = format === FORMAT_ZSTD_DICTIONARY ? 'zstd' : 'deflate';
+    throw corrupt(place, `${what} data damaged (${(err as {code?: string}).code ?? (err as Error).message})`);
   }
   try {
     return utf8.decode(bytes);

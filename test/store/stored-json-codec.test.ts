@@ -5,6 +5,7 @@ import {deflateRawSync} from 'node:zlib';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
+import {Compressor} from 'zstd-napi';
 import {StoreError} from '../../src/kernel/errors.js';
 import {Store} from '../../src/store/db.js';
 import {MIGRATIONS} from '../../src/store/migrations/index.js';
@@ -105,17 +106,43 @@ describe('StoredJsonCodec', () => {
   });
 });
 
+/** A blob as earlier builds wrote it: format 1, raw deflate against the dictionary. */
+function deflateBlob(bytes: Buffer, dictionaryId: number, dictionary: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from([1, dictionaryId]), deflateRawSync(bytes, {dictionary})]);
+}
+
+describe('blobs of earlier builds (format 1, raw deflate)', () => {
+  it('stay readable beside the Zstandard blobs written now, with the same dictionary', () => {
+    fc.assert(
+      fc.property(fc.array(document, {maxLength: 8}), document, (training, text) => {
+        const dictionary = trainDictionary(training);
+        const legacy = deflateBlob(Buffer.from(text, 'utf8'), 7, dictionary);
+        const current = encodeStoredJson(text, 7, dictionary);
+        expect([legacy[0], current[0]]).toEqual([1, 2]);
+        for (const blob of [legacy, current]) expect(decodeStoredJson(blob, (n) => (n === 7 ? dictionary : undefined), place)).toBe(text);
+      }),
+    );
+  });
+});
+
 describe('corrupt stored documents', () => {
   const dictionary = trainDictionary([payloadOf(1), payloadOf(2)]);
   const good = encodeStoredJson(payloadOf(3), 7, dictionary);
-  const notUtf8 = Buffer.concat([Buffer.from([1, 7]), deflateRawSync(Buffer.from([0xff, 0xfe, 0x41]), {dictionary})]);
+  const legacy = deflateBlob(Buffer.from(payloadOf(3), 'utf8'), 7, dictionary);
+  const zstdBlob = (bytes: Buffer) => {
+    const c = new Compressor();
+    c.loadDictionary(dictionary);
+    return Buffer.concat([Buffer.from([2, 7]), c.compress(bytes)]);
+  };
   it.each([
     ['an empty blob', Buffer.alloc(0), 'empty blob'],
     ['a wrong format byte', Buffer.from([0x78, 0x9c, 1, 2]), 'unknown format byte 0x78'],
-    ['a truncated header', Buffer.from([1, 0x80]), 'truncated header'],
-    ['an unknown dictionary id', Buffer.concat([Buffer.from([1, 9]), good.subarray(2)]), 'unknown dictionary 9'],
-    ['a truncated body', good.subarray(0, good.length - 5), 'deflate data damaged'],
-    ['bytes that are not UTF-8', notUtf8, 'not UTF-8 text'],
+    ['a truncated header', Buffer.from([2, 0x80]), 'truncated header'],
+    ['an unknown dictionary id', Buffer.concat([Buffer.from([2, 9]), good.subarray(2)]), 'unknown dictionary 9'],
+    ['a truncated body', good.subarray(0, good.length - 5), 'zstd data damaged'],
+    ['a truncated format-1 body', legacy.subarray(0, legacy.length - 5), 'deflate data damaged'],
+    ['bytes that are not UTF-8', zstdBlob(Buffer.from([0xff, 0xfe, 0x41])), 'not UTF-8 text'],
+    ['format-1 bytes that are not UTF-8', deflateBlob(Buffer.from([0xff, 0xfe, 0x41]), 7, dictionary), 'not UTF-8 text'],
   ])('%s is a typed store error naming table, row and column', (_name, blob, reason) => {
     let error: unknown;
     try {
@@ -142,7 +169,7 @@ describe('corrupt stored documents', () => {
     expect(() => store.db.prepare(`SELECT stored_json(payload_json, 'raw_items.payload_json', rowid) FROM raw_items`).all()).toThrow(
       `stored document raw_items.payload_json of row ${rowid} is unreadable`,
     );
-    expect(store.json.problems()).toEqual([{column: 'raw_items.payload_json', rowid, message: expect.stringContaining('deflate data damaged')}]);
+    expect(store.json.problems()).toEqual([{column: 'raw_items.payload_json', rowid, message: expect.stringContaining('zstd data damaged')}]);
     store.close();
   });
 });
