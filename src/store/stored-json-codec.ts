@@ -102,8 +102,19 @@ export function encodeStoredJson(text: string, dictionaryId: number, dictionary:
     }
     header.push((id % 128) | 0x80);
   }
-  const body = compressorFor(dictionary).compress(Buffer.from(text, 'utf8'));
+  const body = compressorFor(dictionary).compress(utf8Of(text));
   return Buffer.concat([Buffer.from(header), body]);
+}
+
+const encoder = new TextEncoder();
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/** The UTF-8 bytes of `text` in a reused buffer, valid until the next call (the compressor copies what it reads). */
+function utf8Of(text: string): Uint8Array {
+  // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+  if (text.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(text.length * 3);
+  const {written} = encoder.encodeInto(text, scratch);
+  return scratch.subarray(0, written);
 }
 
 /** Where a stored document lives, for errors: the column and the row's key or rowid. */
