@@ -7,7 +7,28 @@ import {compareValues, valueEquals} from './values.js';
 
 /** An environment for folding constant sub-expressions at compile time. */
 function constEnv(): Env {
-  return {ctx: {} as RuleContext, v: [], o: [], t: null, w: null};
+  return {ctx: {} as RuleContext, v: [], o: [], t: null, w: null, m: []};
+}
+
+/** Roots a stage changes between its rules (score rules see the running score): a macro reading one is evaluated at every use. */
+const CHANGING_ROOTS: ReadonlySet<string> = new Set(['score', 'fired']);
+
+/** Marks a macro whose value was `undefined` in Env.m (a hole means "not evaluated yet"). */
+const UNDEFINED_VALUE = Symbol('undefined');
+
+/**
+ * A macro's value, evaluated once per environment: a pack's macros are referenced many times
+ * per item (the shipped correlation key reads `corr_text`, a lower-cased title and body, up to
+ * ten times). Not while explaining or collecting a suppression witness: those record what each
+ * reference evaluates, so every reference evaluates.
+ */
+function memoized(env: Env, slot: number, inner: Fn): unknown {
+  if (env.t !== null || env.w !== null) return inner(env);
+  const known = env.m[slot];
+  if (known !== undefined) return known === UNDEFINED_VALUE ? undefined : known;
+  const v = inner(env);
+  env.m[slot] = v === undefined ? UNDEFINED_VALUE : v;
+  return v;
 }
 
 type Origin = ((env: Env) => string | null) | null;
@@ -58,7 +79,9 @@ export class Compiler {
     if (!fn) {
       // Placeholder first: cycles are rejected by the checker, but compile order must not loop.
       let inner: Fn = () => null;
-      this.macroFns.set(def, (env) => inner(env));
+      const slot = this.macroFns.size;
+      const constant = ![...def.roots].some((r) => CHANGING_ROOTS.has(r));
+      this.macroFns.set(def, constant ? (env) => memoized(env, slot, inner) : (env) => inner(env));
       inner = def.ast ? this.compile(def.ast) : () => null;
       fn = this.macroFns.get(def)!;
     }

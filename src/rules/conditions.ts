@@ -42,7 +42,7 @@ function toCondition(e: CompiledExpr): CompiledCondition {
   return {
     text: e.site.text,
     test(root) {
-      const env: Env = {ctx: {alert: root} as unknown as RuleContext, v: [], o: [], t: null, w: null};
+      const env: Env = {ctx: {alert: root} as unknown as RuleContext, v: [], o: [], t: null, w: null, m: []};
       return e.fn(env) === true;
     },
   };

@@ -15,7 +15,8 @@ export interface Witness {
 
 /**
  * Evaluation state: the context, the variable slots of quantifiers, the field each slot came
- * from, the tracer (null unless explaining) and the witness (null unless suppressing).
+ * from, the tracer (null unless explaining), the witness (null unless suppressing) and the
+ * values of the macros already evaluated against this context (by macro slot).
  */
 export interface Env {
   ctx: RuleContext;
@@ -23,6 +24,7 @@ export interface Env {
   o: (string | null)[];
   t: Tracer | null;
   w: Witness | null;
+  m: unknown[];
 }
 
 /** A compiled expression: a plain closure over the evaluation state. */

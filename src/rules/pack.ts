@@ -26,7 +26,7 @@ export interface SuppressOptions {
 }
 
 function newEnv(ctx: RuleContext, t: Tracer | null = null, w: Witness | null = null): Env {
-  return {ctx, v: [], o: [], t, w};
+  return {ctx, v: [], o: [], t, w, m: []};
 }
 
 function render(t: Template, env: Env): string {
