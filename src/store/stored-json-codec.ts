@@ -1,6 +1,7 @@
+import {createRequire} from 'node:module';
 import {inflateRawSync} from 'node:zlib';
 import type Database from 'better-sqlite3';
-import {Compressor, Decompressor} from 'zstd-napi';
+import type {Compressor, Decompressor} from 'zstd-napi';
 import {StoreError} from '../kernel/errors.js';
 
 /**
@@ -71,10 +72,16 @@ export function trainDictionary(documents: readonly string[]): Buffer {
 const compressors = new WeakMap<Uint8Array, Compressor>();
 const decompressors = new WeakMap<Uint8Array, Decompressor>();
 
+/** The native module, loaded on the first document encoded or decoded: most commands (a cron run with nothing new) never touch one. */
+let zstdModule: typeof import('zstd-napi') | undefined;
+function zstd(): typeof import('zstd-napi') {
+  return (zstdModule ??= createRequire(import.meta.url)('zstd-napi') as typeof import('zstd-napi'));
+}
+
 function compressorFor(dictionary: Uint8Array): Compressor {
   let c = compressors.get(dictionary);
   if (!c) {
-    c = new Compressor();
+    c = new (zstd().Compressor)();
     c.setParameters({compressionLevel: ZSTD_LEVEL, checksumFlag: false, dictIDFlag: false, contentSizeFlag: true});
     c.loadDictionary(dictionary);
     compressors.set(dictionary, c);
@@ -85,7 +92,7 @@ function compressorFor(dictionary: Uint8Array): Compressor {
 function decompressorFor(dictionary: Uint8Array): Decompressor {
   let d = decompressors.get(dictionary);
   if (!d) {
-    d = new Decompressor();
+    d = new (zstd().Decompressor)();
     d.loadDictionary(dictionary);
     decompressors.set(dictionary, d);
   }
