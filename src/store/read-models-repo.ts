@@ -146,13 +146,17 @@ export interface SuppressedCountRow {
   n: number;
 }
 
-/** Counts of suppressed raw items whose verdict text is at or after `fromPrefix` (same prefilter as above). */
+/**
+ * Counts of suppressed raw items whose verdict text is at or after `fromPrefix` (same prefilter
+ * as above). `+r.status` keeps the planner off the status index: the window's verdicts
+ * (suppression_audit_decided_at) drive the read, so its cost follows the window, not the history.
+ */
 export function suppressedCounts(store: Store, fromPrefix: string): SuppressedCountRow[] {
   return store.db
     .prepare(
       `SELECT a.decided_at, r.source_id, a.primary_rule_id, COUNT(*) AS n
        FROM suppression_audit a JOIN raw_items r ON r.raw_id = a.raw_id
-       WHERE r.status = 'SUPPRESSED' AND a.decided_at >= ?
+       WHERE +r.status = 'SUPPRESSED' AND a.decided_at >= ?
        GROUP BY a.decided_at, r.source_id, a.primary_rule_id`,
     )
     .all(fromPrefix) as SuppressedCountRow[];
@@ -329,13 +333,13 @@ export interface SuppressedItemRow {
   suppressed_at: string;
 }
 
-/** Suppressed raw items whose verdict text is at or after `fromPrefix` (callers compare exact instants and order). */
+/** Suppressed raw items whose verdict text is at or after `fromPrefix` (callers compare exact instants and order); driven by the window as suppressedCounts is. */
 export function suppressedItems(store: Store, fromPrefix: string): SuppressedItemRow[] {
   return store.db
     .prepare(
       `SELECT r.raw_id, r.source_id, r.title, a.primary_rule_id AS rule_id, a.primary_reason_code AS reason_code, a.decided_at AS suppressed_at
        FROM suppression_audit a JOIN raw_items r ON r.raw_id = a.raw_id
-       WHERE r.status = 'SUPPRESSED' AND a.decided_at >= ?`,
+       WHERE +r.status = 'SUPPRESSED' AND a.decided_at >= ?`,
     )
     .all(fromPrefix) as SuppressedItemRow[];
 }
