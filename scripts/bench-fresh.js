@@ -74,8 +74,9 @@ export function freshRuns({root, work, size, seed, batches, timeV, log, keep, pr
     }
     const maxBytes = Math.max(5 * MIB, 2 ** Math.ceil(Math.log2(largest + 1)));
     writeFileSync(join(home, 'config', 'sources.yaml'), prepare.rewriteSources(yaml, clash, maxBytes));
-    const r = cli(root, home, ['run', '--now', b.last_published, '--since', sinceOf(b)], {timeV, timingsFile});
-    runs.push({batch: b.batch, items: b.items, since: sinceOf(b), seconds: Number(r.seconds.toFixed(3)), cpu_seconds: r.cpuSeconds, per_item_ms: Number(((r.seconds * 1000) / b.items).toFixed(4)), per_item_cpu_ms: r.cpuSeconds === null ? null : Number(((r.cpuSeconds * 1000) / b.items).toFixed(4)), load_average_1m: Number(loadavg()[0].toFixed(2)), peak_rss_mib: r.peakRssBytes === null ? null : Number((r.peakRssBytes / MIB).toFixed(1)), exit_code: r.exitCode, phases_ms: lastPhases(timingsFile)});
+    const since = sinceOf(b);
+    const r = cli(root, home, ['run', '--now', b.last_published, '--since', since], {timeV, timingsFile});
+    runs.push({batch: b.batch, items: b.items, since, seconds: Number(r.seconds.toFixed(3)), cpu_seconds: r.cpuSeconds, per_item_ms: Number(((r.seconds * 1000) / b.items).toFixed(4)), per_item_cpu_ms: r.cpuSeconds === null ? null : Number(((r.cpuSeconds * 1000) / b.items).toFixed(4)), load_average_1m: Number(loadavg()[0].toFixed(2)), peak_rss_mib: r.peakRssBytes === null ? null : Number((r.peakRssBytes / MIB).toFixed(1)), exit_code: r.exitCode, phases_ms: lastPhases(timingsFile)});
     log(`  ${tag} batch ${b.batch}/${manifest.batches.length}: ${b.items} items in ${r.seconds.toFixed(2)} s, peak ${runs.at(-1).peak_rss_mib} MiB (exit ${r.exitCode})`);
   }
   const items = manifest.counts?.items ?? size.items;

@@ -2,19 +2,13 @@ import type {Binding, Expr} from './ast.js';
 import type {Checker, MacroDef} from './checker.js';
 import type {Env, Fn} from './env.js';
 import {FUNCTIONS, type EachItem} from './functions.js';
-import type {RuleContext} from './schema.js';
+import {type RuleContext, SCORE_STATE_ROOTS} from './schema.js';
 import {compareValues, valueEquals} from './values.js';
 
 /** An environment for folding constant sub-expressions at compile time. */
 function constEnv(): Env {
   return {ctx: {} as RuleContext, v: [], o: [], t: null, w: null, m: []};
 }
-
-/** Roots a stage changes between its rules (score rules see the running score): a macro reading one is evaluated at every use. */
-const CHANGING_ROOTS: ReadonlySet<string> = new Set(['score', 'fired']);
-
-/** Marks a macro whose value was `undefined` in Env.m (a hole means "not evaluated yet"). */
-const UNDEFINED_VALUE = Symbol('undefined');
 
 /**
  * A macro's value, evaluated once per environment: a pack's macros are referenced many times
@@ -24,11 +18,10 @@ const UNDEFINED_VALUE = Symbol('undefined');
  */
 function memoized(env: Env, slot: number, inner: Fn): unknown {
   if (env.t !== null || env.w !== null) return inner(env);
+  // A hole means "not evaluated yet" (null is a value and is kept); a macro whose value is
+  // undefined is simply evaluated again.
   const known = env.m[slot];
-  if (known !== undefined) return known === UNDEFINED_VALUE ? undefined : known;
-  const v = inner(env);
-  env.m[slot] = v === undefined ? UNDEFINED_VALUE : v;
-  return v;
+  return known !== undefined ? known : (env.m[slot] = inner(env));
 }
 
 type Origin = ((env: Env) => string | null) | null;
@@ -80,7 +73,7 @@ export class Compiler {
       // Placeholder first: cycles are rejected by the checker, but compile order must not loop.
       let inner: Fn = () => null;
       const slot = this.macroFns.size;
-      const constant = ![...def.roots].some((r) => CHANGING_ROOTS.has(r));
+      const constant = !SCORE_STATE_ROOTS.some((r) => def.roots.has(r));
       this.macroFns.set(def, constant ? (env) => memoized(env, slot, inner) : (env) => inner(env));
       inner = def.ast ? this.compile(def.ast) : () => null;
       fn = this.macroFns.get(def)!;

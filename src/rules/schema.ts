@@ -193,11 +193,14 @@ export type RuleKind = 'types' | 'suppress' | 'suppress_post_link' | 'score' | '
 const BASE = ['now', 'event', 'source', 'config'];
 const NETWORK = ['facilities', 'lanes', 'shipments', 'link'];
 
+/** Roots score rules change as they fire: a later rule sees the running score and the rules fired so far. */
+export const SCORE_STATE_ROOTS: readonly string[] = ['score', 'fired'];
+
 export const ROOTS_BY_KIND: Record<RuleKind, readonly string[]> = {
   types: BASE,
   suppress: BASE,
   suppress_post_link: [...BASE, ...NETWORK],
-  score: [...BASE, ...NETWORK, 'score', 'fired'],
+  score: [...BASE, ...NETWORK, ...SCORE_STATE_ROOTS],
   classify: [...BASE, ...NETWORK, 'score'],
   quality: [...BASE, ...NETWORK, 'score', 'classification', 'flags', 'quality'],
   correlate: [...BASE, ...NETWORK],

@@ -143,19 +143,20 @@ describe('compatibility inputs', () => {
   });
 });
 
+type BuiltPack = NonNullable<ReturnType<typeof buildRulePack>['pack']>;
 
 describe('macros are evaluated once per context, except where a reference must see fresh state', () => {
   it.each([
     [
       'a score macro reading `score` sees the running score at every rule',
       'macros:\n  running: score\nscore:\n  - {id: a, when: "true", add: 1, rationale: a}\n  - {id: b, when: "running >= 1", add: 10, rationale: b}\n  - {id: c, when: "running >= 11", add: 100, rationale: c}\n',
-      (pack: NonNullable<ReturnType<typeof buildRulePack>['pack']>) => pack.score(emptyContext()).score,
+      (pack: BuiltPack) => pack.score(emptyContext()).score,
       111,
     ],
     [
       'a macro of the event alone gives every rule the same value',
       'macros:\n  loud: upper(event.title ?? "")\nscore:\n  - {id: a, when: loud contains "STORM", add: 1, rationale: a}\n  - {id: b, when: len(loud) == 11, add: 10, rationale: b}\n',
-      (pack: NonNullable<ReturnType<typeof buildRulePack>['pack']>) => {
+      (pack: BuiltPack) => {
         const ctx = emptyContext();
         ctx.event.title = 'Storm surge';
         return pack.score(ctx).score;
@@ -165,7 +166,7 @@ describe('macros are evaluated once per context, except where a reference must s
     [
       'two suppress rules through one macro each carry the field the macro matched',
       'macros:\n  drill: event.raw_text icontains "drill"\nsuppress:\n  - {id: s1, reason_code: DRILL, when: drill}\n  - {id: s2, reason_code: DRILL2, when: drill}\n',
-      (pack: NonNullable<ReturnType<typeof buildRulePack>['pack']>) => {
+      (pack: BuiltPack) => {
         const ctx = emptyContext();
         ctx.event.raw_text = 'Port drill today';
         return pack.suppress(ctx).matches.map((m) => [m.rule_id, m.field, m.span]);
