@@ -28,7 +28,8 @@ const standaloneCode = standalone.default;
 /** The text of one generated module: Ajv's standalone code as an ES module. */
 function generate(spec: ValidatorSpec): string {
   // The options the validators were compiled with at start-up before: every error, verbose.
-  const ajv = new Ajv({allErrors: true, strict: false, verbose: true, code: {source: true, esm: true}});
+  // A $ref stays a call of its own function rather than a copy of its code.
+  const ajv = new Ajv({allErrors: true, strict: false, verbose: true, inlineRefs: false, code: {source: true, esm: true}});
   ajv.addSchema(spec.schema, 'schema');
   const code = standaloneCode(ajv, {generated: 'schema'});
   return [

@@ -1,9 +1,5 @@
-import {fileURLToPath} from 'node:url';
-import {join} from 'node:path';
+import {packageFile} from '../kernel/package-root.js';
 
-/** The installed package root (holds templates/, rules/, fixtures/, data/). */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates', 'home');
-export const SHIPPED_RULES_DIR = join(PACKAGE_ROOT, 'rules');
-export const DEMO_DIR = join(PACKAGE_ROOT, 'fixtures', 'demo');
+export const TEMPLATES_DIR = packageFile('templates', 'home');
+export const SHIPPED_RULES_DIR = packageFile('rules');
+export const DEMO_DIR = packageFile('fixtures', 'demo');

@@ -1,5 +1,6 @@
 import {Worker} from 'node:worker_threads';
 import {ConfigError, HardstopError} from '../kernel/errors.js';
+import {compiledModuleUrl} from '../kernel/package-root.js';
 import {addWorkerPhase} from '../kernel/phase-timings.js';
 import type {DecidedItemRow} from '../store/rule-diff-repo.js';
 import type {ItemOutcome} from './rules-diff-items.js';
@@ -57,7 +58,7 @@ export class RulesDiffWorker {
   private readonly reply: Promise<RulesDiffReply>;
 
   constructor(data: RulesDiffWorkerData) {
-    this.worker = new Worker(new URL('./rules-diff-worker.js', import.meta.url), {workerData: data});
+    this.worker = new Worker(compiledModuleUrl('app/rules-diff-worker.js'), {workerData: data});
     this.reply = new Promise<RulesDiffReply>((resolve, reject) => {
       this.worker.once('message', resolve);
       this.worker.once('error', (err) => reject(new RulesDiffError('RULES_DIFF_WORKER_FAILED', `a rules diff worker thread failed: ${err.message}`, {hint: WORKER_HINT, cause: err})));

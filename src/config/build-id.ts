@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import {packageFile} from '../kernel/package-root.js';
 
 /**
  * The identity of this build of Hardstop's code (dist/build-id.json, written by
@@ -7,7 +8,7 @@ import {readFileSync} from 'node:fs';
  */
 export function buildId(): string | null {
   try {
-    const parsed = JSON.parse(readFileSync(new URL('../build-id.json', import.meta.url), 'utf8')) as {build_id?: unknown};
+    const parsed = JSON.parse(readFileSync(packageFile('dist', 'build-id.json'), 'utf8')) as {build_id?: unknown};
     return typeof parsed.build_id === 'string' && /^[0-9a-f]{64}$/.test(parsed.build_id) ? parsed.build_id : null;
   } catch {
     return null;

@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {BlockingWorker} from '../kernel/blocking-worker.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
+import {compiledModuleUrl} from '../kernel/package-root.js';
 import {addWorkerPhase, timePhase} from '../kernel/phase-timings.js';
 import type {PendingRawItem} from '../store/decisions-repo.js';
 import type {DecidedItem} from './decided-item.js';
@@ -54,7 +55,7 @@ export interface ChunkInputs {
   onWorkerReady(): void;
 }
 
-const DEFAULT_SCRIPT = new URL('./decide-worker.js', import.meta.url);
+const DEFAULT_SCRIPT = compiledModuleUrl('pipeline/decide-worker.js');
 
 /**
  * Hands out each chunk's decisions in order, decided in a worker thread while the writer

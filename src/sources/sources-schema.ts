@@ -48,12 +48,18 @@ const sourceEntry = {
 
 const inheritableBlock = {type: 'object', additionalProperties: false, properties: inheritable} as const;
 
+// The repeated parts are definitions referenced by name, so that the generated validator
+// checks each in one function instead of a copy per place (a third of the code to compile).
+const SOURCE_ENTRY_REF = {$ref: '#/definitions/source_entry'} as const;
+const INHERITABLE_BLOCK_REF = {$ref: '#/definitions/inheritable_block'} as const;
+
 export const SOURCES_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'config/sources.yaml',
   type: 'object',
   additionalProperties: false,
   required: ['version', 'tiers'],
+  definitions: {source_entry: sourceEntry, inheritable_block: inheritableBlock},
   properties: {
     version: {const: 1},
     defaults: {
@@ -75,15 +81,15 @@ export const SOURCES_SCHEMA = {
     tier_defaults: {
       type: 'object',
       additionalProperties: false,
-      properties: {global: inheritableBlock, regional: inheritableBlock, local: inheritableBlock},
+      properties: {global: INHERITABLE_BLOCK_REF, regional: INHERITABLE_BLOCK_REF, local: INHERITABLE_BLOCK_REF},
     },
     tiers: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        global: {type: ['array', 'null'], items: sourceEntry},
-        regional: {type: ['array', 'null'], items: sourceEntry},
-        local: {type: ['array', 'null'], items: sourceEntry},
+        global: {type: ['array', 'null'], items: SOURCE_ENTRY_REF},
+        regional: {type: ['array', 'null'], items: SOURCE_ENTRY_REF},
+        local: {type: ['array', 'null'], items: SOURCE_ENTRY_REF},
       },
     },
   },

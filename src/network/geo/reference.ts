@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
+import {sep} from 'node:path';
+import {packageFile} from '../../kernel/package-root.js';
 import {sha256Hex} from '../../kernel/canonical-json.js';
 
 /**
@@ -21,9 +22,9 @@ interface LoadedTable {
   sha256: string;
 }
 
-/** The directory holding the bundled tables (src/network/geo and dist/network/geo are both 3 levels deep). */
+/** The directory holding the bundled tables, with a trailing separator. */
 export function referenceDataDir(): string {
-  return fileURLToPath(new URL('../../../data/reference/', import.meta.url));
+  return `${packageFile('data', 'reference')}${sep}`;
 }
 
 const cache = new Map<ReferenceTableName, LoadedTable>();

@@ -9,6 +9,7 @@ import {Ajv2020, type ValidateFunction} from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import {artifactHash, sha256Hex} from '../../kernel/canonical-json.js';
 import {parseJsonText} from '../../kernel/json-text.js';
+import {packageFile} from '../../kernel/package-root.js';
 import {verifyIncidentEvidence} from '../../pipeline/evidence.js';
 import {BRIEF_FILES} from '../brief-v2/render.js';
 import {
@@ -53,7 +54,7 @@ export interface BundleVerification {
   problems: BundleProblem[];
 }
 
-const SCHEMA_URL = new URL('../../../docs/specs/run-record.schema.json', import.meta.url);
+const SCHEMA_FILE = packageFile('docs', 'specs', 'run-record.schema.json');
 let validateRecord: ValidateFunction | undefined;
 
 /** The RunRecord schema validator (docs/specs/run-record.schema.json), compiled once. */
@@ -61,7 +62,7 @@ function runRecordValidator(): ValidateFunction {
   if (!validateRecord) {
     const ajv = new Ajv2020({allErrors: true, strict: false});
     addFormats.default(ajv);
-    validateRecord = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
+    validateRecord = ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as object);
   }
   return validateRecord;
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Bundles the CLI after `tsc`: each command and hook of dist/ becomes one entry of dist/cli/,
+// with the code they share in dist/cli/chunks/ and the pure-JS libraries inlined. A start
+// then resolves and compiles a handful of files instead of ~140 ES modules and ~100 CommonJS
+// ones (yaml alone is 72), which is most of a no-op run's start-up (issue 19).
+//
+// Kept external: oclif (bin/run.js has loaded it already), the native modules, and the sink
+// and browser clients, which only `sinks` and the brief's browser test load, lazily, and
+// iconv-lite, whose codepage tables (0.5 MB) it requires only when a feed needs one; inlined,
+// they would be compiled at every start.
+// Worker threads run dist/'s unbundled modules (see kernel/package-root.ts).
+import {readdirSync, rmSync} from 'node:fs';
+import {join, relative} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const EXTERNAL = ['@oclif/core', 'better-sqlite3', 'zstd-napi', '@linear/sdk', '@slack/web-api', '@slack/webhook', 'playwright-core', 'iconv-lite'];
+
+const entries = ['commands', 'hooks'].flatMap((dir) =>
+  readdirSync(join(dist, dir), {recursive: true})
+    .filter((f) => f.endsWith('.js') && !f.endsWith('base-command.js'))
+    .sort()
+    .map((f) => join(dist, dir, f)),
+);
+
+// A fresh output: a chunk or command left by an earlier build would be loaded or listed.
+rmSync(join(dist, 'cli'), {recursive: true, force: true});
+await build({
+  entryPoints: entries,
+  outbase: dist,
+  outdir: join(dist, 'cli'),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  external: EXTERNAL,
+  // Inlined CommonJS libraries call require(); ES modules have none of their own.
+  banner: {js: "import {createRequire as __hardstopCreateRequire} from 'node:module'; const require = __hardstopCreateRequire(import.meta.url);"},
+  // Class and function names stay as written (error names, stack traces).
+  keepNames: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+console.error(`dist/cli: ${entries.length} entries bundled from ${relative(root, dist)}/`);
