@@ -40,8 +40,10 @@ await build({
   external: EXTERNAL,
   // Inlined CommonJS libraries call require(); ES modules have none of their own.
   banner: {js: "import {createRequire as __hardstopCreateRequire} from 'node:module'; const require = __hardstopCreateRequire(import.meta.url);"},
-  // Class and function names stay as written (error names, stack traces).
-  keepNames: true,
+  // Names operators see are strings, never a class's own name, so a class the bundler renames
+  // (`_Store`) shows only in a stack trace; keepNames would cost a call per closure created,
+  // 0.2 s of a 10,000-item run.
+  keepNames: false,
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -6,9 +6,19 @@ import type {RuleContext} from '../rules/schema.js';
 import type {CanonicalEvent, UntypedEvent} from './event.js';
 import type {LinkResult} from './link.js';
 
+// The same few instants (shipment ETAs, incident times) are read for item after item.
+const INSTANT_CACHE_LIMIT = 4096;
+const instantCache = new Map<string, EpochMicros | null>();
+
+/** An ISO-8601 text as epoch microseconds (null when absent or unreadable). */
 export function instantOf(text: string | null): EpochMicros | null {
   if (text === null) return null;
-  return parseIsoInstant(text)?.micros ?? null;
+  const hit = instantCache.get(text);
+  if (hit !== undefined) return hit;
+  const micros = parseIsoInstant(text)?.micros ?? null;
+  if (instantCache.size >= INSTANT_CACHE_LIMIT) instantCache.clear();
+  instantCache.set(text, micros);
+  return micros;
 }
 
 /** Per-run lookups the context builder needs beyond the NetworkIndex. */
