@@ -48,10 +48,11 @@ export function lastPhases(file) {
 }
 
 /**
- * Decides a generated workload batch by batch, one fresh `run` process per batch.
- * `prepare` = {generate(dataDir, size), rewriteSources(yaml, clashIds, maxBytes), packIds(home)}.
+ * A home ready to decide a generated workload: generated data, `init`, the network ingested,
+ * the feeds copied. `prepare` = {generate(dataDir, size), rewriteSources(yaml, clashIds,
+ * maxBytes), packIds(home)}.
  */
-export function freshRuns({root, work, size, seed, batches, timeV, log, keep, prepare, tag, sinceOf = () => '36500d'}) {
+function prepareHome({root, work, size, seed, batches, prepare, tag}) {
   const dataDir = join(work, `data-${tag}`);
   const home = join(work, `home-${tag}`);
   rmSync(home, {recursive: true, force: true});
@@ -62,42 +63,104 @@ export function freshRuns({root, work, size, seed, batches, timeV, log, keep, pr
   cpSync(join(dataDir, 'feeds'), join(home, 'feeds'), {recursive: true});
   const clash = prepare.packIds(home);
   cli(root, home, ['ingest', '--now', manifest.batches[0].first_published]);
+  return {dataDir, home, manifest, clash};
+}
+
+/** Runs batch `b` of a prepared home as one timed fresh `run` process. */
+function timeBatch({root, timeV, prepare, sinceOf = () => '36500d'}, {dataDir, manifest, clash}, home, b, timingsFile) {
+  const yaml = readFileSync(join(dataDir, b.dir, 'sources.yaml'), 'utf8');
+  let largest = 0;
+  for (const s of manifest.sources ?? []) {
+    const f = join(dataDir, b.dir, s.file);
+    if (existsSync(f)) largest = Math.max(largest, statSync(f).size);
+  }
+  const maxBytes = Math.max(5 * MIB, 2 ** Math.ceil(Math.log2(largest + 1)));
+  writeFileSync(join(home, 'config', 'sources.yaml'), prepare.rewriteSources(yaml, clash, maxBytes));
+  const since = sinceOf(b);
+  const r = cli(root, home, ['run', '--now', b.last_published, '--since', since], {timeV, timingsFile});
+  return {batch: b.batch, items: b.items, since, seconds: Number(r.seconds.toFixed(3)), cpu_seconds: r.cpuSeconds, per_item_ms: Number(((r.seconds * 1000) / b.items).toFixed(4)), per_item_cpu_ms: r.cpuSeconds === null ? null : Number(((r.cpuSeconds * 1000) / b.items).toFixed(4)), load_average_1m: Number(loadavg()[0].toFixed(2)), peak_rss_mib: r.peakRssBytes === null ? null : Number((r.peakRssBytes / MIB).toFixed(1)), exit_code: r.exitCode, phases_ms: lastPhases(timingsFile)};
+}
+
+/** Decides a generated workload batch by batch, one fresh `run` process per batch. */
+export function freshRuns(opts) {
+  const {work, keep, log, tag} = opts;
+  const prepared = prepareHome(opts);
   const timingsFile = join(work, `phases-${tag}.jsonl`);
   rmSync(timingsFile, {force: true});
   const runs = [];
-  for (const b of manifest.batches) {
-    const yaml = readFileSync(join(dataDir, b.dir, 'sources.yaml'), 'utf8');
-    let largest = 0;
-    for (const s of manifest.sources ?? []) {
-      const f = join(dataDir, b.dir, s.file);
-      if (existsSync(f)) largest = Math.max(largest, statSync(f).size);
-    }
-    const maxBytes = Math.max(5 * MIB, 2 ** Math.ceil(Math.log2(largest + 1)));
-    writeFileSync(join(home, 'config', 'sources.yaml'), prepare.rewriteSources(yaml, clash, maxBytes));
-    const since = sinceOf(b);
-    const r = cli(root, home, ['run', '--now', b.last_published, '--since', since], {timeV, timingsFile});
-    runs.push({batch: b.batch, items: b.items, since, seconds: Number(r.seconds.toFixed(3)), cpu_seconds: r.cpuSeconds, per_item_ms: Number(((r.seconds * 1000) / b.items).toFixed(4)), per_item_cpu_ms: r.cpuSeconds === null ? null : Number(((r.cpuSeconds * 1000) / b.items).toFixed(4)), load_average_1m: Number(loadavg()[0].toFixed(2)), peak_rss_mib: r.peakRssBytes === null ? null : Number((r.peakRssBytes / MIB).toFixed(1)), exit_code: r.exitCode, phases_ms: lastPhases(timingsFile)});
-    log(`  ${tag} batch ${b.batch}/${manifest.batches.length}: ${b.items} items in ${r.seconds.toFixed(2)} s, peak ${runs.at(-1).peak_rss_mib} MiB (exit ${r.exitCode})`);
+  for (const b of prepared.manifest.batches) {
+    runs.push(timeBatch(opts, prepared, prepared.home, b, timingsFile));
+    log(`  ${tag} batch ${b.batch}/${prepared.manifest.batches.length}: ${b.items} items in ${runs.at(-1).seconds.toFixed(2)} s, peak ${runs.at(-1).peak_rss_mib} MiB (exit ${runs.at(-1).exit_code})`);
   }
-  const items = manifest.counts?.items ?? size.items;
-  const bytes = dbBytes(home);
-  if (!keep) rmSync(home, {recursive: true, force: true});
-  return {home: keep ? home : undefined, items, bytes, runs};
+  const items = prepared.manifest.counts?.items ?? opts.size.items;
+  const bytes = dbBytes(prepared.home);
+  if (!keep) rmSync(prepared.home, {recursive: true, force: true});
+  return {home: keep ? prepared.home : undefined, items, bytes, runs};
 }
 
-/** 2,000 / 10,000 and 20,000 / 10,000, one batch each: the issue-19 wall, RSS and size targets. */
+function median(xs) {
+  const s = xs.filter((x) => x !== null).sort((a, b) => a - b);
+  if (s.length === 0) return null;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const FRESH_SIZES = [2000, 20000];
+
+/**
+ * 2,000 / 10,000 and 20,000 / 10,000, one batch each: the issue-19 wall, RSS and size targets.
+ * Each size's home is prepared once; then the two sizes run alternately `rounds` times, each
+ * round on a fresh copy, so that a drift of the machine's speed touches both alike. Figures are
+ * medians over the rounds; the large-network ratio is the median of the rounds' own ratios.
+ */
 export function freshRunBench(opts) {
-  const out = [];
-  for (const facilities of [2000, 20000]) {
+  const rounds = opts.rounds ?? 3;
+  const prepared = FRESH_SIZES.map((facilities) => {
     const tag = `fresh-${facilities}x10000`;
-    opts.log(`fresh-process run: ${facilities} facilities / 10,000 items, one batch…`);
-    const r = freshRuns({...opts, size: {facilities, items: 10_000}, batches: 1, tag});
-    const run = r.runs[0];
-    out.push({facilities, items: r.items, wall_seconds: run.seconds, cpu_seconds: run.cpu_seconds, load_average_1m: run.load_average_1m, peak_rss_mib: run.peak_rss_mib, phases_ms: run.phases_ms, db_bytes: r.bytes, db_bytes_per_item: Math.round(r.bytes / r.items), exit_code: run.exit_code});
+    opts.log(`fresh-process run: preparing ${facilities} facilities / 10,000 items…`);
+    return {facilities, tag, ...prepareHome({...opts, size: {facilities, items: 10_000}, batches: 1, tag})};
+  });
+  const results = prepared.map(() => []);
+  const bytes = prepared.map(() => 0);
+  for (let round = 1; round <= rounds; round++) {
+    prepared.forEach((p, i) => {
+      const home = `${p.home}-round`;
+      rmSync(home, {recursive: true, force: true});
+      cpSync(p.home, home, {recursive: true});
+      const timingsFile = join(opts.work, `phases-${p.tag}.jsonl`);
+      const run = timeBatch(opts, p, home, p.manifest.batches[0], timingsFile);
+      results[i].push(run);
+      bytes[i] = dbBytes(home);
+      opts.log(`  round ${round}/${rounds}, ${p.facilities} facilities: ${run.seconds.toFixed(2)} s, CPU ${run.cpu_seconds?.toFixed(2)} s, peak ${run.peak_rss_mib} MiB (exit ${run.exit_code})`);
+      if (!opts.keep || round < rounds) rmSync(home, {recursive: true, force: true});
+    });
   }
+  const sizes = prepared.map((p, i) => {
+    const runs = results[i];
+    const items = p.manifest.counts?.items ?? 10_000;
+    const byWall = [...runs].sort((a, b) => a.seconds - b.seconds);
+    return {
+      facilities: p.facilities,
+      items,
+      rounds: runs.map((r) => ({wall_seconds: r.seconds, cpu_seconds: r.cpu_seconds, peak_rss_mib: r.peak_rss_mib, load_average_1m: r.load_average_1m, exit_code: r.exit_code})),
+      wall_seconds: median(runs.map((r) => r.seconds)),
+      cpu_seconds: median(runs.map((r) => r.cpu_seconds)),
+      peak_rss_mib: median(runs.map((r) => r.peak_rss_mib)),
+      phases_ms_of_median_round: byWall[Math.floor((byWall.length - 1) / 2)].phases_ms,
+      db_bytes: bytes[i],
+      db_bytes_per_item: Math.round(bytes[i] / items),
+      exit_codes: [...new Set(runs.map((r) => r.exit_code))],
+    };
+  });
+  if (!opts.keep) for (const p of prepared) rmSync(p.home, {recursive: true, force: true});
+  const ratio = (key) => {
+    const perRound = results[0].map((r, k) => (r[key] && results[1][k][key] ? results[1][k][key] / r[key] : null));
+    return Number(median(perRound).toFixed(3));
+  };
   return {
-    sizes: out,
-    large_network_ratio: Number((out[1].wall_seconds / out[0].wall_seconds).toFixed(3)),
+    rounds,
+    sizes,
+    large_network_ratio: ratio('seconds'),
+    large_network_cpu_ratio: ratio('cpu_seconds'),
     targets: {wall_seconds_at_most: 3, peak_rss_mib_at_most: 150, large_network_ratio_at_most: 1.2, db_bytes_per_item_at_most: 5000},
   };
 }

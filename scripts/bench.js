@@ -8,7 +8,7 @@
 //   npm run bench -- --quality-only [--quality-seeds 11,29]   # decision quality only (issue 18)
 //   npm run bench -- --no-quality        # skip the decision-quality runs
 //   npm run bench -- --only rules-diff   # the 10,000-item set and `rules diff` over it, nothing else
-//   npm run bench -- --fresh-only        # fresh-process `run` of 2,000 and 20,000 / 10,000, one batch (issue 19)
+//   npm run bench -- --fresh-only [--fresh-rounds 3]   # fresh-process `run` of 2,000 and 20,000 / 10,000, one batch, sizes alternating (issue 19)
 //   npm run bench -- --noop-only         # the no-op incremental run: second identical `run` over the golden home (issue 19)
 //   npm run bench -- --huge              # 20,000 / 1,000,000 in 20 batches, one fresh `run` each (not in CI)
 //
@@ -192,7 +192,7 @@ async function worker(dataDir, home, outFile, verbose, rulesDiff) {
 // ---------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = {sizes: null, small: false, seed: 7, batches: 10, keep: false, verbose: false, workDir: null, only: null, qualitySeeds: [11, 29], quality: true, qualityOnly: false, fresh: true, freshOnly: false, huge: false, noopOnly: false};
+  const o = {sizes: null, small: false, seed: 7, batches: 10, keep: false, verbose: false, workDir: null, only: null, qualitySeeds: [11, 29], quality: true, qualityOnly: false, fresh: true, freshOnly: false, huge: false, noopOnly: false, freshRounds: 3};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--small') o.small = true;
@@ -208,12 +208,17 @@ function parseArgs(argv) {
     else if (a === '--only' && argv[i + 1] === 'rules-diff') o.only = argv[++i];
     else if (a === '--fresh-only') o.freshOnly = true;
     else if (a === '--no-fresh') o.fresh = false;
+    else if (a === '--fresh-rounds') o.freshRounds = Number(argv[++i]);
     else if (a === '--huge') o.huge = true;
     else if (a === '--noop-only') o.noopOnly = true;
     else {
       log(`unknown argument ${a}`);
       process.exit(2);
     }
+  }
+  if (!Number.isInteger(o.freshRounds) || o.freshRounds < 1) {
+    log('--fresh-rounds expects a whole number of rounds, e.g. 3');
+    process.exit(2);
   }
   if (o.qualitySeeds.some((x) => !Number.isInteger(x))) {
     log('--quality-seeds expects integers, e.g. 11,29');
@@ -470,6 +475,7 @@ async function parent(opts) {
     timeV,
     log,
     keep: opts.keep,
+    rounds: opts.freshRounds,
     prepare: {generate: (dataDir, size) => generate(sharedBench, corpus, dataDir, size), rewriteSources, packIds: packIdsOf},
   };
   if (opts.huge) result.huge = hugeBench(freshOpts);
