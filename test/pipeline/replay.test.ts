@@ -97,6 +97,37 @@ describe('incidents replay (pipeline.md §11.2)', () => {
     expect(raw.stderr).toContain('RAW_ITEM_ALTERED');
   });
 
+  it('each version is checked against the RunRecord of its run group: an altered or missing record fails every version it covers (exit 2)', () => {
+    const home = decidedHome();
+    const db = new Database(join(home, 'hardstop.db'));
+    const ingest = db.prepare("SELECT rowid, run_group_id, record_json FROM run_records WHERE operator_id = 'hardstop.ingest@1.0.0' AND record_json LIKE '%\"AlertVersion\"%'").all() as {rowid: number; run_group_id: string; record_json: string}[];
+    expect(ingest.length).toBeGreaterThanOrEqual(1);
+    const group = ingest[0].run_group_id;
+    const covered = (db.prepare('SELECT count(*) AS n FROM alert_versions WHERE run_group_id = ?').get(group) as {n: number}).n;
+    const all = (db.prepare('SELECT count(*) AS n FROM alert_versions').get() as {n: number}).n;
+    expect(covered).toBeGreaterThanOrEqual(2);
+    const record = JSON.parse(ingest[0].record_json) as {output_refs: {kind: string; hash: string}[]};
+    for (const ref of record.output_refs) if (ref.kind === 'AlertVersion') ref.hash = '0'.repeat(64);
+    db.prepare('UPDATE run_records SET record_json = ? WHERE rowid = ?').run(JSON.stringify(record), ingest[0].rowid);
+    db.close();
+    type Out = {versions: {diagnostics: {code: string}[]}[]};
+    const codes = (r: ReturnType<typeof runCli>) => (parseJsonOutput(r) as Out).versions.map((v) => v.diagnostics.map((d) => d.code));
+    const altered = runCli(['incidents', 'replay', '--home', home, '--now', NOW, '--json']);
+    expect(altered.code, altered.stderr).toBe(2);
+    expect(codes(altered).filter((c) => c.includes('RUN_RECORD_MISMATCH'))).toHaveLength(covered);
+    expect(codes(altered)).toHaveLength(all);
+
+    const db2 = new Database(join(home, 'hardstop.db'));
+    // A record lost with its row (run_records deleted by hand): nothing else may go with it.
+    db2.pragma('foreign_keys = OFF');
+    db2.prepare('DELETE FROM run_records WHERE rowid = ?').run(ingest[0].rowid);
+    db2.close();
+    const missing = runCli(['incidents', 'replay', '--home', home, '--now', NOW, '--json']);
+    expect(missing.code, missing.stderr).toBe(2);
+    expect(codes(missing).filter((c) => c.includes('RUN_RECORD_MISSING'))).toHaveLength(covered);
+    expect(codes(missing).filter((c) => c.includes('RUN_RECORD_MISMATCH'))).toHaveLength(0);
+  });
+
   it('an unknown incident id is exit 2 with a hint', () => {
     const r = runCli(['incidents', 'replay', 'ALERT-NOPE', '--home', decidedHome(), '--now', NOW]);
     expect(r.code).toBe(2);

@@ -12,7 +12,7 @@ import {ExitCode} from '../../kernel/exit-status.js';
 import {valueRef} from '../../kernel/run-record.js';
 import {NetworkIndex} from '../../network/network-index.js';
 import {materializeEvidenceFiles} from '../../pipeline/evidence-files.js';
-import {ReplayRepo, replayIncident, type VersionReplay} from '../../pipeline/replay.js';
+import {ReplayRepo, replayIncident, RunGroupProvenance, type VersionReplay} from '../../pipeline/replay.js';
 import {currentNetworkHash} from '../../store/network-repo.js';
 import {type CommandArgs, type CommandFlags, HardstopCommand, type CommandOutcome} from '../base-command.js';
 
@@ -67,7 +67,9 @@ export default class IncidentsReplay extends HardstopCommand<typeof IncidentsRep
     const written = materializeEvidenceFiles(store, ctx.home.outputDir, {alertIds, overwrite: false}).created;
     const results = await group.run(REPLAY_OPERATOR, (trace) => {
       const all: VersionReplay[] = [];
-      for (const id of alertIds) all.push(...replayIncident(store, id, current, strict));
+      // One provenance check per run group, shared by every incident replayed.
+      const provenance = new RunGroupProvenance(repo);
+      for (const id of alertIds) all.push(...replayIncident(store, id, current, strict, provenance));
       for (const r of all) trace.input({id: `alert-version:${r.alert_id}@${r.version}`, kind: 'AlertVersion', hash: r.stored.alert_hash});
       trace.output(valueRef(`replay-report:${group.id}`, 'ReplayReport', all.map((r) => ({alert_id: r.alert_id, version: r.version, recomputed: r.recomputed, differences: r.differences.length}))));
       return all;
