@@ -123,6 +123,11 @@ export function decisionSource(event: StoredEvent, sources: readonly ResolvedSou
   return {...base, tier: event.tier, trust_tier: event.trust_tier, classification_floor: event.classification_floor, weighting_bias: event.weighting_bias};
 }
 
+interface StoredConfig {
+  networkHash: string | null;
+  runtimeHash: string;
+}
+
 interface GroupProvenance {
   record: RunRecord | null;
   versionsMatch: boolean;
@@ -131,14 +136,30 @@ interface GroupProvenance {
 
 /**
  * What replay checks once per run group: its producing RunRecord, and whether the record's
- * AlertVersion and IncidentEvidence refs match the versions the group stored. Every version
+ * AlertVersion and IncidentEvidence refs match the versions the group stored; and once per
+ * config hash, the stored config snapshot the decisions were made under. Every version
  * of a group shares the answer; computing it per version made replaying a run quadratic in its
  * size (the 4,124 incidents of one 10,000-item run: 3 minutes, 90 % of them here).
  */
 export class RunGroupProvenance {
   private readonly groups = new Map<string, GroupProvenance>();
+  private readonly configs = new Map<string, StoredConfig | null>();
 
-  constructor(private readonly repo: ReplayRepo) {}
+  constructor(
+    private readonly store: Store,
+    readonly repo: ReplayRepo = new ReplayRepo(store),
+  ) {}
+
+  /** The stored config snapshot of a config hash, with the hash of its runtime part. */
+  config(configHash: string): StoredConfig | null {
+    let known = this.configs.get(configHash);
+    if (known === undefined) {
+      const snap = configSnapshot(this.store, configHash) as {inputs?: {network_snapshot_hash?: string | null}; runtime?: unknown} | null;
+      known = snap && {networkHash: snap.inputs?.network_snapshot_hash ?? null, runtimeHash: artifactHash(snap.runtime ?? null)};
+      this.configs.set(configHash, known);
+    }
+    return known;
+  }
 
   of(runGroupId: string): GroupProvenance {
     let known = this.groups.get(runGroupId);
@@ -178,22 +199,22 @@ const RULES_HINT: Record<ResolvedRules['origin'], string> = {
   dir: 'the --rules folder is not the pack that decided; use --best-effort to see the differences',
 };
 
-function inputFindings(store: Store, record: RunRecord, rules: ResolvedRules, current: ReplayCurrent, strict: boolean): Diagnostic[] {
+function inputFindings(provenance: RunGroupProvenance, record: RunRecord, rules: ResolvedRules, current: ReplayCurrent, strict: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   const packRef = record.input_refs.find((r) => r.kind === 'RulePack');
   if (packRef && packRef.hash !== rules.pack.hash) {
     out.push(finding(strict, 'RULES_CHANGED', `the rule pack differs from the one that decided (was ${packRef.hash.slice(0, 12)}, replayed with ${rules.origin === 'dir' ? 'the --rules folder' : `the ${rules.origin} rules`} ${rules.pack.hash.slice(0, 12)})`, RULES_HINT[rules.origin]));
   }
-  const snap = configSnapshot(store, record.config_hash) as {inputs?: {network_snapshot_hash?: string | null}; runtime?: unknown} | null;
+  const snap = provenance.config(record.config_hash);
   if (!snap) {
     out.push(finding(strict, 'CONFIG_SNAPSHOT_MISSING', `no stored config snapshot ${record.config_hash.slice(0, 12)} for the decision's run`));
     return out;
   }
-  const was = snap.inputs?.network_snapshot_hash ?? null;
+  const was = snap.networkHash;
   if (was !== current.networkHash) {
     out.push(finding(strict, 'NETWORK_CHANGED', `the network changed since the decision (network snapshot was ${was ?? 'none'}, now ${current.networkHash ?? 'none'})`, 'reload the network of that run, or use --best-effort to see the differences'));
   }
-  if (artifactHash(snap.runtime ?? null) !== current.runtimeSnapshotHash) {
+  if (snap.runtimeHash !== current.runtimeSnapshotHash) {
     out.push(finding(strict, 'CONFIG_FINGERPRINT_MISMATCH', 'hardstop.config.yaml settings changed since the decision'));
   }
   return out;
@@ -228,8 +249,8 @@ function evidenceFileFindings(dir: string, doc: AlertDocument, v: AlertVersionRo
  * call of a replay so that each run group's RunRecord is checked once.
  */
 export function replayIncident(store: Store, alertId: string, current: ReplayCurrent, strict: boolean, provenance?: RunGroupProvenance): VersionReplay[] {
-  const repo = new ReplayRepo(store);
-  const groups = provenance ?? new RunGroupProvenance(repo);
+  const groups = provenance ?? new RunGroupProvenance(store);
+  const repo = groups.repo;
   const versions = repo.versions(alertId);
   const results: VersionReplay[] = [];
   let previous: AlertDocument | null = null;
@@ -250,7 +271,7 @@ export function replayIncident(store: Store, alertId: string, current: ReplayCur
     const prov = provenanceFindings(groups, v, strict);
     diagnostics.push(...prov.diagnostics);
     const rules = current.rules.forRecorded(prov.record?.input_refs.find((r) => r.kind === 'RulePack')?.hash ?? null);
-    if (prov.record) diagnostics.push(...inputFindings(store, prov.record, rules, current, strict));
+    if (prov.record) diagnostics.push(...inputFindings(groups, prov.record, rules, current, strict));
     diagnostics.push(...evidenceFileFindings(current.outputDir, storedDoc, v, strict));
     const eventRow = repo.event(v.event_id);
     const raw = eventRow ? repo.rawItem(eventRow.raw_id) : undefined;

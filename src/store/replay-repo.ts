@@ -4,10 +4,21 @@ import type {StoredRawItem} from './raw-items-repo.js';
 
 /** Reads replay needs: every stored fact of one decision, in store order. */
 export class ReplayRepo {
-  constructor(private readonly store: Store) {}
+  // Prepared once: a replay reads a few rows for each of thousands of versions.
+  private readonly stmts;
+
+  constructor(private readonly store: Store) {
+    const db = store.db;
+    this.stmts = {
+      versions: db.prepare('SELECT * FROM alert_versions WHERE alert_id = ? ORDER BY version'),
+      event: db.prepare('SELECT event_id, raw_id, event_json, event_hash, link_json FROM events WHERE event_id = ?'),
+      rawItem: db.prepare('SELECT * FROM raw_items WHERE raw_id = ?'),
+      producingRecords: db.prepare('SELECT record_json FROM run_records WHERE run_group_id = ? AND operator_id = ? ORDER BY seq'),
+    };
+  }
 
   versions(alertId: string): AlertVersionRow[] {
-    const rows = this.store.db.prepare('SELECT * FROM alert_versions WHERE alert_id = ? ORDER BY version').all(alertId) as AlertVersionRow[];
+    const rows = this.stmts.versions.all(alertId) as AlertVersionRow[];
     return rows.map((r) => this.store.json.decodeVersion(r));
   }
 
@@ -19,7 +30,7 @@ export class ReplayRepo {
   }
 
   event(eventId: string): {event_id: string; raw_id: string; event_json: string; event_hash: string; link_json: string | null} | undefined {
-    const row = this.store.db.prepare('SELECT event_id, raw_id, event_json, event_hash, link_json FROM events WHERE event_id = ?').get(eventId) as
+    const row = this.stmts.event.get(eventId) as
       | {event_id: string; raw_id: string; event_json: string; event_hash: string; link_json: string | null}
       | undefined;
     if (row) {
@@ -30,7 +41,7 @@ export class ReplayRepo {
   }
 
   rawItem(rawId: string): StoredRawItem | undefined {
-    const row = this.store.db.prepare('SELECT * FROM raw_items WHERE raw_id = ?').get(rawId) as StoredRawItem | undefined;
+    const row = this.stmts.rawItem.get(rawId) as StoredRawItem | undefined;
     if (row) row.payload_json = this.store.json.decode('raw_items.payload_json', row.payload_json, rawId);
     return row;
   }
@@ -38,7 +49,7 @@ export class ReplayRepo {
   /** The RunRecords a producing operator wrote in a run group (never replay's own). */
   producingRecords(runGroupId: string, operatorId: string): string[] {
     return (
-      this.store.db.prepare('SELECT record_json FROM run_records WHERE run_group_id = ? AND operator_id = ? ORDER BY seq').all(runGroupId, operatorId) as {
+      this.stmts.producingRecords.all(runGroupId, operatorId) as {
         record_json: string;
       }[]
     ).map((r) => r.record_json);

@@ -68,7 +68,7 @@ export default class IncidentsReplay extends HardstopCommand<typeof IncidentsRep
     const results = await group.run(REPLAY_OPERATOR, (trace) => {
       const all: VersionReplay[] = [];
       // One provenance check per run group, shared by every incident replayed.
-      const provenance = new RunGroupProvenance(repo);
+      const provenance = new RunGroupProvenance(store, repo);
       for (const id of alertIds) all.push(...replayIncident(store, id, current, strict, provenance));
       for (const r of all) trace.input({id: `alert-version:${r.alert_id}@${r.version}`, kind: 'AlertVersion', hash: r.stored.alert_hash});
       trace.output(valueRef(`replay-report:${group.id}`, 'ReplayReport', all.map((r) => ({alert_id: r.alert_id, version: r.version, recomputed: r.recomputed, differences: r.differences.length}))));
