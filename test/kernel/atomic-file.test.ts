@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
-import {ATOMIC_TEMP_PATTERN, AtomicFileWriter, writeFileAtomic} from '../../src/kernel/atomic-file.js';
+import {ATOMIC_TEMP_PATTERN, AtomicFileWriter, writeFileAtomic, writeFolderAtomic} from '../../src/kernel/atomic-file.js';
 import {ROOT} from '../helpers/cli.js';
 
 const dirs: string[] = [];
@@ -101,5 +101,79 @@ describe('AtomicFileWriter', () => {
     expect(readFileSync(file, 'utf8')).toBe('old\n');
     // The temp file remains after a kill; recovery code finds it by ATOMIC_TEMP_PATTERN.
     expect(readdirSync(dir).filter((n) => ATOMIC_TEMP_PATTERN.test(n))).toHaveLength(1);
+  });
+});
+
+describe('writeFolderAtomic', () => {
+  const tree = (dir: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const rel of readdirSync(dir, {recursive: true}) as string[]) {
+      try {
+        out[rel] = readFileSync(join(dir, rel), 'utf8');
+      } catch {
+        // a folder
+      }
+    }
+    return out;
+  };
+
+  it('writes nested files and replaces an existing folder whole', () => {
+    const parent = tempDir();
+    const dir = join(parent, 'bundle');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'stale.txt'), 'old');
+    writeFolderAtomic(dir, [
+      ['manifest.json', '{}'],
+      ['alerts/a/one.json', '1'],
+      ['alerts/b/two.json', Buffer.from('2')],
+    ]);
+    expect(tree(dir)).toEqual({'manifest.json': '{}', [join('alerts', 'a', 'one.json')]: '1', [join('alerts', 'b', 'two.json')]: '2'});
+    expect(readdirSync(parent)).toEqual(['bundle']);
+  });
+
+  it('a file that cannot be written leaves the old folder intact and no temporary folder', () => {
+    const parent = tempDir();
+    const dir = join(parent, 'bundle');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'kept.txt'), 'old');
+    // The same path twice: the staged file already exists.
+    expect(() => writeFolderAtomic(dir, [['a.txt', '1'], ['a.txt', '2']])).toThrow(/EEXIST/);
+    expect(tree(dir)).toEqual({'kept.txt': 'old'});
+    expect(readdirSync(parent)).toEqual(['bundle']);
+  });
+
+  it('a SIGKILL while the files are written leaves the old folder whole (kill trial)', async () => {
+    const parent = tempDir();
+    const dir = join(parent, 'bundle');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'kept.txt'), 'old');
+    const mod = pathToFileURL(join(ROOT, 'dist', 'kernel', 'atomic-file.js')).href;
+    // The child writes files without end and says when the first ten are staged.
+    const script = `
+      const {writeFolderAtomic} = await import(${JSON.stringify(mod)});
+      function* files() {
+        for (let i = 0; ; i++) {
+          if (i === 10) process.stdout.write('started\\n');
+          yield ['alerts/' + i + '.json', 'x'.repeat(1000)];
+        }
+      }
+      writeFolderAtomic(${JSON.stringify(dir)}, files());
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']});
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('started')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`child exited early (${code})`)));
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    expect(tree(dir)).toEqual({'kept.txt': 'old'});
+    // The killed process's staging folder remains, named so that it is recognised; the next
+    // write of the folder is unaffected by it.
+    expect(readdirSync(parent).filter((n) => ATOMIC_TEMP_PATTERN.test(n))).toHaveLength(1);
+    writeFolderAtomic(dir, [['new.txt', 'new']]);
+    expect(tree(dir)).toEqual({'new.txt': 'new'});
   });
 });

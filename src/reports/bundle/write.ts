@@ -4,9 +4,8 @@
  * Evidence comes from the stored payloads of the alert versions (the database is their source
  * of truth), so a bundle is complete whatever output/incidents/ holds.
  */
-import {existsSync, readdirSync, rmSync, statSync} from 'node:fs';
-import {join} from 'node:path';
-import {folderTempPath, renameFolderIntoPlace, writeFileAtomic} from '../../kernel/atomic-file.js';
+import {existsSync, readdirSync, statSync} from 'node:fs';
+import {writeFolderAtomic} from '../../kernel/atomic-file.js';
 import {artifactHash, canonicalJson, prettyCanonicalJson, sha256Hex} from '../../kernel/canonical-json.js';
 import type {Diagnostic} from '../../kernel/diagnostic.js';
 import {HardstopError, UsageError} from '../../kernel/errors.js';
@@ -138,16 +137,7 @@ function checkTarget(dir: string, display: string, force: boolean): void {
 
 /** Writes the files and the manifest into a temporary sibling folder, then renames it to `dir`. */
 export function writeBundleFolder(dir: string, files: BundleFiles, manifest: BundleManifest): void {
-  const tmp = folderTempPath(dir);
-  rmSync(tmp, {recursive: true, force: true});
-  try {
-    for (const [path, text] of files) writeFileAtomic(join(tmp, ...path.split('/')), text);
-    writeFileAtomic(join(tmp, MANIFEST_FILE), manifestText(manifest));
-    renameFolderIntoPlace(tmp, dir);
-  } catch (err) {
-    rmSync(tmp, {recursive: true, force: true});
-    throw err;
-  }
+  writeFolderAtomic(dir, [...files, [MANIFEST_FILE, manifestText(manifest)]]);
 }
 
 export interface BundleRunOptions extends Omit<BriefV2Options, 'runGroupId' | 'mode' | 'configHash' | 'readWindow'> {
