@@ -17,6 +17,20 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, {recursive: true, force: true});
 });
 
+/** Runs an ES module script in a child process and SIGKILLs it once it prints `started`. */
+async function killWhenStarted(script: string): Promise<void> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']});
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('started')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`child exited early (${code})`)));
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
 describe('writeFileAtomic', () => {
   it.each([
     ['text', 'hello\nwörld\n', Buffer.from('hello\nwörld\n', 'utf8')],
@@ -88,16 +102,7 @@ describe('AtomicFileWriter', () => {
       process.stdout.write('started\\n');
       setInterval(() => w.write('more '), 1);
     `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']});
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        if (d.toString().includes('started')) resolve();
-      });
-      child.on('exit', (code) => reject(new Error(`child exited early (${code})`)));
-    });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await killWhenStarted(script);
     expect(readFileSync(file, 'utf8')).toBe('old\n');
     // The temp file remains after a kill; recovery code finds it by ATOMIC_TEMP_PATTERN.
     expect(readdirSync(dir).filter((n) => ATOMIC_TEMP_PATTERN.test(n))).toHaveLength(1);
@@ -159,16 +164,7 @@ describe('writeFolderAtomic', () => {
       }
       writeFolderAtomic(${JSON.stringify(dir)}, files());
     `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']});
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        if (d.toString().includes('started')) resolve();
-      });
-      child.on('exit', (code) => reject(new Error(`child exited early (${code})`)));
-    });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await killWhenStarted(script);
     expect(tree(dir)).toEqual({'kept.txt': 'old'});
     // The killed process's staging folder remains, named so that it is recognised; the next
     // write of the folder is unaffected by it.
