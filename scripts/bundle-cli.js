@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the CLI after `tsc`: each command and hook of dist/ becomes one entry of dist/cli/,
 // with the code they share in dist/cli/chunks/ and the pure-JS libraries inlined. A start
-// then resolves and compiles a handful of files instead of ~140 ES modules and ~100 CommonJS
+// then resolves and compiles a few dozen files instead of ~140 ES modules and ~100 CommonJS
 // ones (yaml alone is 72), which is most of a no-op run's start-up (issue 19).
 //
 // Kept external: oclif (bin/run.js has loaded it already), the native modules, and the sink

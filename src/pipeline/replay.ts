@@ -165,7 +165,7 @@ export class RunGroupProvenance {
     let known = this.groups.get(runGroupId);
     if (!known) {
       const json = this.repo.producingRecords(runGroupId, INGEST_EXTERNAL_OPERATOR)[0];
-      if (json === undefined) known = {record: null, versionsMatch: false, evidenceMatch: false};
+      if (!json) known = {record: null, versionsMatch: false, evidenceMatch: false};
       else {
         const record = JSON.parse(json) as RunRecord;
         const {versions, evidence} = versionBatchRefs(this.repo, runGroupId);
