@@ -7,6 +7,6 @@ import {execute} from '@oclif/core/execute';
 // for ~3 % more CPU (a 50,000-item run: 706 → 376 MiB; docs/BENCHMARK.md). A value the user
 // passes to node (NODE_OPTIONS or the command line) wins.
 const nodeFlags = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`;
-if (!nodeFlags.includes('--heap-growing-percent')) setFlagsFromString('--heap-growing-percent=25');
+if (!/--heap[-_]growing[-_]percent/.test(nodeFlags)) setFlagsFromString('--heap-growing-percent=25');
 
 await execute({dir: import.meta.url});

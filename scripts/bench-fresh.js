@@ -98,7 +98,8 @@ export function freshRuns(opts) {
   return {home: keep ? prepared.home : undefined, items, bytes, runs};
 }
 
-function median(xs) {
+/** Median of the numbers in `xs` (nulls skipped; null when none). */
+export function median(xs) {
   const s = xs.filter((x) => x !== null).sort((a, b) => a - b);
   if (s.length === 0) return null;
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

@@ -5,16 +5,11 @@
 import {cpSync, mkdtempSync, rmSync} from 'node:fs';
 import {loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {cli, lastPhases} from './bench-fresh.js';
+import {cli, lastPhases, median} from './bench-fresh.js';
 
 const MIB = 1024 * 1024;
 const NOW = '2025-12-29T17:00:00Z';
 const ROUNDS = 5;
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** Median of each phase over the rounds (a phase a round lacks counts as 0). */
 function medianPhases(list) {

@@ -34,7 +34,6 @@ export function explainAlert(ctx: AppContext, alertId: string, version: number |
   const decision = decideItem(raw, source, {
     tables: {
       index: NetworkIndex.build(inputs.network),
-      shipmentsById: new Map(inputs.network.shipments.map((s) => [s.shipment_id, s])),
       config: ctx.config,
       now: instantOf(v.decided_at)!,
     },

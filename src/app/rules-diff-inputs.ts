@@ -84,7 +84,7 @@ export function loadRulesDiffInputs(ctx: AppContext, opts: RulesDiffOptions): Lo
   if (candidateSource.diagnostics.some((d) => d.severity === 'error')) return {ok: false, diagnostics: candidateSource.diagnostics, sources: new Map()};
   const candidate: ResolvedRules = {pack: candidatePack, sourceRules: candidateSource.rules, origin: choice.kind === 'dir' ? 'dir' : 'current'};
   const recorded = new StoredRulePacks(store, sources, {kind: 'recorded'}, {pack: home.pack, sourceRules: home.sourceRules});
-  const tables = {index: NetworkIndex.build(home.network), shipmentsById: new Map(home.network.shipments.map((s) => [s.shipment_id, s])), config: ctx.config};
+  const tables = {index: NetworkIndex.build(home.network), config: ctx.config};
   const fingerprint = sha256Hex(
     canonicalJson({
       candidate: candidatePack.hash,

@@ -15,6 +15,12 @@ function tempPathOf(path: string): string {
  */
 const UNSUPPORTED_DIR_FSYNC = new Set(['EISDIR', 'EPERM', 'EINVAL', 'EBADF', 'EACCES']);
 
+/** Writes all of `data` at the file's position: writeSync may write less than asked. */
+function writeAll(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
 function fsyncFolder(dir: string): void {
   let fd: number | null = null;
   try {
@@ -45,9 +51,7 @@ export class AtomicFileWriter {
 
   write(chunk: string | Uint8Array): void {
     if (this.fd === null) throw new Error(`write after close: ${this.path}`);
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    // writeSync may write less than asked; loop until the whole chunk is in the file.
-    for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    writeAll(this.fd, chunk);
   }
 
   commit(): void {
@@ -117,8 +121,7 @@ export function renameFolderIntoPlace(tmpDir: string, dir: string): void {
 function writeStagedFile(path: string, data: string | Uint8Array): void {
   const fd = openSync(path, 'wx');
   try {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    writeAll(fd, data);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -141,9 +144,9 @@ export function writeFolderAtomic(dir: string, files: Iterable<readonly [string,
     const folders = new Set<string>([tmp]);
     for (const [rel, data] of files) {
       const path = join(tmp, ...rel.split('/'));
-      for (let f = dirname(path); !folders.has(f); f = dirname(f)) {
-        mkdirSync(f, {recursive: true});
-        folders.add(f);
+      if (!folders.has(dirname(path))) {
+        mkdirSync(dirname(path), {recursive: true});
+        for (let f = dirname(path); !folders.has(f); f = dirname(f)) folders.add(f);
       }
       writeStagedFile(path, data);
     }

@@ -8,18 +8,30 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
  * same code runs from src/ (tests), dist/ (the compiled modules) and dist/cli/ (the bundled
  * CLI), at different depths.
  */
-function findPackageRoot(): string {
+function findPackage(): {root: string; manifest: PackageManifest} {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as {name?: unknown}).name === 'hardstop') return dir;
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as PackageManifest;
+      if (manifest.name === 'hardstop') return {root: dir, manifest};
+    }
     const parent = dirname(dir);
     if (parent === dir) throw new Error(`no hardstop package.json above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }
 
-export const PACKAGE_ROOT: string = findPackageRoot();
+/** The fields of the package's package.json that Hardstop reads. */
+export interface PackageManifest {
+  name: string;
+  version: string;
+}
+
+const found = findPackage();
+export const PACKAGE_ROOT: string = found.root;
+/** The package's package.json, read once. */
+export const PACKAGE_MANIFEST: PackageManifest = found.manifest;
 
 /** A file shipped with the package, by its path from the package root. */
 export function packageFile(...segments: string[]): string {

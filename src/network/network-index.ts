@@ -17,7 +17,10 @@ export interface IndexedShipment {
   /** Status trimmed and upper-cased ('' when none). */
   status: string;
   priority: number;
+  /** ETA: `eta_at`, else `eta_date` (shipment windows in linking and scoring). */
   eta: EpochMicros | null;
+  /** `eta_at` alone, as the rule context shows it (`shipments[].eta`). */
+  etaAt: EpochMicros | null;
   ship: EpochMicros | null;
 }
 
@@ -99,10 +102,10 @@ function cmpStr(a: string, b: string): number {
  * The instant of a stored date: the canonical text, else the CSV text. Shipments share few
  * distinct dates, so each distinct text is parsed once per build.
  */
-function instantReader(): (canonical: string | null, text: string | null) => EpochMicros | null {
+function instantReader(): (canonical: string | null, text?: string | null) => EpochMicros | null {
   const parsed = new Map<string, EpochMicros | null>();
-  const parse = (t: string | null): EpochMicros | null => {
-    if (t === null || t.trim() === '') return null;
+  const parse = (t: string | null | undefined): EpochMicros | null => {
+    if (t == null || t.trim() === '') return null;
     let v = parsed.get(t);
     if (v === undefined) {
       v = parseIsoInstant(t)?.micros ?? null;
@@ -134,6 +137,7 @@ export class NetworkIndex {
   private readonly byName = new Map<string, string[]>();
   private readonly lanesByFac = new Map<string, Lane[]>();
   private readonly shipmentsByLn = new Map<string, IndexedShipment[]>();
+  private readonly shipmentById = new Map<string, IndexedShipment>();
   private readonly laneById = new Map<string, Lane>();
   private readonly simpleIds = new Set<string>();
   /** First id-run of an id with other characters → those ids. */
@@ -202,13 +206,16 @@ export class NetworkIndex {
     }
     const instantOf = instantReader();
     for (const s of snapshot.shipments) {
-      pushTo(this.shipmentsByLn, s.lane_id, {
+      const indexed: IndexedShipment = {
         shipment: s,
         status: (s.status ?? '').trim().toUpperCase(),
         priority: s.priority_flag ?? 0,
         eta: instantOf(s.eta_at, s.eta_date),
+        etaAt: instantOf(s.eta_at),
         ship: instantOf(s.ship_at, s.ship_date),
-      });
+      };
+      pushTo(this.shipmentsByLn, s.lane_id, indexed);
+      this.shipmentById.set(s.shipment_id, indexed);
     }
   }
 
@@ -291,6 +298,10 @@ export class NetworkIndex {
 
   lane(id: string): Lane | undefined {
     return this.laneById.get(id);
+  }
+
+  shipment(id: string): IndexedShipment | undefined {
+    return this.shipmentById.get(id);
   }
 
   /** Shipments on the lane, in snapshot order. */

@@ -5,7 +5,6 @@ import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {RunRecord} from '../kernel/run-record.js';
 import {MICROS_PER_HOUR} from '../kernel/time.js';
 import type {NetworkIndex} from '../network/network-index.js';
-import type {Shipment} from '../model/network.js';
 import type {SuppressRule} from '../rules/model.js';
 import type {CompiledRulePack} from '../rules/pack.js';
 import type {RuntimeConfig} from '../config/runtime.js';
@@ -68,7 +67,6 @@ export interface ReplayCurrent {
   rules: ReplayRules;
   sources: readonly ResolvedSource[];
   index: NetworkIndex;
-  shipmentsById: ReadonlyMap<string, Shipment>;
   networkHash: string | null;
   outputDir: string;
 }
@@ -286,7 +284,7 @@ export function replayIncident(store: Store, alertId: string, current: ReplayCur
     const storedEvent = JSON.parse(eventRow.event_json) as StoredEvent;
     const now = instantOf(v.decided_at)!;
     const decision = decideItem(raw, decisionSource(storedEvent, current.sources), {
-      tables: {index: current.index, shipmentsById: current.shipmentsById, config: current.config, now},
+      tables: {index: current.index, config: current.config, now},
       pack: rules.pack,
       sourceRules: rules.sourceRules,
       noSuppress: false,

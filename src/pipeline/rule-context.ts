@@ -1,37 +1,27 @@
 import type {RuntimeConfig} from '../config/runtime.js';
 import {parseIsoInstant, type EpochMicros} from '../kernel/time.js';
-import {NetworkIndex} from '../network/network-index.js';
-import type {NetworkSnapshot, Shipment} from '../model/network.js';
+import {type IndexedShipment, NetworkIndex} from '../network/network-index.js';
+import type {NetworkSnapshot} from '../model/network.js';
 import type {RuleContext} from '../rules/schema.js';
 import type {CanonicalEvent, UntypedEvent} from './event.js';
 import type {LinkResult} from './link.js';
 
-// The same few instants (shipment ETAs, incident times) are read for item after item.
-const INSTANT_CACHE_LIMIT = 4096;
-const instantCache = new Map<string, EpochMicros | null>();
-
 /** An ISO-8601 text as epoch microseconds (null when absent or unreadable). */
 export function instantOf(text: string | null): EpochMicros | null {
   if (text === null) return null;
-  const hit = instantCache.get(text);
-  if (hit !== undefined) return hit;
-  const micros = parseIsoInstant(text)?.micros ?? null;
-  if (instantCache.size >= INSTANT_CACHE_LIMIT) instantCache.clear();
-  instantCache.set(text, micros);
-  return micros;
+  return parseIsoInstant(text)?.micros ?? null;
 }
 
-/** Per-run lookups the context builder needs beyond the NetworkIndex. */
+/** Per-run lookups the context builder needs: the NetworkIndex, the config and the run clock. */
 export interface ContextTables {
   index: NetworkIndex;
-  shipmentsById: ReadonlyMap<string, Shipment>;
   config: RuntimeConfig;
   now: EpochMicros;
 }
 
-/** The tables of one run: the network indexed once, shipments by id, the config and the run clock. */
+/** The tables of one run: the network indexed once, the config and the run clock. */
 export function contextTablesOf(network: NetworkSnapshot, config: RuntimeConfig, now: EpochMicros): ContextTables {
-  return {index: NetworkIndex.build(network), shipmentsById: new Map(network.shipments.map((s) => [s.shipment_id, s])), config, now};
+  return {index: NetworkIndex.build(network), config, now};
 }
 
 function sortedUnique(values: Iterable<string>): string[] {
@@ -53,9 +43,9 @@ export function buildRuleContext(event: CanonicalEvent | UntypedEvent, link: Lin
     .map((l) => ({id: l.lane_id, origin: l.origin_facility_id, dest: l.dest_facility_id, mode: l.mode, volume: l.volume_score}));
   const shipments = [...(link?.shipments ?? [])]
     .sort()
-    .map((id) => tables.shipmentsById.get(id))
-    .filter((s): s is Shipment => s !== undefined)
-    .map((s) => ({id: s.shipment_id, lane_id: s.lane_id, status: s.status, priority: s.priority_flag, eta: instantOf(s.eta_at), qty: s.qty}));
+    .map((id) => tables.index.shipment(id))
+    .filter((s): s is IndexedShipment => s !== undefined)
+    .map(({shipment: s, etaAt}) => ({id: s.shipment_id, lane_id: s.lane_id, status: s.status, priority: s.priority_flag, eta: etaAt, qty: s.qty}));
   const states = sortedUnique((link?.mentions ?? []).flatMap((m) => (m.state_code && m.kind !== 'excluded' ? [m.state_code] : [])));
   const counties = sortedUnique((link?.mentions ?? []).flatMap((m) => m.counties ?? []));
   const conf = link?.link_confidence ?? {};

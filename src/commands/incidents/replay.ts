@@ -57,7 +57,6 @@ export default class IncidentsReplay extends HardstopCommand<typeof IncidentsRep
       rules: new StoredRulePacks(store, inputs.sourcesConfig.sources, choice, {pack: inputs.pack, sourceRules: inputs.sourceRules}, dirPack),
       sources: inputs.sourcesConfig.sources,
       index: NetworkIndex.build(inputs.network),
-      shipmentsById: new Map(inputs.network.shipments.map((s) => [s.shipment_id, s])),
       networkHash: currentNetworkHash(store),
       outputDir: ctx.home.outputDir,
     };
