@@ -3,7 +3,7 @@ import {NetworkIndex} from '../network/network-index.js';
 import {decideItem} from '../pipeline/decide.js';
 import type {QualityResult} from '../pipeline/quality.js';
 import type {StoredEvent} from '../pipeline/event.js';
-import {instantOf} from '../pipeline/rule-context.js';
+import {instantOf} from '../kernel/time.js';
 import {explain, type FinalClass} from '../rules/explain.js';
 import {explainView} from '../rules/explain-compact.js';
 import type {CommandOutcome} from '../present/command-outcome.js';

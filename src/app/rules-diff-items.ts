@@ -5,7 +5,7 @@ import {decidePrepared, type ItemDecision, prepareItem, type SharedStages} from 
 import type {StoredEvent} from '../pipeline/event.js';
 import {decisionSource, type ResolvedRules} from '../pipeline/replay.js';
 import {type ChangedItem, compareFacts, type CorrelatedItem, decisionFacts, type RuleTraceDiff, type RuleTracePair, traceDiff} from '../pipeline/rule-diff.js';
-import {instantOf} from '../pipeline/rule-context.js';
+import {instantOf} from '../kernel/time.js';
 import {explain} from '../rules/explain.js';
 import type {CompiledRulePack} from '../rules/pack.js';
 import type {DecidedItemRow} from '../store/rule-diff-repo.js';

@@ -5,7 +5,7 @@ import {timePhase, timePhaseAsync} from '../kernel/phase-timings.js';
 import {formatInstant, parseSinceFlag} from '../kernel/time.js';
 import {INGEST_EXTERNAL_OPERATOR, processingOrder} from '../pipeline/ingest-external.js';
 import {CHANGE_KINDS, type ChangedItem, type CorrelatedItem, groupIntoIncidents, incidentChanges, type RulesDiffReport, summarize} from '../pipeline/rule-diff.js';
-import {instantOf} from '../pipeline/rule-context.js';
+import {instantOf} from '../kernel/time.js';
 import {countDecidedItemsSince, type DecidedItemRow, decidedItemsSince, recordsOfOperator} from '../store/rule-diff-repo.js';
 import type {AppContext} from './context.js';
 import {type ItemOutcome, ItemDiffer} from './rules-diff-items.js';

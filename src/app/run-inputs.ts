@@ -2,7 +2,7 @@ import {buildId} from '../config/build-id.js';
 import type {Diagnostic} from '../kernel/diagnostic.js';
 import {ConfigError} from '../kernel/errors.js';
 import type {NetworkSnapshot} from '../model/network.js';
-import {DECIDE_WORKER_MODES, type DecideWorkerMode} from '../pipeline/decide-ahead.js';
+import {DECIDE_WORKER_MODES, type DecideWorkerMode} from '../pipeline/decide-worker-protocol.js';
 import {restoreEvidenceFiles} from '../pipeline/evidence-files.js';
 import {INGEST_EXTERNAL_OPERATOR, type IngestDeps, type IngestOptions, type IngestSummary} from '../pipeline/ingest-external.js';
 import {runIngestOperator} from '../pipeline/ingest-operator.js';

@@ -53,6 +53,12 @@ export function parseIsoInstant(text: string): ParsedInstant | null {
   return {micros, assumedUtc: off === undefined && h !== undefined, dateOnly: h === undefined};
 }
 
+/** An ISO-8601 text as epoch microseconds (null when absent or unreadable). */
+export function instantOf(text: string | null): EpochMicros | null {
+  if (text === null) return null;
+  return parseIsoInstant(text)?.micros ?? null;
+}
+
 export function instantFromDate(date: Date): EpochMicros {
   return date.getTime() * 1000;
 }

@@ -1,7 +1,7 @@
 import type {EpochMicros} from '../kernel/time.js';
 import type {CorrelationResult} from '../rules/model.js';
 import type {IncidentRow} from '../store/decisions-repo.js';
-import {instantOf} from './rule-context.js';
+import {instantOf} from '../kernel/time.js';
 
 /** An incident's stored scope (domain.md §8.3 scope_json). */
 export interface AlertScope {

@@ -6,16 +6,7 @@ import {compiledModuleUrl} from '../kernel/package-root.js';
 import {addWorkerPhase, timePhase} from '../kernel/phase-timings.js';
 import type {PendingRawItem} from '../store/decisions-repo.js';
 import type {DecidedItem} from './decided-item.js';
-import type {DecideAnswer, DecideRequest, DecideWorkerData} from './decide-worker-protocol.js';
-
-/**
- * Where a run's decisions are made. `auto`: in a decide worker thread for runs of at least
- * WORKER_MIN_ITEMS items (below that the worker's start-up costs more than it saves), else in
- * the writer's thread; `always` / `never` force one or the other (tests, measurements).
- */
-export type DecideWorkerMode = 'auto' | 'always' | 'never';
-
-export const DECIDE_WORKER_MODES: readonly DecideWorkerMode[] = ['auto', 'always', 'never'];
+import type {DecideAnswer, DecideRequest, DecideWorkerData, DecideWorkerMode} from './decide-worker-protocol.js';
 
 export const WORKER_MIN_ITEMS = 512;
 

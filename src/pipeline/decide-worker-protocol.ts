@@ -7,6 +7,15 @@ import type {PendingRawItem} from '../store/decisions-repo.js';
 import type {RulePackSnapshot} from '../store/rule-snapshots-repo.js';
 import type {DecidedItem, WriteStamp} from './decided-item.js';
 
+/**
+ * Where a run's decisions are made. `auto`: in a decide worker thread for runs of at least
+ * WORKER_MIN_ITEMS items (below that the worker's start-up costs more than it saves), else in
+ * the writer's thread; `always` / `never` force one or the other (tests, measurements).
+ */
+export type DecideWorkerMode = 'auto' | 'always' | 'never';
+
+export const DECIDE_WORKER_MODES: readonly DecideWorkerMode[] = ['auto', 'always', 'never'];
+
 /*
  * What the writer thread and the decide worker (decide-worker.ts) say to each other. Everything
  * crosses as structured-clone data: the worker rebuilds the pack, the per-source rules and the

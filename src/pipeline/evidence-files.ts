@@ -7,7 +7,7 @@ import type {Store} from '../store/db.js';
 import {evidenceFileWriters, evidenceJsonReader} from '../store/evidence-repo.js';
 import {versionsOfInterruptedRuns} from '../store/replay-repo.js';
 import type {AlertDocument} from './alert.js';
-import {instantOf} from './rule-context.js';
+import {instantOf} from '../kernel/time.js';
 
 /*
  * Incident evidence files (output/incidents/*.json) are derived copies of the stored payloads;

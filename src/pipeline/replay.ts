@@ -20,7 +20,7 @@ import {candidateOf, decideItem} from './decide.js';
 import {type StoredEvent, storedEventJson} from './event.js';
 import {verifyIncidentEvidence} from './evidence.js';
 import {INGEST_EXTERNAL_OPERATOR} from './ingest-external.js';
-import {instantOf} from './rule-context.js';
+import {instantOf} from '../kernel/time.js';
 import {versionBatchRefs} from './version-batch-refs.js';
 import type {DiagnosticCode} from '../kernel/diagnostic-codes.js';
 

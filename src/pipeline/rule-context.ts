@@ -1,16 +1,10 @@
 import type {RuntimeConfig} from '../config/runtime.js';
-import {parseIsoInstant, type EpochMicros} from '../kernel/time.js';
+import {instantOf, type EpochMicros} from '../kernel/time.js';
 import {type IndexedShipment, NetworkIndex} from '../network/network-index.js';
 import type {NetworkSnapshot} from '../model/network.js';
 import type {RuleContext} from '../rules/schema.js';
 import type {CanonicalEvent, UntypedEvent} from './event.js';
 import type {LinkResult} from './link.js';
-
-/** An ISO-8601 text as epoch microseconds (null when absent or unreadable). */
-export function instantOf(text: string | null): EpochMicros | null {
-  if (text === null) return null;
-  return parseIsoInstant(text)?.micros ?? null;
-}
 
 /** Per-run lookups the context builder needs: the NetworkIndex, the config and the run clock. */
 export interface ContextTables {

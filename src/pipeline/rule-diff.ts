@@ -3,7 +3,7 @@ import type {IncidentRow} from '../store/decisions-repo.js';
 import {resolveIncident} from './correlate.js';
 import {type RuleTrace, showTraceValue, type TraceNode} from '../rules/explain.js';
 import type {ItemDecision} from './decide.js';
-import {instantOf} from './rule-context.js';
+import {instantOf} from '../kernel/time.js';
 
 /** What a rule change can change about one item (the `--fail-on` vocabulary). */
 export type ChangeKind = 'suppress' | 'class' | 'score' | 'correlation' | 'link' | 'type';

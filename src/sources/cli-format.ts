@@ -14,7 +14,7 @@ export function fetchResultsTable(results: readonly SourceFetchResult[]): string
       String(r.items_new),
       String(r.items_duplicate + r.items_retried),
       formatBytes(r.bytes_downloaded),
-      r.status === 'SKIPPED' ? (r.reason ?? 'skipped') : r.not_modified ? 'not modified (304)' : r.status === 'FAILURE' ? `${r.error_code ?? 'error'}` : r.attempts > 1 ? `${r.attempts} attempts` : '',
+      r.status === 'SKIPPED' ? (r.reason ?? 'skipped') : r.not_modified ? 'not modified (304)' : r.unchanged_document ? 'unchanged document' : r.status === 'FAILURE' ? `${r.error_code ?? 'error'}` : r.attempts > 1 ? `${r.attempts} attempts` : '',
     ]),
   );
 }
@@ -30,7 +30,7 @@ export function progressPrinter(write: (s: string) => void): (e: FetchProgressEv
         r.status === 'SUCCESS'
           ? r.not_modified
             ? 'not modified'
-            : `${r.items_fetched} item(s), ${r.items_new} new, ${formatBytes(r.bytes_downloaded)}`
+            : `${r.items_fetched} item(s), ${r.items_new} new, ${formatBytes(r.bytes_downloaded)}${r.unchanged_document ? ', unchanged document' : ''}`
           : `${r.error_code ?? 'FAILED'}: ${r.error ?? ''}`;
       write(`${pos} ${e.source_id} ${r.status} ${what} (${(r.duration_ms / 1000).toFixed(1)} s)\n`);
     }

@@ -1,4 +1,6 @@
+import {buildId} from '../config/build-id.js';
 import type {Home} from '../config/home.js';
+import {HARDSTOP_VERSION} from '../config/version.js';
 import type {RuntimeConfig} from '../config/runtime.js';
 import {sha256Hex} from '../kernel/canonical-json.js';
 import type {Clock} from '../kernel/clock.js';
@@ -11,11 +13,11 @@ import type {OperatorTrace, RunGroup} from '../kernel/run-group.js';
 import type {ArtifactRef} from '../kernel/run-record.js';
 import {formatInstant, parseSinceFlag} from '../kernel/time.js';
 import type {Store} from '../store/db.js';
-import {type FetchState, getFetchState, putFetchState} from '../store/fetch-state-repo.js';
-import {lineageOfGroup, previewAction, rawItemBatchDigest, recordCandidate, type FetchAction} from '../store/raw-items-repo.js';
+import {type FetchState, getFetchState, putFetchState, type RememberedItem} from '../store/fetch-state-repo.js';
+import {hasFailedRawItems, lineageOfGroup, previewAction, recordSighting, rawItemBatchDigest, recordCandidate, type FetchAction} from '../store/raw-items-repo.js';
 import {insertSourceRun, sourceRunDigest, sourceRunsOfGroup, type SourceRunStatus} from '../store/source-runs-repo.js';
 import {fetchOrder, type LoadedSourcesConfig, type ResolvedSource} from './config.js';
-import {defaultFetcherDeps, fetchSource, type FetcherDeps, type FetchRunSettings, type SourceFetchOutcome} from './fetcher.js';
+import {defaultFetcherDeps, fetchSource, type FetcherDeps, type FetchRunSettings, publishedMicros, type SourceFetchOutcome} from './fetcher.js';
 import {HostRateLimiter} from './rate-limit.js';
 import {requireSource} from '../store/known-ids-repo.js';
 import type {Tier} from '../model/raw-item.js';
@@ -85,6 +87,8 @@ export interface SourceFetchResult {
   items_retried: number;
   bytes_downloaded: number;
   not_modified: boolean;
+  /** The document was byte-identical to the last one taken whole: its items were counted and recorded without a parse. */
+  unchanged_document: boolean;
   duration_ms: number;
   run_at: string;
   attempts: number;
@@ -114,19 +118,25 @@ function hashRef(id: string, kind: string, text: string): ArtifactRef {
   return {id, kind, hash: sha256Hex(text)};
 }
 
+/** Items the fetch saw: parsed candidates, or an unchanged document's sightings. */
+function itemsSeen(o: SourceFetchOutcome): number {
+  return o.items.length + o.sighted.length;
+}
+
 function sourceRunDiagnostics(o: SourceFetchOutcome, counts: {new: number; duplicate: number; retried: number}, purpose: 'fetch' | 'test'): Record<string, unknown> {
   const parseCounts: Record<string, number> = {};
   for (const d of o.parse_diagnostics) parseCounts[d.code] = (parseCounts[d.code] ?? 0) + 1;
   const diag: Record<string, unknown> = {
     bytes_downloaded: o.bytes_downloaded,
-    items_seen: o.items.length,
-    dedupe_dropped: Math.max(0, o.items.length - counts.new),
+    items_seen: itemsSeen(o),
+    dedupe_dropped: Math.max(0, itemsSeen(o) - counts.new),
     items_duplicate: counts.duplicate,
     items_retried: counts.retried,
     items_in_feed: o.items_in_feed,
     since_dropped: o.since_dropped,
     max_items_dropped: o.max_items_dropped,
     not_modified: o.not_modified,
+    ...(o.unchanged_document ? {unchanged_document: true} : {}),
     format: o.format,
     attempts: o.attempts,
     rate_limit: o.rate_limit,
@@ -235,6 +245,7 @@ async function fetchWork(deps: FetchDeps, group: RunGroup, opts: FetchSourcesOpt
     sinceMicros: since?.micros ?? null,
     maxItemsOverride: opts.maxItems,
     zeroWaits: strict,
+    codeId: buildId() ?? HARDSTOP_VERSION,
   };
   if (jitterSeconds > 0) trace.note('jitter');
   if (!settings.noNetwork && plan.selected.some((s) => !/^file:\/\//i.test(s.url))) trace.note('network');
@@ -394,7 +405,11 @@ class SourceRunLog {
 
   /** Conditional-GET validators of an earlier fetch; `sources test` neither sends nor keeps them. */
   fetchState(source: ResolvedSource): FetchState | null {
-    return this.purpose === 'fetch' ? getFetchState(this.store, source.id) : null;
+    if (this.purpose !== 'fetch') return null;
+    const state = getFetchState(this.store, source.id);
+    // A FAILED item is retried when its source delivers it again (operations.md §5.1), so a
+    // source holding one parses its next document even when that is unchanged.
+    return state?.document && hasFailedRawItems(this.store, source.id) ? {...state, document: null} : state;
   }
 
   skipped(source: ResolvedSource, reason: string): void {
@@ -431,6 +446,7 @@ class SourceRunLog {
       items_retried: 0,
       bytes_downloaded: 0,
       not_modified: false,
+      unchanged_document: false,
       duration_ms: 0,
       run_at: at,
       attempts: 0,
@@ -456,7 +472,7 @@ class SourceRunLog {
         status_code: o.status_code,
         error: o.error,
         duration_ms: o.duration_ms,
-        items_fetched: o.items.length,
+        items_fetched: itemsSeen(o),
         items_new: counts.new,
         bytes_downloaded: o.bytes_downloaded,
         diagnostics: sourceRunDiagnostics(o, counts, this.purpose),
@@ -471,12 +487,13 @@ class SourceRunLog {
       error: o.error,
       error_code: o.error_code,
       error_hint: o.error_hint,
-      items_fetched: o.items.length,
+      items_fetched: itemsSeen(o),
       items_new: counts.new,
       items_duplicate: counts.duplicate,
       items_retried: counts.retried,
       bytes_downloaded: o.bytes_downloaded,
       not_modified: o.not_modified,
+      unchanged_document: o.unchanged_document,
       duration_ms: o.duration_ms,
       run_at: at,
       attempts: o.attempts.length,
@@ -491,11 +508,27 @@ class SourceRunLog {
     return r;
   }
 
-  /** Records each new item with its lineage and remembers the feed's conditional-GET validators. */
+  /**
+   * Records each item with its lineage (an unchanged document's items as sightings), and
+   * remembers the feed's conditional-GET validators and the document.
+   */
   private storeItems(source: ResolvedSource, o: SourceFetchOutcome, at: string, counts: DedupeCounts): void {
     const meta = {sourceId: source.id, tier: source.tier, trustTier: source.trust_tier, runGroupId: this.runGroupId, fetchedAt: at};
-    for (const item of o.items) tally(counts, recordCandidate(this.store, meta, item).action);
-    if (o.validators) putFetchState(this.store, {source_id: source.id, etag: o.validators.etag, last_modified: o.validators.last_modified, url: source.url, updated_at: at});
+    const recorded: RememberedItem[] = [];
+    for (const item of o.items) {
+      const r = recordCandidate(this.store, meta, item);
+      tally(counts, r.action);
+      recorded.push([r.raw_id, r.content_hash, publishedMicros(item)]);
+    }
+    for (const [rawId, contentHash] of o.sighted) tally(counts, recordSighting(this.store, meta, rawId, contentHash));
+    putFetchState(this.store, {
+      source_id: source.id,
+      etag: o.validators?.etag ?? null,
+      last_modified: o.validators?.last_modified ?? null,
+      url: source.url,
+      updated_at: at,
+      document: o.document && (o.unchanged_document ? o.document : {...o.document, items: recorded}),
+    });
   }
 
   /** The dedupe action each item would get, storing nothing; an id seen earlier in the same feed is a duplicate. */

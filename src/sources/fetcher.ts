@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto';
 import {readFileSync, statSync} from 'node:fs';
 import {extname} from 'node:path';
 import type {Diagnostic} from '../kernel/diagnostic.js';
@@ -6,10 +7,12 @@ import {fsErrorReason, HardstopError} from '../kernel/errors.js';
 import {type AttemptOutcome, runWithRetry} from '../kernel/retry.js';
 import {type EpochMicros, formatInstant, parseIsoInstant} from '../kernel/time.js';
 import type {Home} from '../config/home.js';
-import type {FetchState} from '../store/fetch-state-repo.js';
+import type {FetchState, RememberedDocument, RememberedItem} from '../store/fetch-state-repo.js';
 import {resolveFileUrl, type ResolvedSource} from './config.js';
-import {FetchFailure, httpGet, type HttpGetOptions, type HttpResult} from './http-client.js';
-import {FeedError, parseFeed, type ParsedFeed, type ParseFeedOptions} from './parse-feed.js';
+import {FeedError} from './adapters/feed-error.js';
+import {FetchFailure} from './fetch-failure.js';
+import type {HttpGetOptions, HttpResult} from './http-client.js';
+import type {ParsedFeed, ParseFeedOptions} from './parse-feed.js';
 import {type FetchClock, type HostRateLimiter, type PlannedDelay, realSleeper, RETRY_AFTER_CAP_MS} from './rate-limit.js';
 import type {RawItemCandidate, SourceType} from '../model/raw-item.js';
 
@@ -23,7 +26,12 @@ export interface FetcherDeps {
   http: HttpGetFn;
 }
 
-export const defaultFetcherDeps: FetcherDeps = {sleeper: realSleeper, parse: parseFeed, http: httpGet};
+// The parsers and the HTTP client load on first use: a run whose documents are all unchanged
+// (the every-few-minutes cron run) needs neither, and they are a fifth of the code it loads.
+const parseOnDemand: ParseFeedFn = async (bytes, opts) => (await import('./parse-feed.js')).parseFeed(bytes, opts);
+const httpOnDemand: HttpGetFn = async (url, opts) => (await import('./http-client.js')).httpGet(url, opts);
+
+export const defaultFetcherDeps: FetcherDeps = {sleeper: realSleeper, parse: parseOnDemand, http: httpOnDemand};
 
 /** Per-run settings shared by every source of a fetch. */
 export interface FetchRunSettings {
@@ -44,6 +52,8 @@ export interface FetchRunSettings {
   maxItemsOverride?: number;
   /** Record planned waits as zero (strict mode: timings are not part of deterministic output). */
   zeroWaits: boolean;
+  /** Identity of the parsing code (the build): a new build parses an unchanged document again. */
+  codeId: string;
 }
 
 /** One attempt at fetching a source, as recorded in SourceRun diagnostics. */
@@ -80,6 +90,15 @@ export interface SourceFetchOutcome {
   clock_diagnostics: Diagnostic[];
   /** Validators to remember for the next conditional GET (http sources that sent them). */
   validators: {etag: string | null; last_modified: string | null} | null;
+  /** The document was byte-identical to the last one taken whole: not parsed, its items are `sighted`. */
+  unchanged_document: boolean;
+  /** An unchanged document's recorded items kept by this fetch's window (recorded again as sightings). */
+  sighted: RememberedItem[];
+  /**
+   * What to remember of this document for the next fetch (FetchState); null = parse the next
+   * one. After a parse its `items` are empty: the caller adds each item as it records it.
+   */
+  document: RememberedDocument | null;
   duration_ms: number;
 }
 
@@ -235,6 +254,9 @@ export async function fetchSource(
     parse_diagnostics: [],
     clock_diagnostics: [],
     validators: null,
+    unchanged_document: false,
+    sighted: [],
+    document: null,
     duration_ms: 0,
   };
   const done = (o: SourceFetchOutcome) => ({...o, duration_ms: Math.max(0, Math.round(deps.sleeper.now() - t0))});
@@ -283,6 +305,7 @@ export async function fetchSource(
     if (result.status === 304) {
       out.not_modified = true;
       out.validators = state ? {etag: etag ?? state.etag, last_modified: lastModified ?? state.last_modified} : {etag, last_modified: lastModified};
+      out.document = state?.url === source.url ? state.document : null;
       return done(out);
     }
     out.validators = etag || lastModified ? {etag, last_modified: lastModified} : {etag: null, last_modified: null};
@@ -292,17 +315,38 @@ export async function fetchSource(
   }
 
   const maxItems = settings.maxItemsOverride ?? source.max_items;
+  const parseOptions: ParseFeedOptions = {
+    type: source.type,
+    contentType,
+    maxItemBytes: settings.maxItemBytes,
+    maxBytes: source.max_bytes,
+    baseUrl,
+    // Without a window the cut can happen while parsing; with one it must follow the filter.
+    ...(settings.sinceMicros === null ? {maxItems} : {}),
+  };
+  const digest = documentDigest(source.url, settings.codeId, {parseOptions, maxItems}, body);
+  const cutoff = settings.sinceMicros === null ? null : settings.now - settings.sinceMicros;
+  const remembered = sameDocument(state, source.url, digest, cutoff);
+  if (remembered) {
+    // What its parse would give, from what the last one recorded: the same items, counted
+    // against this run's clock and window.
+    const w = windowItems(remembered.items, (r) => r[2], settings.now, cutoff, maxItems);
+    return done({
+      ...out,
+      unchanged_document: true,
+      sighted: w.kept,
+      format: remembered.format,
+      items_in_feed: remembered.items_in_feed,
+      since_dropped: remembered.since_dropped + w.since_dropped,
+      future_dropped: w.future_dropped,
+      max_items_dropped: w.max_items_dropped,
+      clock_diagnostics: futureDiagnostics(w.future_dropped, w.ahead, settings.now),
+      document: remembered,
+    });
+  }
   let parsed: ParsedFeed;
   try {
-    parsed = await deps.parse(body, {
-      type: source.type,
-      contentType,
-      maxItemBytes: settings.maxItemBytes,
-      maxBytes: source.max_bytes,
-      baseUrl,
-      // Without a window the cut can happen while parsing; with one it must follow the filter.
-      ...(settings.sinceMicros === null ? {maxItems} : {}),
-    });
+    parsed = await deps.parse(body, parseOptions);
   } catch (err) {
     const code = err instanceof FeedError ? err.code : 'FEED_MALFORMED';
     const wrapped =
@@ -313,26 +357,10 @@ export async function fetchSource(
   out.format = parsed.format;
   out.parse_diagnostics = parsed.diagnostics;
   out.items_in_feed = parsed.items.length;
-  const cutoff = settings.sinceMicros === null ? null : settings.now - settings.sinceMicros;
-  const kept: RawItemCandidate[] = [];
-  let ahead = 0;
-  for (const item of parsed.items) {
-    const p = item.published_at ? parseIsoInstant(item.published_at) : null;
-    if (p && p.micros > settings.now + FUTURE_TOLERANCE_MICROS) {
-      out.future_dropped++;
-      continue;
-    }
-    if (p && p.micros > settings.now) ahead++;
-    if (cutoff !== null && p && p.micros < cutoff) {
-      out.since_dropped++;
-      continue;
-    }
-    if (kept.length >= maxItems) {
-      out.max_items_dropped++;
-      continue;
-    }
-    kept.push(item);
-  }
+  const w = windowItems(parsed.items, publishedMicros, settings.now, cutoff, maxItems);
+  out.future_dropped = w.future_dropped;
+  out.since_dropped = w.since_dropped;
+  out.max_items_dropped = w.max_items_dropped;
   if (parsed.truncated) {
     const entries = parsed.diagnostics.find((d) => d.code === 'FEED_TRUNCATED')?.details?.entries;
     if (typeof entries === 'number') {
@@ -340,9 +368,80 @@ export async function fetchSource(
       out.max_items_dropped += entries - parsed.items.length;
     }
   }
-  out.items = kept;
-  out.clock_diagnostics = futureDiagnostics(out.future_dropped, ahead, settings.now);
+  out.items = w.kept;
+  out.clock_diagnostics = futureDiagnostics(out.future_dropped, w.ahead, settings.now);
+  // Only a document taken whole is remembered: its warnings must be said (and exit 1) again,
+  // and items cut by max-items or skipped as from the future may be taken by a later run.
+  const quiet = (d: Diagnostic) => d.severity === 'info';
+  const whole = out.parse_diagnostics.every(quiet) && out.max_items_dropped === 0 && out.future_dropped === 0;
+  out.document = whole
+    ? {
+        digest,
+        format: out.format,
+        items_in_feed: out.items_in_feed,
+        since_dropped: out.since_dropped,
+        since: out.since_dropped > 0 && cutoff !== null ? formatInstant(cutoff) : null,
+        items: [],
+      }
+    : null;
   return done(out);
+}
+
+/** An item's publication instant as the window judges it (null: undated, always kept). */
+export function publishedMicros(item: RawItemCandidate): EpochMicros | null {
+  return item.published_at ? (parseIsoInstant(item.published_at)?.micros ?? null) : null;
+}
+
+/**
+ * The run clock and the `--since` window over a document's items (docs/FEEDS.md): items more
+ * than FUTURE_TOLERANCE_MICROS after the clock are skipped, items before the window dropped,
+ * then the max-items cut; undated items are kept.
+ */
+function windowItems<T>(items: readonly T[], published: (item: T) => EpochMicros | null, now: EpochMicros, cutoff: EpochMicros | null, maxItems: number) {
+  const w = {kept: [] as T[], future_dropped: 0, ahead: 0, since_dropped: 0, max_items_dropped: 0};
+  for (const item of items) {
+    const p = published(item);
+    if (p !== null && p > now + FUTURE_TOLERANCE_MICROS) {
+      w.future_dropped++;
+      continue;
+    }
+    if (p !== null && p > now) w.ahead++;
+    if (cutoff !== null && p !== null && p < cutoff) {
+      w.since_dropped++;
+      continue;
+    }
+    if (w.kept.length >= maxItems) {
+      w.max_items_dropped++;
+      continue;
+    }
+    w.kept.push(item);
+  }
+  return w;
+}
+
+/**
+ * SHA-256 of everything a parse depends on: the code, the source URL, the parse options and
+ * the document's bytes. Equal digests give equal parses.
+ */
+function documentDigest(url: string, codeId: string, options: {parseOptions: ParseFeedOptions; maxItems: number}, body: Uint8Array): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({code: codeId, url, options}));
+  h.update('\0');
+  h.update(body);
+  return h.digest('hex');
+}
+
+/**
+ * The remembered document, when this one is byte-identical to it (same parse inputs). When
+ * that fetch's `--since` window dropped items, they stay out only if this window starts no
+ * earlier; otherwise the document is parsed again.
+ */
+function sameDocument(state: FetchState | null, url: string, digest: string, cutoff: EpochMicros | null): RememberedDocument | null {
+  const doc = state?.url === url ? state.document : null;
+  if (!doc || doc.digest !== digest) return null;
+  if (doc.since === null) return doc;
+  const since = parseIsoInstant(doc.since);
+  return cutoff !== null && since !== null && cutoff >= since.micros ? doc : null;
 }
 
 /**

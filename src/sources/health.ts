@@ -2,7 +2,7 @@ import {UsageError} from '../kernel/errors.js';
 import {type EpochMicros, MICROS_PER_HOUR, parseIsoInstant, parseSinceWindow} from '../kernel/time.js';
 import type {Store} from '../store/db.js';
 import {suppressionAuditOfSource} from '../store/read-models-repo.js';
-import {sourceIdsWithRuns, sourceRunsOfSource, type SourceRunRow} from '../store/source-runs-repo.js';
+import {newestSourceRuns, sourceIdsWithRuns, sourceRunsSince, type SourceRunRow} from '../store/source-runs-repo.js';
 import type {ResolvedSource} from './config.js';
 
 /**
@@ -273,22 +273,28 @@ export function healthFromRows(
  */
 export function computeSourceHealth(store: Store | undefined, sources: readonly ResolvedSource[], opts: HealthOptions): SourceHealth[] {
   const out: SourceHealth[] = [];
-  const rowsOf = (id: string, phase: 'FETCH' | 'INGEST') => (store ? sourceRunsOfSource(store, id, phase) : []);
-  for (const s of sources) {
-    out.push(
-      healthFromRows(
-        {source_id: s.id, tier: s.tier, type: s.type, enabled: s.enabled, tags: s.tags, configured: true},
-        rowsOf(s.id, 'FETCH'),
-        rowsOf(s.id, 'INGEST'),
-        opts,
-      ),
-    );
-  }
+  const lookback = opts.lookback ?? DEFAULT_LOOKBACK;
+  // What healthFromRows reads, and no more (a cron home gathers rows every few minutes): the
+  // lookback window, the newest success (staleness) and the newest fetch at all (whether there
+  // is any), and the newest INGEST row.
+  const fetchRowsOf = (id: string): (SourceRunRow & {seq: number})[] => {
+    if (!store) return [];
+    const window =
+      'count' in lookback
+        ? newestSourceRuns(store, id, 'FETCH', lookback.count, {notSkipped: true})
+        : sourceRunsSince(store, id, 'FETCH', opts.now - lookback.micros, {notSkipped: true});
+    const rows = new Map(window.map((r) => [r.seq, r]));
+    for (const r of [...newestSourceRuns(store, id, 'FETCH', 1, {status: 'SUCCESS'}), ...newestSourceRuns(store, id, 'FETCH', 1, {notSkipped: true})]) rows.set(r.seq, r);
+    return [...rows.values()];
+  };
+  const ingestRowsOf = (id: string) => (store ? newestSourceRuns(store, id, 'INGEST', 1) : []);
+  const healthOf = (identity: Parameters<typeof healthFromRows>[0]) => healthFromRows(identity, fetchRowsOf(identity.source_id), ingestRowsOf(identity.source_id), opts);
+  for (const s of sources) out.push(healthOf({source_id: s.id, tier: s.tier, type: s.type, enabled: s.enabled, tags: s.tags, configured: true}));
   if (opts.includeUnconfigured && store) {
     const known = new Set(sources.map((s) => s.id));
     for (const id of sourceIdsWithRuns(store, 'FETCH')) {
       if (known.has(id)) continue;
-      out.push(healthFromRows({source_id: id, tier: null, type: null, enabled: false, tags: [], configured: false}, rowsOf(id, 'FETCH'), rowsOf(id, 'INGEST'), opts));
+      out.push(healthOf({source_id: id, tier: null, type: null, enabled: false, tags: [], configured: false}));
     }
   }
   return out;

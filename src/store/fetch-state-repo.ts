@@ -1,28 +1,55 @@
 import type {Store} from './db.js';
 
-/** What the fetcher remembers per source for conditional GET. */
+/** One recorded item of a remembered document: raw id, content hash, published instant (epoch µs) or null. */
+export type RememberedItem = [rawId: string, contentHash: string, publishedMicros: number | null];
+
+/**
+ * The last document a source's fetch took whole (no warnings, nothing cut by max-items or
+ * skipped as from the future): enough to record a byte-identical document's sightings, and
+ * to count what its parse would count, without parsing it.
+ */
+export interface RememberedDocument {
+  /** SHA-256 of the document's bytes and of everything its parse depends on. */
+  digest: string;
+  format: string | null;
+  items_in_feed: number;
+  /** Items that fetch's `--since` window dropped (never recorded), and where that window started. */
+  since_dropped: number;
+  since: string | null;
+  /** The recorded items, in document order. */
+  items: RememberedItem[];
+}
+
+/** What the fetcher remembers per source: conditional-GET validators and the last document. */
 export interface FetchState {
   source_id: string;
   etag: string | null;
   last_modified: string | null;
-  /** The URL the validators belong to: a changed URL discards them. */
+  /** The URL the validators and the document belong to: a changed URL discards them. */
   url: string | null;
   updated_at: string;
+  /** Null: parse the next document whatever it holds. */
+  document: RememberedDocument | null;
 }
 
 export function getFetchState(store: Store, sourceId: string): FetchState | null {
-  const row = store.db.prepare('SELECT source_id, etag, last_modified, url, updated_at FROM fetch_state WHERE source_id = ?').get(sourceId) as
-    | FetchState
+  const row = store.db.prepare('SELECT source_id, etag, last_modified, url, updated_at, document_json FROM fetch_state WHERE source_id = ?').get(sourceId) as
+    | (Omit<FetchState, 'document'> & {document_json: string | null})
     | undefined;
-  return row ?? null;
+  if (!row) return null;
+  const {document_json, ...rest} = row;
+  return {...rest, document: document_json === null ? null : (JSON.parse(document_json) as RememberedDocument)};
 }
 
-/** Upserts the validators of a source (call inside the fetch transaction). */
+/** Upserts the state of a source (call inside the fetch transaction). */
 export function putFetchState(store: Store, state: FetchState): void {
+  const {document, ...rest} = state;
   store.db
     .prepare(
-      `INSERT INTO fetch_state (source_id, etag, last_modified, url, updated_at) VALUES (@source_id, @etag, @last_modified, @url, @updated_at)
-       ON CONFLICT(source_id) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, url = excluded.url, updated_at = excluded.updated_at`,
+      `INSERT INTO fetch_state (source_id, etag, last_modified, url, updated_at, document_json)
+       VALUES (@source_id, @etag, @last_modified, @url, @updated_at, @document_json)
+       ON CONFLICT(source_id) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, url = excluded.url,
+         updated_at = excluded.updated_at, document_json = excluded.document_json`,
     )
-    .run(state);
+    .run({...rest, document_json: document === null ? null : JSON.stringify(document)});
 }

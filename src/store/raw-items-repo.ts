@@ -152,6 +152,24 @@ export function recordCandidate(store: Store, ctx: RecordContext, c: RawItemCand
 }
 
 /**
+ * Records a sighting of a stored item without its candidate: an item of a document
+ * byte-identical to one recorded before (fetcher `unchanged_document`). Its lineage row is the
+ * one recordCandidate would write; no FAILED item is sighted so (the fetcher parses a source
+ * that holds one), so the action is DUPLICATE.
+ */
+export function recordSighting(store: Store, ctx: RecordContext, rawId: string, contentHash: string): FetchAction {
+  stmt(store, 'INSERT OR IGNORE INTO run_raw_items (run_group_id, raw_id, source_id, content_hash, fetch_action, recorded_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    ctx.runGroupId,
+    rawId,
+    ctx.sourceId,
+    contentHash,
+    'DUPLICATE',
+    ctx.fetchedAt,
+  );
+  return 'DUPLICATE';
+}
+
+/**
  * Moves a raw item to a new status (ingest: NORMALIZED, SUPPRESSED, FAILED) and appends the
  * status history row. Call inside the caller's transaction.
  */
@@ -172,6 +190,11 @@ export interface LineageRow {
   content_hash: string;
   fetch_action: FetchAction;
   recorded_at: string;
+}
+
+/** Whether the source holds a raw item whose decision failed (to be retried when fetched again). */
+export function hasFailedRawItems(store: Store, sourceId: string): boolean {
+  return store.db.prepare("SELECT 1 FROM raw_items WHERE status = 'FAILED' AND source_id = ? LIMIT 1").get(sourceId) !== undefined;
 }
 
 export function lineageOfGroup(store: Store, runGroupId: string): LineageRow[] {

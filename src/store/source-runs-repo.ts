@@ -1,5 +1,6 @@
 import {artifactHash} from '../kernel/canonical-json.js';
 import {uuidFromBasis} from '../kernel/ids.js';
+import {type EpochMicros, formatInstant, instantOf} from '../kernel/time.js';
 import type {Store} from './db.js';
 
 export type SourceRunPhase = 'FETCH' | 'INGEST';
@@ -85,9 +86,61 @@ export function sourceRunsOfGroup(store: Store, runGroupId: string, phase: Sourc
   ).map(fromDb);
 }
 
-/** Every row of a source and phase, in insertion order (rowid carried as `seq`). */
-export function sourceRunsOfSource(store: Store, sourceId: string, phase: SourceRunPhase): (SourceRunRow & {seq: number})[] {
-  return (store.db.prepare(`SELECT ${COLUMNS} FROM source_runs WHERE source_id = ? AND phase = ? ORDER BY rowid`).all(sourceId, phase) as DbRow[]).map(fromDb);
+/** Which rows of a source's history to read. */
+export interface SourceRunFilter {
+  /** Only rows of this status. */
+  status?: SourceRunRow['status'];
+  /** Leave SKIPPED rows out. */
+  notSkipped?: boolean;
+}
+
+type Ranked = SourceRunRow & {seq: number; micros: EpochMicros};
+
+/** Newest first: by the run_at instant, then by insertion order. */
+function newestFirst(rows: DbRow[]): Ranked[] {
+  return rows
+    .map((r) => ({...fromDb(r), micros: instantOf(r.run_at) ?? 0}))
+    .sort((a, b) => b.micros - a.micros || b.seq - a.seq);
+}
+
+function filterSql(f: SourceRunFilter): {sql: string; args: string[]} {
+  const args: string[] = [];
+  let sql = 'source_id = ? AND phase = ?';
+  if (f.status) {
+    sql += ' AND status = ?';
+    args.push(f.status);
+  }
+  if (f.notSkipped) sql += " AND status <> 'SKIPPED'";
+  return {sql, args};
+}
+
+// run_at texts order as their instants down to the second (fixed-width prefix) but not within
+// one: '2025-12-29T17:00:00Z' sorts after '2025-12-29T17:00:00.5Z'. A range starts at the
+// second's prefix, which every text of that second or later sorts at or after; the exact
+// order is then taken from the parsed instants.
+const secondPrefix = (runAt: string): string => runAt.slice(0, 19);
+
+/**
+ * The `limit` newest rows of a source and phase (newest first), read through the
+ * (source_id, run_at) index: a source's whole history is never read, however long it grows.
+ */
+export function newestSourceRuns(store: Store, sourceId: string, phase: SourceRunPhase, limit: number, filter: SourceRunFilter = {}): Ranked[] {
+  if (limit <= 0) return [];
+  const {sql, args} = filterSql(filter);
+  const nth = store.db.prepare(`SELECT run_at FROM source_runs WHERE ${sql} ORDER BY run_at DESC LIMIT 1 OFFSET ?`).get(sourceId, phase, ...args, limit - 1) as
+    | {run_at: string}
+    | undefined;
+  const rows = nth
+    ? store.db.prepare(`SELECT ${COLUMNS} FROM source_runs WHERE ${sql} AND run_at >= ?`).all(sourceId, phase, ...args, secondPrefix(nth.run_at))
+    : store.db.prepare(`SELECT ${COLUMNS} FROM source_runs WHERE ${sql}`).all(sourceId, phase, ...args);
+  return newestFirst(rows as DbRow[]).slice(0, limit);
+}
+
+/** The rows of a source and phase run at or after `since` (newest first), through the same index. */
+export function sourceRunsSince(store: Store, sourceId: string, phase: SourceRunPhase, since: EpochMicros, filter: SourceRunFilter = {}): Ranked[] {
+  const {sql, args} = filterSql(filter);
+  const rows = store.db.prepare(`SELECT ${COLUMNS} FROM source_runs WHERE ${sql} AND run_at >= ?`).all(sourceId, phase, ...args, secondPrefix(formatInstant(since))) as DbRow[];
+  return newestFirst(rows).filter((r) => r.micros >= since);
 }
 
 /** Source ids that have rows of a phase (for `sources health --all`). */

@@ -8,7 +8,7 @@ import {decidePrepared, type ItemDecision, prepareItem} from '../../src/pipeline
 import type {StoredEvent} from '../../src/pipeline/event.js';
 import {decisionSource} from '../../src/pipeline/replay.js';
 import {decisionFacts} from '../../src/pipeline/rule-diff.js';
-import {instantOf} from '../../src/pipeline/rule-context.js';
+import {instantOf} from '../../src/kernel/time.js';
 import {decidedItemsSince} from '../../src/store/rule-diff-repo.js';
 import {tempHome} from '../helpers/cli.js';
 import {decidedHome, NOW} from '../rules/diff-cases.js';

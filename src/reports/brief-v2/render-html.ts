@@ -4,7 +4,7 @@
  * alert, an inline SVG map of the affected facilities and the source-health table. Every
  * stored text is HTML-escaped.
  */
-import {escapeUTF8} from 'entities';
+import {escapeUTF8} from 'entities/escape';
 import {
   type Block,
   classSpan,
