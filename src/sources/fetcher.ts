@@ -336,6 +336,7 @@ export async function fetchSource(
       unchanged_document: true,
       sighted: w.kept,
       format: remembered.format,
+      parse_diagnostics: remembered.parse_diagnostics,
       items_in_feed: remembered.items_in_feed,
       since_dropped: remembered.since_dropped + w.since_dropped,
       future_dropped: w.future_dropped,
@@ -378,6 +379,7 @@ export async function fetchSource(
     ? {
         digest,
         format: out.format,
+        parse_diagnostics: out.parse_diagnostics,
         items_in_feed: out.items_in_feed,
         since_dropped: out.since_dropped,
         since: out.since_dropped > 0 && cutoff !== null ? formatInstant(cutoff) : null,

@@ -1,3 +1,4 @@
+import type {Diagnostic} from '../kernel/diagnostic.js';
 import type {Store} from './db.js';
 
 /** One recorded item of a remembered document: raw id, content hash, published instant (epoch µs) or null. */
@@ -12,6 +13,8 @@ export interface RememberedDocument {
   /** SHA-256 of the document's bytes and of everything its parse depends on. */
   digest: string;
   format: string | null;
+  /** Its parse's diagnostics (info only: a document with warnings is not remembered), said again with each sighting. */
+  parse_diagnostics: Diagnostic[];
   items_in_feed: number;
   /** Items that fetch's `--since` window dropped (never recorded), and where that window started. */
   since_dropped: number;

@@ -1,4 +1,4 @@
-import {appendFileSync, copyFileSync, mkdirSync} from 'node:fs';
+import {appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {getFetchState} from '../../src/store/fetch-state-repo.js';
@@ -86,6 +86,19 @@ describe('an unchanged document is recorded without a parse (issue 19: no work f
     const again = await fetchOnce(home, '2025-12-29T18:00:00Z', {since, maxItems});
     expect(again.parses).toBe(1);
     expect(again.row.diagnostics.unchanged_document).toBeUndefined();
+  });
+
+  it('the info diagnostics of its parse are said again with each sighting', async () => {
+    const home = newsHome();
+    // Undeclared charset, not UTF-8: decoded as windows-1252 with an info ENCODING_FALLBACK.
+    const file = join(home, 'feeds', 'news.xml');
+    const text = readFileSync(file, 'latin1').replace(/<\?xml[^>]*\?>/, '<?xml version="1.0"?>').replace('Avon', 'Av\u00e9on');
+    writeFileSync(file, Buffer.from(text, 'latin1'));
+    const first = await fetchOnce(home, '2025-12-29T17:00:00Z', {since: '7d'});
+    expect(first.summary.diagnostics.map((d) => d.code)).toContain('ENCODING_FALLBACK');
+    const second = await fetchOnce(home, '2025-12-29T17:00:00Z', {since: '7d'});
+    expect(second.parses).toBe(0);
+    expect(second.summary.diagnostics).toEqual(first.summary.diagnostics);
   });
 
   it('a document with warnings is never remembered: they are said again, and the run exits 1 again', async () => {
