@@ -41,7 +41,30 @@ export function getFetchState(store: Store, sourceId: string): FetchState | null
     | undefined;
   if (!row) return null;
   const {document_json, ...rest} = row;
-  return {...rest, document: document_json === null ? null : (JSON.parse(document_json) as RememberedDocument)};
+  return {...rest, document: rememberedDocumentOf(document_json)};
+}
+
+/**
+ * The remembered document of a row, or null when there is none or it cannot be read: it only
+ * spares a parse, so a damaged one (a hand edit, an older shape) means parsing the next
+ * document, never a failed fetch.
+ */
+function rememberedDocumentOf(text: string | null): RememberedDocument | null {
+  if (text === null) return null;
+  try {
+    const d = JSON.parse(text) as Partial<RememberedDocument> | null;
+    const itemsOk = Array.isArray(d?.items) && d.items.every((i) => Array.isArray(i) && typeof i[0] === 'string' && typeof i[1] === 'string' && (i[2] === null || typeof i[2] === 'number'));
+    const shapeOk =
+      typeof d?.digest === 'string' &&
+      Array.isArray(d.parse_diagnostics) &&
+      typeof d.items_in_feed === 'number' &&
+      typeof d.since_dropped === 'number' &&
+      (d.since === null || typeof d.since === 'string') &&
+      (d.format === null || typeof d.format === 'string');
+    return itemsOk && shapeOk ? (d as RememberedDocument) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Upserts the state of a source (call inside the fetch transaction). */

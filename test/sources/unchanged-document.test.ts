@@ -101,6 +101,22 @@ describe('an unchanged document is recorded without a parse (issue 19: no work f
     expect(second.summary.diagnostics).toEqual(first.summary.diagnostics);
   });
 
+  it.each([
+    ['not JSON', '{"digest": '],
+    ['another shape', '{"digest": "x", "items": [[1, 2, 3]]}'],
+    ['null', 'null'],
+  ])('a damaged remembered document (%s) means a parse, never a failed fetch', async (_name, damaged) => {
+    const home = newsHome();
+    await fetchOnce(home, '2025-12-29T17:00:00Z', {since: '7d'});
+    const ctx = context(home, '2025-12-29T17:00:00Z');
+    ctx.openStoreForWrite().db.prepare('UPDATE fetch_state SET document_json = ?').run(damaged);
+    ctx.close();
+    const again = await fetchOnce(home, '2025-12-29T17:00:00Z', {since: '7d'});
+    expect(again.parses).toBe(1);
+    expect(again.row.status).toBe('SUCCESS');
+    expect(again.remembered?.items.length).toBe(again.row.items_fetched);
+  });
+
   it('a document with warnings is never remembered: they are said again, and the run exits 1 again', async () => {
     const home = newsHome();
     // A clock long before the items: every one is more than 24 h ahead (ITEM_FROM_FUTURE, a warning).
