@@ -1,22 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {Store} from '../../src/store/db.js';
+import type {Store} from '../../src/store/db.js';
 import {alertRanks, suppressedCounts, suppressedItems} from '../../src/store/read-models-repo.js';
-
-/** The SQL a read issues, captured from the connection, with SQLite's plan for each statement. */
-function plansOf(read: (store: Store) => unknown): string[][] {
-  const store = Store.open(':memory:');
-  store.migrate();
-  const statements: string[] = [];
-  const prepare = store.db.prepare.bind(store.db);
-  store.db.prepare = ((sql: string) => {
-    statements.push(sql);
-    return prepare(sql);
-  }) as typeof store.db.prepare;
-  read(store);
-  const plans = statements.map((sql) => (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array.from({length: (sql.match(/\?/g) ?? []).length}, () => '2025-01-01')) as {detail: string}[]).map((r) => r.detail));
-  store.close();
-  return plans;
-}
+import {plansOf} from '../helpers/query-plans.js';
 
 describe('window reads follow the window, not the history (migration 006)', () => {
   it.each([
