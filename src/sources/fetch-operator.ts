@@ -403,7 +403,7 @@ class SourceRunLog {
     return this.clock.pinned ? formatInstant(this.clock.now() + this.position++) : this.clock.nowText();
   }
 
-  /** Conditional-GET validators of an earlier fetch; `sources test` neither sends nor keeps them. */
+  /** What an earlier fetch remembered (validators, the last document); `sources test` neither uses nor keeps it. */
   fetchState(source: ResolvedSource): FetchState | null {
     if (this.purpose !== 'fetch') return null;
     const state = getFetchState(this.store, source.id);
