@@ -16,11 +16,10 @@ import {
   AlertSummaries,
   type AlertSummaryRow,
   alertVersionHistory,
-  latestFetchRuns,
-  latestIngestRun,
   rootEvents,
   VersionPayloads,
 } from '../store/read-models-repo.js';
+import {newestSourceRuns} from '../store/source-runs-repo.js';
 
 export const DEFAULT_ALERTS_LIMIT = 50;
 
@@ -307,7 +306,8 @@ export function getAlertDetail(store: Store, alertId: string): AlertDetail {
 
   let sourceSummary: AlertDetail['source_runs_summary'] = null;
   if (row.source_id) {
-    const runs = latestFetchRuns(store, row.source_id, LOOKBACK_RUNS);
+    const runs = newestSourceRuns(store, row.source_id, 'FETCH', LOOKBACK_RUNS);
+    const ingest = newestSourceRuns(store, row.source_id, 'INGEST', 1)[0];
     const counted = runs.filter((r) => r.status !== 'SKIPPED');
     const success = counted.filter((r) => r.status === 'SUCCESS');
     sourceSummary = {
@@ -316,7 +316,9 @@ export function getAlertDetail(store: Store, alertId: string): AlertDetail {
       success_rate: counted.length ? success.length / counted.length : null,
       last_status_code: runs[0]?.status_code ?? null,
       last_items_new: runs[0]?.items_new ?? null,
-      last_ingest: latestIngestRun(store, row.source_id) ?? null,
+      last_ingest: ingest
+        ? {run_at: ingest.run_at, items_processed: ingest.items_processed, items_suppressed: ingest.items_suppressed, items_alerts_touched: ingest.items_alerts_touched}
+        : null,
     };
   }
 

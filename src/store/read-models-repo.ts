@@ -245,32 +245,6 @@ export function rootEvents(store: Store, eventIds: readonly string[]): RootEvent
   return out;
 }
 
-/** The latest FETCH source runs of a source (newest first). */
-export interface SourceRunBrief {
-  run_at: string;
-  status: string;
-  status_code: number | null;
-  items_new: number;
-}
-
-export function latestFetchRuns(store: Store, sourceId: string, limit: number): SourceRunBrief[] {
-  return store.db
-    .prepare(
-      `SELECT run_at, status, status_code, items_new FROM source_runs WHERE source_id = ? AND phase = 'FETCH'
-       ORDER BY run_at DESC, rowid DESC LIMIT ?`,
-    )
-    .all(sourceId, limit) as SourceRunBrief[];
-}
-
-export function latestIngestRun(store: Store, sourceId: string): {run_at: string; items_processed: number; items_suppressed: number; items_alerts_touched: number} | undefined {
-  return store.db
-    .prepare(
-      `SELECT run_at, items_processed, items_suppressed, items_alerts_touched FROM source_runs WHERE source_id = ? AND phase = 'INGEST'
-       ORDER BY run_at DESC, rowid DESC LIMIT 1`,
-    )
-    .get(sourceId) as {run_at: string; items_processed: number; items_suppressed: number; items_alerts_touched: number} | undefined;
-}
-
 /**
  * One row per processed raw item for the decisions export: the raw item, its event(s), the
  * suppression verdict and the alert version the event produced. Rows come sorted by item id
