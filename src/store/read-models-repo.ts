@@ -274,7 +274,7 @@ export interface DecisionRow {
 export function iterateDecisionRows(store: Store, opts: {runGroupId?: string | null} = {}): IterableIterator<DecisionRow> {
   // The sort runs in SQLite's temp store; in memory it is several times faster than a temp
   // file (connection-level, harmless for every other statement). Events are read in table
-  // order (NOT INDEXED): left to itself SQLite walks events_raw and seeks every large row.
+  // order (NOT INDEXED): left to itself SQLite walked an index of events and sought every large row.
   store.db.pragma('temp_store = MEMORY');
   store.json.refresh();
   const filter = opts.runGroupId ? 'WHERE e.run_group_id = ?' : '';
