@@ -8,13 +8,12 @@ import type {Store} from '../store/db.js';
 import {type PendingRawItem, pendingRawItemKeys} from '../store/decisions-repo.js';
 import {ReplayRepo} from '../store/replay-repo.js';
 import {insertSourceRun} from '../store/source-runs-repo.js';
-import {ITEMS_PER_TRANSACTION, type IngestDeps, type IngestOptions} from './ingest-deps.js';
+import type {IngestDeps, IngestOptions} from './ingest-deps.js';
 import {type IngestCounts, IngestTally} from './ingest-tally.js';
 import {versionBatchRefs} from './version-batch-refs.js';
 
 export const INGEST_EXTERNAL_OPERATOR = 'hardstop.ingest@1.0.0';
 
-export {ITEMS_PER_TRANSACTION, type IngestDeps, type IngestOptions};
 export type {IngestCounts};
 
 export interface IngestSummary {

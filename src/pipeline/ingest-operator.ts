@@ -1,5 +1,6 @@
 import type {RunGroup} from '../kernel/run-group.js';
-import {INGEST_EXTERNAL_OPERATOR, ingestExternal, type IngestDeps, type IngestOptions, type IngestSummary} from './ingest-external.js';
+import type {IngestDeps, IngestOptions} from './ingest-deps.js';
+import {INGEST_EXTERNAL_OPERATOR, ingestExternal, type IngestSummary} from './ingest-external.js';
 
 /** Runs the decision pipeline as the `hardstop.ingest@1.0.0` operator: one RunRecord. */
 export function runIngestOperator(deps: IngestDeps, group: RunGroup, opts: IngestOptions = {}): Promise<IngestSummary> {

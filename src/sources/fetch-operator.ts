@@ -17,7 +17,7 @@ import {type FetchState, getFetchState, putFetchState, type RememberedItem} from
 import {hasFailedRawItems, lineageOfGroup, previewAction, recordSighting, rawItemBatchDigest, recordCandidate, type FetchAction} from '../store/raw-items-repo.js';
 import {insertSourceRun, sourceRunDigest, sourceRunsOfGroup, type SourceRunStatus} from '../store/source-runs-repo.js';
 import {fetchOrder, type LoadedSourcesConfig, type ResolvedSource} from './config.js';
-import {defaultFetcherDeps, fetchSource, type FetcherDeps, type FetchRunSettings, publishedMicros, type SourceFetchOutcome} from './fetcher.js';
+import {defaultFetcherDeps, fetchSource, type FetcherDeps, type FetchRunSettings, type SourceFetchOutcome} from './fetcher.js';
 import {HostRateLimiter} from './rate-limit.js';
 import {requireSource} from '../store/known-ids-repo.js';
 import type {Tier} from '../model/raw-item.js';
@@ -515,11 +515,11 @@ class SourceRunLog {
   private storeItems(source: ResolvedSource, o: SourceFetchOutcome, at: string, counts: DedupeCounts): void {
     const meta = {sourceId: source.id, tier: source.tier, trustTier: source.trust_tier, runGroupId: this.runGroupId, fetchedAt: at};
     const recorded: RememberedItem[] = [];
-    for (const item of o.items) {
+    o.items.forEach((item, i) => {
       const r = recordCandidate(this.store, meta, item);
       tally(counts, r.action);
-      recorded.push([r.raw_id, r.content_hash, publishedMicros(item)]);
-    }
+      recorded.push([r.raw_id, r.content_hash, o.items_published[i]]);
+    });
     for (const [rawId, contentHash] of o.sighted) tally(counts, recordSighting(this.store, meta, rawId, contentHash));
     putFetchState(this.store, {
       source_id: source.id,

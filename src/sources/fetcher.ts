@@ -74,6 +74,8 @@ export interface SourceFetchOutcome {
   error_hint: string | null;
   /** Candidates kept after the --since window and the max-items cut, in document order. */
   items: RawItemCandidate[];
+  /** Each kept candidate's publication instant as the window judged it (parallel to `items`; null: undated). */
+  items_published: (EpochMicros | null)[];
   items_in_feed: number;
   since_dropped: number;
   /** Items dated more than FUTURE_TOLERANCE_MICROS after the run clock: skipped. */
@@ -241,6 +243,7 @@ export async function fetchSource(
     error_code: null,
     error_hint: null,
     items: [],
+    items_published: [],
     items_in_feed: 0,
     since_dropped: 0,
     future_dropped: 0,
@@ -370,6 +373,7 @@ export async function fetchSource(
     }
   }
   out.items = w.kept;
+  out.items_published = w.keptPublished;
   out.clock_diagnostics = futureDiagnostics(out.future_dropped, w.ahead, settings.now);
   // Only a document taken whole is remembered: its warnings must be said (and exit 1) again,
   // and items cut by max-items or skipped as from the future may be taken by a later run.
@@ -390,7 +394,7 @@ export async function fetchSource(
 }
 
 /** An item's publication instant as the window judges it (null: undated, always kept). */
-export function publishedMicros(item: RawItemCandidate): EpochMicros | null {
+function publishedMicros(item: RawItemCandidate): EpochMicros | null {
   return item.published_at ? (parseIsoInstant(item.published_at)?.micros ?? null) : null;
 }
 
@@ -400,7 +404,7 @@ export function publishedMicros(item: RawItemCandidate): EpochMicros | null {
  * then the max-items cut; undated items are kept.
  */
 function windowItems<T>(items: readonly T[], published: (item: T) => EpochMicros | null, now: EpochMicros, cutoff: EpochMicros | null, maxItems: number) {
-  const w = {kept: [] as T[], future_dropped: 0, ahead: 0, since_dropped: 0, max_items_dropped: 0};
+  const w = {kept: [] as T[], keptPublished: [] as (EpochMicros | null)[], future_dropped: 0, ahead: 0, since_dropped: 0, max_items_dropped: 0};
   for (const item of items) {
     const p = published(item);
     if (p !== null && p > now + FUTURE_TOLERANCE_MICROS) {
@@ -417,6 +421,7 @@ function windowItems<T>(items: readonly T[], published: (item: T) => EpochMicros
       continue;
     }
     w.kept.push(item);
+    w.keptPublished.push(p);
   }
   return w;
 }

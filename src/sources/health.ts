@@ -275,17 +275,17 @@ export function computeSourceHealth(store: Store | undefined, sources: readonly 
   const out: SourceHealth[] = [];
   const lookback = opts.lookback ?? DEFAULT_LOOKBACK;
   // What healthFromRows reads, and no more (a cron home gathers rows every few minutes): the
-  // lookback window, the newest success (staleness) and the newest fetch at all (whether there
-  // is any), and the newest INGEST row.
+  // lookback window, the newest success (staleness) when the window has none, a fetch at all
+  // when both are empty (never fetched or not), and the newest INGEST row.
   const fetchRowsOf = (id: string): (SourceRunRow & {seq: number})[] => {
     if (!store) return [];
-    const window =
+    const rows: (SourceRunRow & {seq: number})[] =
       'count' in lookback
         ? newestSourceRuns(store, id, 'FETCH', lookback.count, {notSkipped: true})
         : sourceRunsSince(store, id, 'FETCH', opts.now - lookback.micros, {notSkipped: true});
-    const rows = new Map(window.map((r) => [r.seq, r]));
-    for (const r of [...newestSourceRuns(store, id, 'FETCH', 1, {status: 'SUCCESS'}), ...newestSourceRuns(store, id, 'FETCH', 1, {notSkipped: true})]) rows.set(r.seq, r);
-    return [...rows.values()];
+    if (!rows.some((r) => r.status === 'SUCCESS')) rows.push(...newestSourceRuns(store, id, 'FETCH', 1, {status: 'SUCCESS'}));
+    if (rows.length === 0) rows.push(...newestSourceRuns(store, id, 'FETCH', 1, {notSkipped: true}));
+    return rows;
   };
   const ingestRowsOf = (id: string) => (store ? newestSourceRuns(store, id, 'INGEST', 1) : []);
   const healthOf = (identity: Parameters<typeof healthFromRows>[0]) => healthFromRows(identity, fetchRowsOf(identity.source_id), ingestRowsOf(identity.source_id), opts);

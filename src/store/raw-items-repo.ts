@@ -144,11 +144,20 @@ export function recordCandidate(store: Store, ctx: RecordContext, c: RawItemCand
     rawId = match.raw_id;
     action = 'DUPLICATE';
   }
-  stmt(store, 
-      `INSERT OR IGNORE INTO run_raw_items (run_group_id, raw_id, source_id, content_hash, fetch_action, recorded_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    )
-    .run(ctx.runGroupId, rawId, ctx.sourceId, hash, action, ctx.fetchedAt);
+  addLineage(store, ctx, rawId, hash, action);
   return {raw_id: rawId, action, content_hash: hash};
+}
+
+/** The lineage row of one sighting in this run group (the first write per run group wins). */
+function addLineage(store: Store, ctx: RecordContext, rawId: string, contentHash: string, action: FetchAction): void {
+  stmt(store, 'INSERT OR IGNORE INTO run_raw_items (run_group_id, raw_id, source_id, content_hash, fetch_action, recorded_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    ctx.runGroupId,
+    rawId,
+    ctx.sourceId,
+    contentHash,
+    action,
+    ctx.fetchedAt,
+  );
 }
 
 /**
@@ -158,14 +167,7 @@ export function recordCandidate(store: Store, ctx: RecordContext, c: RawItemCand
  * that holds one), so the action is DUPLICATE.
  */
 export function recordSighting(store: Store, ctx: RecordContext, rawId: string, contentHash: string): FetchAction {
-  stmt(store, 'INSERT OR IGNORE INTO run_raw_items (run_group_id, raw_id, source_id, content_hash, fetch_action, recorded_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-    ctx.runGroupId,
-    rawId,
-    ctx.sourceId,
-    contentHash,
-    'DUPLICATE',
-    ctx.fetchedAt,
-  );
+  addLineage(store, ctx, rawId, contentHash, 'DUPLICATE');
   return 'DUPLICATE';
 }
 

@@ -7,7 +7,7 @@ import {RunGroup} from '../../src/kernel/run-group.js';
 import type {RunRecord} from '../../src/kernel/run-record.js';
 import {parseIsoInstant} from '../../src/kernel/time.js';
 import type {NetworkSnapshot} from '../../src/model/network.js';
-import type {IngestDeps} from '../../src/pipeline/ingest-external.js';
+import type {IngestDeps} from '../../src/pipeline/ingest-deps.js';
 import {compileSourceRules} from '../../src/pipeline/source-rules.js';
 import {loadRulePack, type LoadResult} from '../../src/rules/loader.js';
 import {loadSourcesConfig} from '../../src/sources/config.js';
