@@ -54,38 +54,34 @@ export function replaceNetwork(
 /**
  * The network as stored, each table in id order. Rows come back as arrays and are mapped here:
  * one object literal per row is several times cheaper than better-sqlite3's named-row objects,
- * and this runs once per deciding command.
+ * and this runs once per deciding command. Rows are iterated, not fetched all at once: each
+ * row array dies young instead of surviving, with the whole table, the collections that run
+ * while the objects are made (20,000 facilities: 0.47-0.53 → 0.31-0.44 s).
  */
 export function loadNetwork(store: Store): NetworkSnapshot {
-  const db = store.db;
-  const facilities = db
-    .prepare('SELECT facility_id, name, type, city, state, state_code, country, lat, lon, criticality_score FROM facilities ORDER BY facility_id')
-    .raw()
-    .all() as [string, string, string, string | null, string | null, string | null, string | null, number | null, number | null, number | null][];
-  const lanes = db
-    .prepare('SELECT lane_id, origin_facility_id, dest_facility_id, mode, carrier_name, avg_transit_days, volume_score FROM lanes ORDER BY lane_id')
-    .raw()
-    .all() as [string, string, string, string | null, string | null, number | null, number | null][];
-  const shipments = db
-    .prepare(
-      'SELECT shipment_id, order_id, lane_id, sku_id, qty, status, ship_date, ship_at, eta_date, eta_at, customer_name, priority_flag FROM shipments ORDER BY shipment_id',
-    )
-    .raw()
-    .all() as [string, string | null, string, string | null, number | null, string | null, string | null, string | null, string | null, string | null, string | null, number | null][];
-  return {
-    facilities: facilities.map(
-      (r): Facility => ({facility_id: r[0], name: r[1], type: r[2], city: r[3], state: r[4], state_code: r[5], country: r[6], lat: r[7], lon: r[8], criticality_score: r[9]}),
-    ),
-    lanes: lanes.map(
-      (r): Lane => ({lane_id: r[0], origin_facility_id: r[1], dest_facility_id: r[2], mode: r[3], carrier_name: r[4], avg_transit_days: r[5], volume_score: r[6]}),
-    ),
-    shipments: shipments.map(
-      (r): Shipment => ({
-        shipment_id: r[0], order_id: r[1], lane_id: r[2], sku_id: r[3], qty: r[4], status: r[5],
-        ship_date: r[6], ship_at: r[7], eta_date: r[8], eta_at: r[9], customer_name: r[10], priority_flag: r[11],
-      }),
-    ),
-  };
+  const rows = <R extends unknown[]>(sql: string) => store.db.prepare(sql).raw().iterate() as IterableIterator<R>;
+  const facilities: Facility[] = [];
+  for (const r of rows<[string, string, string, string | null, string | null, string | null, string | null, number | null, number | null, number | null]>(
+    'SELECT facility_id, name, type, city, state, state_code, country, lat, lon, criticality_score FROM facilities ORDER BY facility_id',
+  )) {
+    facilities.push({facility_id: r[0], name: r[1], type: r[2], city: r[3], state: r[4], state_code: r[5], country: r[6], lat: r[7], lon: r[8], criticality_score: r[9]});
+  }
+  const lanes: Lane[] = [];
+  for (const r of rows<[string, string, string, string | null, string | null, number | null, number | null]>(
+    'SELECT lane_id, origin_facility_id, dest_facility_id, mode, carrier_name, avg_transit_days, volume_score FROM lanes ORDER BY lane_id',
+  )) {
+    lanes.push({lane_id: r[0], origin_facility_id: r[1], dest_facility_id: r[2], mode: r[3], carrier_name: r[4], avg_transit_days: r[5], volume_score: r[6]});
+  }
+  const shipments: Shipment[] = [];
+  for (const r of rows<[string, string | null, string, string | null, number | null, string | null, string | null, string | null, string | null, string | null, string | null, number | null]>(
+    'SELECT shipment_id, order_id, lane_id, sku_id, qty, status, ship_date, ship_at, eta_date, eta_at, customer_name, priority_flag FROM shipments ORDER BY shipment_id',
+  )) {
+    shipments.push({
+      shipment_id: r[0], order_id: r[1], lane_id: r[2], sku_id: r[3], qty: r[4], status: r[5],
+      ship_date: r[6], ship_at: r[7], eta_date: r[8], eta_at: r[9], customer_name: r[10], priority_flag: r[11],
+    });
+  }
+  return {facilities, lanes, shipments};
 }
 
 /** Hash of the last loaded network snapshot, null before the first load. */
