@@ -189,16 +189,17 @@ class IngestRun {
 
   private commitSuppressed(item: PendingRawItem, source: ResolvedSource, d: Extract<DecidedItem, {kind: 'suppressed'}>, sc: SourceTally): void {
     const {eventRow, primary} = d;
+    // Keys in code-unit order: its artifact hash then needs no sorted copy.
     const auditRow = {
-      event_id: eventRow.event_id,
-      raw_id: item.raw_id,
-      source_id: source.id,
       decided_at: this.decidedAt,
-      rule_pack_hash: this.deps.pack.hash,
-      primary_rule_id: primary.rule_id,
-      primary_reason_code: primary.reason_code,
+      event_id: eventRow.event_id,
       matches_json: d.matchesJson,
+      primary_reason_code: primary.reason_code,
+      primary_rule_id: primary.rule_id,
+      raw_id: item.raw_id,
+      rule_pack_hash: this.deps.pack.hash,
       run_group_id: this.group.id,
+      source_id: source.id,
     };
     const created = this.itemTx(() => {
       const c = this.repo.insertEvent(eventRow);

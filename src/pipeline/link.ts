@@ -175,7 +175,8 @@ class LinkFindings {
   }
 
   note(code: string, message: string, data: Record<string, JsonValue>): void {
-    this.notes.push({code, message, data});
+    // Keys in code-unit order: canonical JSON then writes the note without a sorted copy.
+    this.notes.push({code, data, message});
   }
 }
 
@@ -265,9 +266,9 @@ function linkNwsArea(nws: NonNullable<LinkInput['nws']>, index: NetworkIndex, fo
     `NWS area: ${codeCounties.size} ${codeCounties.size === 1 ? 'county' : 'counties'} by code, ${zoneMentions.length} ${zoneMentions.length === 1 ? 'zone' : 'zones'} → ${areaIds.length} ${areaIds.length === 1 ? 'facility' : 'facilities'}`,
     {
       counties: [...codeCounties.keys()].sort(),
-      zones: zoneMentions.map((m) => m.zone as string).sort(),
-      polygons: (nws.polygons ?? []).length,
       facilities: areaIds.length,
+      polygons: (nws.polygons ?? []).length,
+      zones: zoneMentions.map((m) => m.zone as string).sort(),
     },
   );
   return {mentions, inArea};
@@ -280,7 +281,7 @@ function noteUnknownNwsCodes(mentions: readonly Mention[], found: LinkFindings):
     found.note(
       isSame ? 'NWS_SAME_UNKNOWN' : 'NWS_UGC_UNKNOWN',
       isSame ? `SAME code ${m.text} is not a county of the reference table` : `UGC code ${m.text} is not in the 2014 county/zone tables`,
-      {field: m.field, code: m.text},
+      {code: m.text, field: m.field},
     );
   }
 }
@@ -370,7 +371,7 @@ function placeFacilities(m: Mention, place: string, inArea: ReadonlySet<string> 
   if (inArea === null || ids.length === 0) return ids;
   const outside = ids.filter((id) => !inArea.has(id));
   if (outside.length > 0) {
-    found.note('CITY_STATE_OUTSIDE_ALERT_AREA', `City/state ${place} names ${listPreview(outside)} outside the alert area; not linked`, {place, facility_ids: outside});
+    found.note('CITY_STATE_OUTSIDE_ALERT_AREA', `City/state ${place} names ${listPreview(outside)} outside the alert area; not linked`, {facility_ids: outside, place});
   }
   return ids.filter((id) => inArea.has(id));
 }
@@ -378,16 +379,16 @@ function placeFacilities(m: Mention, place: string, inArea: ReadonlySet<string> 
 function linkPlace(place: string, ids: readonly string[], span: {field: string; start: number; end: number}, index: NetworkIndex, found: LinkFindings, cx: CityStateContext): void {
   if (ids.length === 1) {
     found.add(ids[0], {path: 'city_state', provenance: 'CITY_STATE', bp: PROVENANCE_CONFIDENCE_BP.CITY_STATE, ...span});
-    found.note('CITY_STATE_MATCH', `City/state ${place} → ${ids[0]}`, {place, facility_ids: [ids[0]]});
+    found.note('CITY_STATE_MATCH', `City/state ${place} → ${ids[0]}`, {facility_ids: [ids[0]], place});
     return;
   }
   const withSignal = ids.filter((id) => cx.signalled.has(id));
   if (withSignal.length > 0) {
     for (const id of withSignal) found.add(id, {path: 'city_state', provenance: 'CITY_STATE_WITH_SIGNAL', bp: PROVENANCE_CONFIDENCE_BP.CITY_STATE_WITH_SIGNAL, ...span});
     found.note('CITY_STATE_WITH_SIGNAL', `City/state ${place} matches ${ids.length} facilities; ${listPreview(withSignal)} also named in the text`, {
-      place,
       candidates: [...ids],
       facility_ids: withSignal,
+      place,
     });
     return;
   }
@@ -403,7 +404,7 @@ function linkPlace(place: string, ids: readonly string[], span: {field: string; 
     cx.policy === 'all'
       ? `City/state ${place} matches ${ids.length} facilities; all linked as ambiguous (no shipments)`
       : `City/state ${place} matches ${ids.length} facilities; linked the top candidate ${ranked[0]} as ambiguous (no shipments)`,
-    {place, candidates: ranked, facility_ids: chosen.sort(), policy: cx.policy},
+    {candidates: ranked, facility_ids: chosen.sort(), place, policy: cx.policy},
   );
 }
 

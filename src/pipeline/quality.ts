@@ -187,13 +187,13 @@ interface FloorOutcome {
 /** Policy B: the cap is authoritative; the floor raises the capped class at most up to the cap. */
 function floorPolicyB(c1: number, floor: number, cap: number): FloorOutcome {
   const c = Math.min(Math.max(c1, floor), cap);
-  const params = {floor, from: c1, cap};
+  const params = {cap, floor, from: c1};
   if (c > c1) {
     const limited = c < floor;
     const text = limited
       ? `Source policy minimum ${floor} raised the class from quality-capped ${c1} to ${c} (limited by quality cap ${cap})`
       : `Source policy minimum: ${floor} (raised from quality-capped ${c1})`;
-    return {classification: c, floor_reason: {code: 'FLOOR_RAISED', params: {...params, to: c, limited_by_cap: limited}, text}};
+    return {classification: c, floor_reason: {code: 'FLOOR_RAISED', params: {...params, limited_by_cap: limited, to: c}, text}};
   }
   if (floor > cap) {
     const text = `Source policy minimum ${floor} not applied above quality cap ${cap}`;
@@ -205,14 +205,14 @@ function floorPolicyB(c1: number, floor: number, cap: number): FloorOutcome {
 /** Policy A: the floor is final and may exceed the cap; it is named only when it changed the class (not the reference's Q-12 line). */
 function floorPolicyA(c1: number, floor: number, cap: number): FloorOutcome {
   const c = Math.max(c1, floor);
-  const params = {floor, from: c1, cap};
+  const params = {cap, floor, from: c1};
   if (c === c1) return {classification: c, floor_reason: null};
   if (c > cap) {
     const text = `Source policy minimum enforced: ${floor} (overrides quality cap of ${cap})`;
     return {classification: c, floor_reason: {code: 'FLOOR_OVERRIDES_CAP', params: {...params, to: c}, text}};
   }
   const text = `Source policy minimum enforced: ${floor} (raised from ${c1})`;
-  return {classification: c, floor_reason: {code: 'FLOOR_RAISED', params: {...params, to: c, limited_by_cap: false}, text}};
+  return {classification: c, floor_reason: {code: 'FLOOR_RAISED', params: {...params, limited_by_cap: false, to: c}, text}};
 }
 
 /** §7.4 and §7.5: the pack's cap, the floor and the metadata for one alert build. */
@@ -227,13 +227,13 @@ export function applyQuality(input: QualityInput, policy: FloorPolicy): QualityR
     cap_reasons: c1 !== input.base_classification ? [cap.reason] : [],
     floor_reason,
     quality_validation: {
-      max_allowed_classification: cap.cap,
-      high_impact_factors_count: cap.high_impact_factors_count,
-      facility_confidence_bp: basisPoints(conf(input.facility_confidence)),
-      facility_provenance: input.facility_provenance ?? '',
       applied_policy: policy.allow_quality_override_floor ? 'B' : 'A',
       cap_reason_code: cap.code,
+      facility_confidence_bp: basisPoints(conf(input.facility_confidence)),
+      facility_provenance: input.facility_provenance ?? '',
       floor_reason_code: floor_reason ? (floor_reason.code as FloorCode) : null,
+      high_impact_factors_count: cap.high_impact_factors_count,
+      max_allowed_classification: cap.cap,
     },
   };
 }

@@ -205,8 +205,11 @@ export class CompiledRulePack implements RulePackIdentity {
       env.w = w;
       const hit = guard(`suppress rule ${r.id}`, r, () => r.when.fn(env)) === true;
       if (!hit) return;
-      const m: SuppressionMatch = {rule_id: r.id, reason_code: r.reason_code, note: r.note, scope: r.scope};
-      if (w.field !== null) m.field = w.field;
+      // Keys in code-unit order: canonical JSON then writes the match without a sorted copy.
+      const m: SuppressionMatch =
+        w.field !== null
+          ? {field: w.field, note: r.note, reason_code: r.reason_code, rule_id: r.id, scope: r.scope}
+          : {note: r.note, reason_code: r.reason_code, rule_id: r.id, scope: r.scope};
       if (w.span !== null) m.span = w.span;
       matches.push(m);
     };
@@ -215,7 +218,7 @@ export class CompiledRulePack implements RulePackIdentity {
     const p = matches[0];
     return {
       suppressed: matches.length > 0,
-      primary: p ? {rule_id: p.rule_id, reason_code: p.reason_code, note: p.note, scope: p.scope} : null,
+      primary: p ? {note: p.note, reason_code: p.reason_code, rule_id: p.rule_id, scope: p.scope} : null,
       matches,
     };
   }

@@ -25,7 +25,7 @@ export type FetchAction = 'NEW' | 'DUPLICATE' | 'RETRY';
  * out: a feed that re-stamps an unchanged item does not make it new content.
  */
 export function contentHashOf(c: RawItemCandidate): string {
-  return artifactHash({canonical_id: canonicalIdOf(c), title: c.title ?? null, url: c.url ?? null, payload: c.payload ?? {}});
+  return artifactHash({canonical_id: canonicalIdOf(c), payload: c.payload ?? {}, title: c.title ?? null, url: c.url ?? null});
 }
 
 /** The feed's own id, or null when absent or blank. */
@@ -210,7 +210,7 @@ export function lineageOfGroup(store: Store, runGroupId: string): LineageRow[] {
  */
 export function rawItemBatchDigest(rows: readonly {source_id: string; content_hash: string}[]): string {
   const reduced = rows
-    .map((r) => ({source_id: r.source_id, content_hash: r.content_hash ?? ''}))
+    .map((r) => ({content_hash: r.content_hash ?? '', source_id: r.source_id}))
     .sort((a, b) => (a.source_id < b.source_id ? -1 : a.source_id > b.source_id ? 1 : a.content_hash < b.content_hash ? -1 : a.content_hash > b.content_hash ? 1 : 0));
   return artifactHash(reduced);
 }

@@ -3,6 +3,7 @@ import {NetworkIndex} from '../../src/network/network-index.js';
 import {linkEvent, type LinkInput} from '../../src/pipeline/link.js';
 import {extractNwsMentions} from '../../src/pipeline/mentions.js';
 import type {NwsAreaInput} from '../../src/pipeline/mentions.js';
+import {canonicalJson} from '../../src/kernel/canonical-json.js';
 import {fac, NOW_2024} from './link-fixtures.js';
 
 const index = NetworkIndex.build({
@@ -93,6 +94,17 @@ describe('NWS vectors (pipeline.md §3.9)', () => {
     expect(r.link_provenance.facility).toBe('NWS_COUNTY');
     const note = r.linking_notes.find((n) => n.code === 'NWS_UGC_UNKNOWN');
     expect(note?.data).toEqual({field: 'ugc', code: 'CAZ183'});
+  });
+
+  it('notes are built in canonical key order (canonical JSON needs no sorted copy)', () => {
+    const results = [
+      linkEvent(alert({ugc: ['CAZ183'], same: ['006031']}), index),
+      linkEvent(alert({same: ['006107']}, 'Dense Fog Advisory', 'Fog is spreading toward Hanford, CA this evening.'), index),
+      linkEvent(alert(audubonCalhoun), index),
+    ];
+    const codes = new Set(results.flatMap((r) => r.linking_notes.map((n) => n.code)));
+    for (const code of ['NWS_UGC_UNKNOWN', 'CITY_STATE_OUTSIDE_ALERT_AREA', 'NWS_AREA_MATCH']) expect(codes).toContain(code);
+    for (const r of results) expect(JSON.stringify(r.linking_notes)).toBe(canonicalJson(r.linking_notes));
   });
 
   it('NWS-9 a facility whose city spans counties links NWS_AREA 0.70', () => {

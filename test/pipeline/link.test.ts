@@ -162,6 +162,18 @@ describe('linking vectors (pipeline.md §3.10)', () => {
       expect(r.shipments).toEqual([]);
     });
 
+    it('notes are built in canonical key order (canonical JSON needs no sorted copy)', () => {
+      const results = [
+        linkEvent(item('Flooding reported in Avon, IN.'), avon(true), {...parity, ambiguousCityState: 'top'}),
+        linkEvent(item('Flooding reported in Avon, IN.'), avon(false), {...parity, ambiguousCityState: 'top'}),
+        linkEvent(item('Flooding reported in Avon, IN.', 'Site B-DC closed.'), avon(true), parity),
+        linkEvent(item('Hydrochloric acid spill at Avon chemical plant', '… occurred at a manufacturing facility in Avon, Indiana.'), fixtures, parity),
+      ];
+      const codes = new Set(results.flatMap((r) => r.linking_notes.map((n) => n.code)));
+      for (const code of ['CITY_STATE_AMBIGUOUS', 'CITY_STATE_WITH_SIGNAL', 'SHIPMENTS_NOT_LINKED_AMBIGUOUS', 'CITY_STATE_MATCH', 'LANES_LINKED', 'SHIPMENTS_LINKED']) expect(codes).toContain(code);
+      for (const r of results) expect(JSON.stringify(r.linking_notes)).toBe(canonicalJson(r.linking_notes));
+    });
+
     it('an id elsewhere in the text singles one out: CITY_STATE_WITH_SIGNAL', () => {
       const r = linkEvent(item('Flooding reported in Avon, IN.', 'Site B-DC closed.'), avon(true), parity);
       expect(r.facilities).toEqual(['B-DC']);

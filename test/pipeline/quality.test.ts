@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
+import {canonicalJson} from '../../src/kernel/canonical-json.js';
 import {RUNTIME_DEFAULTS} from '../../src/config/runtime.js';
 import {
   confidenceScore,
@@ -291,6 +292,9 @@ describe('§7.4 cap and floor (Q-12..Q-17): the pack\'s cap through applyQuality
       expect([...r.cap_reasons, ...(r.floor_reason ? [r.floor_reason] : [])].map((e) => e.code)).toEqual(c.codes);
       expect(r.floor_reason?.text).toBe(c.floor_text);
       expect(r.quality_validation.applied_policy).toBe(c.policy.allow_quality_override_floor ? 'B' : 'A');
+      // Built in canonical key order, so canonical JSON writes them without a sorted copy.
+      expect(JSON.stringify(r.quality_validation)).toBe(canonicalJson(r.quality_validation));
+      if (r.floor_reason) expect(JSON.stringify(r.floor_reason.params)).toBe(canonicalJson(r.floor_reason.params));
     });
   }
 

@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {canonicalJson} from '../../src/kernel/canonical-json.js';
 import {buildRulePack, emptyContext, type RuleContext} from '../../src/rules/index.js';
 
 /** Compiles `expr` as a post-link suppress condition and evaluates it on a context. */
@@ -124,5 +125,7 @@ describe('suppression verdicts record the field and span', () => {
       primary: {rule_id: 't', reason_code: 'TEST', note: 'n', scope: 'global'},
       matches: [{rule_id: 't', reason_code: 'TEST', note: 'n', scope: 'global', field: 'raw_text', span: [31, 41]}],
     });
+    // Built in canonical key order: the stored matches' canonical JSON needs no sorted copy.
+    expect(JSON.stringify([v.primary, v.matches])).toBe(canonicalJson([v.primary, v.matches]));
   });
 });
