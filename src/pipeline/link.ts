@@ -1,9 +1,8 @@
 import type {JsonValue} from '../kernel/canonical-json.js';
-import type {EpochMicros} from '../kernel/time.js';
+import {MICROS_PER_DAY, type EpochMicros} from '../kernel/time.js';
 import type {Lane} from '../model/network.js';
 import {typePriority, type IndexedShipment, type NetworkIndex} from '../network/network-index.js';
 import {pointInRing, ringBBox, type Ring} from '../network/geo/polygon.js';
-import {firstShipments, LaneShipments} from './lane-shipments.js';
 import {extractNwsMentions, extractTextMentions, type Mention, type NwsAreaInput, type TextField} from './mentions.js';
 
 /**
@@ -52,6 +51,8 @@ const PROVENANCE_ORDER: readonly FacilityProvenance[] = [
 
 export const LANE_CONFIDENCE_BP = 7000;
 export const SHIPMENT_CONFIDENCE_BP = 6000;
+
+const ACTIVE_STATUSES = new Set(['PENDING', 'SCHEDULED', 'IN_TRANSIT']);
 
 export interface LinkInput {
   title: string;
@@ -475,11 +476,10 @@ function linkShipments(
   opts: LinkOptions,
   found: LinkFindings,
 ): {ids: string[]; total: number; truncated: boolean} {
-  const laneShipments = LaneShipments.of(index, now, opts);
+  const inWindow = shipmentWindow(now, opts);
   const linked = new Set(facilities.ids);
   const strong = (id: string) => linked.has(id) && !facilities.ambiguousOnly.has(id);
-  const perLane: (readonly IndexedShipment[])[] = [];
-  let total = 0;
+  const matched: IndexedShipment[] = [];
   const skippedLanes: string[] = [];
   for (const laneId of lanes.ids) {
     const lane = lanes.byId.get(laneId) as Lane;
@@ -487,11 +487,16 @@ function linkShipments(
       skippedLanes.push(laneId);
       continue;
     }
-    const onLane = laneShipments.onLane(laneId);
-    total += onLane.length;
-    perLane.push(onLane);
+    for (const s of index.shipmentsByLane(laneId)) if (inWindow(s)) matched.push(s);
   }
-  const ids = firstShipments(perLane, Math.max(0, opts.maxShipments ?? 50)).map((s) => s.shipment.shipment_id);
+  matched.sort(
+    (a, b) =>
+      b.priority - a.priority ||
+      (a.eta === null ? (b.eta === null ? 0 : 1) : b.eta === null ? -1 : a.eta - b.eta) ||
+      cmpStr(a.shipment.shipment_id, b.shipment.shipment_id),
+  );
+  const total = matched.length;
+  const ids = matched.slice(0, Math.max(0, opts.maxShipments ?? 50)).map((s) => s.shipment.shipment_id);
   const truncated = total > ids.length;
   if (skippedLanes.length > 0) {
     found.note(
@@ -504,6 +509,18 @@ function linkShipments(
     found.note('SHIPMENTS_LINKED', `Linked shipments via lanes: ${ids.length} shipments${truncated ? ` (truncated from ${total})` : ''}`, {linked: ids.length, total, truncated});
   }
   return {ids, total, truncated};
+}
+
+/** Active shipments shipping or arriving within [now − daysBack, now + daysAhead]; everything when the window is off. */
+function shipmentWindow(now: EpochMicros, opts: LinkOptions): (s: IndexedShipment) => boolean {
+  if (!(opts.shipmentWindow ?? true)) return () => true;
+  const lo = now - (opts.shipmentDaysBack ?? 7) * MICROS_PER_DAY;
+  const hi = now + (opts.shipmentDaysAhead ?? 30) * MICROS_PER_DAY;
+  return (s) => {
+    if (s.status === 'DELIVERED') return false;
+    if (s.ship === null && s.eta === null) return ACTIVE_STATUSES.has(s.status);
+    return (s.ship !== null && s.ship >= lo && s.ship <= hi) || (s.eta !== null && s.eta >= lo && s.eta <= hi);
+  };
 }
 
 function overallConfidence(
