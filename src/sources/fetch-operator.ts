@@ -13,7 +13,7 @@ import type {OperatorTrace, RunGroup} from '../kernel/run-group.js';
 import type {ArtifactRef} from '../kernel/run-record.js';
 import {formatInstant, parseSinceFlag} from '../kernel/time.js';
 import type {Store} from '../store/db.js';
-import {type FetchState, getFetchState, putFetchState, type RememberedItem} from '../store/fetch-state-repo.js';
+import {type FetchState, getFetchState, putFetchState, type RememberedDocument, type RememberedItem} from '../store/fetch-state-repo.js';
 import {hasFailedRawItems, lineageOfGroup, previewAction, recordSighting, rawItemBatchDigest, recordCandidate, type FetchAction} from '../store/raw-items-repo.js';
 import {insertSourceRun, sourceRunDigest, sourceRunsOfGroup, type SourceRunStatus} from '../store/source-runs-repo.js';
 import {fetchOrder, type LoadedSourcesConfig, type ResolvedSource} from './config.js';
@@ -116,6 +116,16 @@ export interface FetchSummary {
 
 function hashRef(id: string, kind: string, text: string): ArtifactRef {
   return {id, kind, hash: sha256Hex(text)};
+}
+
+/**
+ * What to remember of the fetched document: one parsed now, with the items just recorded; an
+ * unchanged one, or the remembered one a 304 confirmed, as it was (neither recorded its items
+ * again from a parse).
+ */
+function documentToRemember(o: SourceFetchOutcome, recorded: RememberedItem[]): RememberedDocument | null {
+  if (!o.document) return null;
+  return o.unchanged_document || o.not_modified ? o.document : {...o.document, items: recorded};
 }
 
 /** Items the fetch saw: parsed candidates, or an unchanged document's sightings. */
@@ -527,7 +537,7 @@ class SourceRunLog {
       last_modified: o.validators?.last_modified ?? null,
       url: source.url,
       updated_at: at,
-      document: o.document && (o.unchanged_document ? o.document : {...o.document, items: recorded}),
+      document: documentToRemember(o, recorded),
     });
   }
 

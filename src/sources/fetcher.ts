@@ -98,7 +98,8 @@ export interface SourceFetchOutcome {
   sighted: RememberedItem[];
   /**
    * What to remember of this document for the next fetch (FetchState); null = parse the next
-   * one. After a parse its `items` are empty: the caller adds each item as it records it.
+   * one. After a parse its `items` are empty: the caller adds each item as it records it. After
+   * a 304 or an unchanged document it is the remembered one, items included.
    */
   document: RememberedDocument | null;
   duration_ms: number;

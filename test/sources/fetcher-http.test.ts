@@ -155,16 +155,19 @@ describe('fetcher against a local HTTP server', () => {
   describe('second fetch', () => {
     let rows2: Map<string, SourceRunRow>;
     let group2 = '';
+    const rememberedItems = {before: -1, after: -1};
     beforeAll(async () => {
       const ctx = context(home, LATER);
       ctx.openStoreForWrite();
       expect(getFetchState(ctx.store!, 'etag')).toMatchObject({etag: '"v1"', last_modified: 'Mon, 29 Dec 2025 10:00:00 GMT'});
+      rememberedItems.before = getFetchState(ctx.store!, 'etag')?.document?.items.length ?? -1;
       const group = ctx.runGroup('fetch', {test: 2});
       group2 = group.id;
       await fetchSources(ctx.fetchDeps(), group, {since: '24h', sourceIds: ['ok', 'etag', 'missing', 'err500'], deps: {sleeper: new VirtualSleeper()}});
       rows2 = byId(sourceRunsOfGroup(ctx.store!, group.id, 'FETCH'));
       const lineage = lineageOfGroup(ctx.store!, group.id);
       expect(lineage.filter((l) => l.source_id === 'ok').map((l) => l.fetch_action)).toEqual(['DUPLICATE', 'DUPLICATE', 'DUPLICATE']);
+      rememberedItems.after = getFetchState(ctx.store!, 'etag')?.document?.items.length ?? -1;
       ctx.close();
     });
 
@@ -177,6 +180,11 @@ describe('fetcher against a local HTTP server', () => {
       const last = server.requests.filter((q) => q.path === '/etag.xml').at(-1)!;
       expect(last.headers['if-none-match']).toBe('"v1"');
       expect(last.headers['if-modified-since']).toBe('Mon, 29 Dec 2025 10:00:00 GMT');
+    });
+
+    it('304 keeps the remembered document whole: a later identical 200 is still recorded without a parse', () => {
+      expect(rememberedItems.before).toBe(2);
+      expect(rememberedItems.after).toBe(2);
     });
 
     it('re-fetched items are duplicates, not new', () => {
