@@ -9,16 +9,14 @@ import {type PendingRawItem, pendingRawItemKeys} from '../store/decisions-repo.j
 import {ReplayRepo} from '../store/replay-repo.js';
 import {insertSourceRun} from '../store/source-runs-repo.js';
 import type {IngestDeps, IngestOptions} from './ingest-deps.js';
-import {type IngestCounts, IngestTally} from './ingest-tally.js';
+import {type IngestCounts, IngestTally, type SourceTally} from './ingest-tally.js';
 import {versionBatchRefs} from './version-batch-refs.js';
 
 export const INGEST_EXTERNAL_OPERATOR = 'hardstop.ingest@1.0.0';
 
-export type {IngestCounts};
-
 export interface IngestSummary {
   counts: IngestCounts;
-  perSource: Map<string, IngestCounts & {suppression_reason_counts: Record<string, number>; errors: string[]}>;
+  perSource: Map<string, SourceTally>;
   evidenceFiles: string[];
   diagnostics: Diagnostic[];
 }

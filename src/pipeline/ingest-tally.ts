@@ -37,4 +37,3 @@ export class IngestTally {
     this.counts[key]++;
   }
 }
-
